@@ -1,0 +1,84 @@
+# facewasm build. `make` builds the wasm module; `make test` runs every test;
+# `make bench` compares with tfjs-wasm; `make models` fetches the weights.
+
+EMCC ?= emcc
+CC ?= cc
+NODE ?= node
+export NODE_PATH ?= /usr/share/nodejs
+
+CORE_SRC := csrc/api.c $(wildcard csrc/core/*.c csrc/image/*.c csrc/nets/*.c) \
+            $(filter-out %-simd128.c,$(wildcard csrc/kernels/*.c))
+SIMD_SRC := $(wildcard csrc/kernels/*-simd128.c)
+HEADERS  := $(shell find csrc -name '*.h')
+STB_INC  = $(STB_DIR)/stb_image.h
+
+EXPORTS := fw_abi_version fw_last_error fw_alloc fw_free \
+           fw_model_create fw_model_add_tensor fw_model_finish fw_model_destroy \
+           fw_image_decode fw_image_encode_png fw_image_draw_rect \
+           fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results
+comma := ,
+empty :=
+space := $(empty) $(empty)
+EXPORT_LIST := $(subst $(space),$(comma),$(patsubst %,_%,$(EXPORTS)))
+
+STB_DIR  := /usr/include/stb
+CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Icsrc -isystem $(STB_DIR)
+WASM_FLAGS := -O3 -flto -msimd128 $(CFLAGS_COMMON) -DNDEBUG
+WASM_LINK := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sABORTING_MALLOC=0 \
+             -sINITIAL_MEMORY=33554432 -sMAXIMUM_MEMORY=2147483648 -sTOTAL_STACK=1048576 -sFILESYSTEM=0
+NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
+
+.PHONY: all toolchain test test-native test-js models bench clean
+
+all: wasm/facewasm.wasm
+
+toolchain:
+	@command -v $(EMCC) >/dev/null 2>&1 || { echo "error: emcc not found. Install Debian's emscripten package: sudo apt-get install emscripten" >&2; exit 1; }
+	@test -f $(STB_INC) || { echo "error: $(STB_INC) not found. Install Debian's libstb-dev package: sudo apt-get install libstb-dev" >&2; exit 1; }
+	@command -v $(NODE) >/dev/null 2>&1 || { echo "error: node not found. Install Node.js 20 or newer (Debian: sudo apt-get install nodejs npm)" >&2; exit 1; }
+
+wasm/facewasm.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
+	@mkdir -p wasm
+	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) $(WASM_LINK) -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
+	@$(NODE) tools/wasm-info.mjs $@
+
+# Kernel tests in wasm: scalar and SIMD128 twins against naive loops.
+build/kernel_tests.wasm: tests/c/kernel_tests.c $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
+	@mkdir -p build
+	$(EMCC) $(WASM_FLAGS) tests/c/kernel_tests.c $(CORE_SRC) $(SIMD_SRC) $(WASM_LINK) \
+	  -sEXPORTED_FUNCTIONS=_run_kernel_tests,_kernel_test_log -o $@
+
+# Native builds of the same C: plain and under ASan/UBSan.
+build/native/kernel_tests: tests/c/kernel_tests.c tests/c/native_main.c $(CORE_SRC) $(HEADERS)
+	@mkdir -p build/native
+	$(CC) $(NATIVE_FLAGS) $(filter %.c,$^) -lm -o $@
+
+build/native/kernel_tests_san: tests/c/kernel_tests.c tests/c/native_main.c $(CORE_SRC) $(HEADERS)
+	@mkdir -p build/native
+	clang $(SAN_FLAGS) $(filter %.c,$^) -lm -o $@
+
+test-native: build/native/kernel_tests build/native/kernel_tests_san
+	build/native/kernel_tests
+	build/native/kernel_tests_san
+
+models: models/.installed
+
+models/.installed: models/package.json models/package-lock.json
+	cd models && npm ci --no-audit --no-fund --loglevel=error
+	cp models/node_modules/@vladmandic/face-api/model/* models/
+	@touch $@
+
+test-js: all build/kernel_tests.wasm models
+	$(NODE) --test --test-reporter=spec tests/
+
+test: test-native test-js
+
+bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+
+bench: all models bench/node_modules/.package-lock.json
+	$(NODE) bench/bench.mjs
+
+clean:
+	rm -rf build wasm/*.wasm

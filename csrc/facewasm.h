@@ -1,0 +1,58 @@
+/* facewasm: the whole ABI between the C core and the JavaScript glue.
+ *
+ * Only integers, doubles and offsets into linear memory cross it. Every call
+ * that can fail returns a negative value (or NULL) and leaves a message for
+ * fw_last_error(); the instance stays usable after any failure.
+ *
+ * Typical use from the glue:
+ *
+ *   int m = fw_model_create(FW_NET_TINY_FACE_DETECTOR);
+ *   for each manifest entry, in manifest order, over the concatenated shards:
+ *     used = fw_model_add_tensor(m, name, name_len, dtype, rank, d0..d3,
+ *                                scale, min, shard_bytes + offset, bytes_left);
+ *     offset += used;
+ *   fw_model_finish(m);            // binds by name, checks shapes, packs
+ *   rgba = fw_alloc(w * h * 4);    // reused from call to call
+ *   n = fw_tiny_face_detector_detect(m, rgba, w, h, 416, 0.5);
+ *   fw_results()[i * 5 + 0..4] = score, x, y, width, height (image pixels)
+ */
+#ifndef FACEWASM_H
+#define FACEWASM_H
+
+#include <stdint.h>
+
+#define FW_ABI_VERSION 1
+
+enum fw_net_kind { FW_NET_TINY_FACE_DETECTOR = 1 };
+
+int fw_abi_version(void);
+const char *fw_last_error(void);
+
+/* Linear-memory buffers the glue fills or reads; NULL when out of memory. */
+void *fw_alloc(int bytes);
+void fw_free(void *pointer);
+
+/* Models: create, feed every manifest entry, finish, use, destroy. */
+int fw_model_create(int kind);
+int fw_model_add_tensor(int model, const char *name, int name_length, int dtype, int rank, int d0, int d1, int d2,
+                        int d3, double scale, double min, const uint8_t *data, int available);
+int fw_model_finish(int model);
+void fw_model_destroy(int model);
+
+/* Images: decode JPEG/PNG to RGBA (size[0] = width, size[1] = height), encode
+ * RGBA as PNG (*length = bytes), draw box outlines. Buffers returned are the
+ * caller's, to release with fw_free. */
+uint8_t *fw_image_decode(const uint8_t *data, int length, int *size);
+uint8_t *fw_image_encode_png(const uint8_t *rgba, int width, int height, int *length);
+int fw_image_draw_rect(uint8_t *rgba, int width, int height, double x, double y, double box_width, double box_height,
+                       int thickness, uint32_t color);
+
+/* Tiny Face Detector. detect returns the number of detections, whose records
+ * (score, x, y, width, height) are at fw_results(); forward returns the raw
+ * head output [(size/32)^2 x 25] (valid until the next call on the model). */
+int fw_tiny_face_detector_detect(int model, const uint8_t *rgba, int width, int height, int input_size,
+                                 double score_threshold);
+const float *fw_tiny_face_detector_forward(int model, const uint8_t *rgba, int width, int height, int input_size);
+const double *fw_results(void);
+
+#endif

@@ -1,0 +1,20 @@
+/* Box math shared by the detectors, with face-api.js's exact semantics. */
+#ifndef FW_DETECTION_H
+#define FW_DETECTION_H
+
+typedef struct fw_box {
+  double left, top, right, bottom;
+} fw_box;
+
+/* face-api.js's iou(): intersection over union of two boxes. */
+double fw_box_iou(fw_box a, fw_box b);
+
+/* face-api.js's nonMaxSuppression(): repeatedly keeps the highest score (ties
+ * go to the later index, as its stable ascending sort then pop() does) and
+ * drops every remaining box whose IoU with it exceeds iou_threshold.
+ * `order` is scratch for n ints; the kept indices go to `kept`, in order.
+ * Returns how many were kept. */
+int fw_non_max_suppression(const fw_box *boxes, const double *scores, int n, double iou_threshold, int *order,
+                           int *kept);
+
+#endif

@@ -1,0 +1,238 @@
+/* Tiny Face Detector, as face-api.js 0.22.2 runs it (TinyYolov2Base with
+ * withSeparableConvs, TinyFaceDetector's constants):
+ *
+ *   input  [S,S,3]   zero-pad bottom/right to a square, resize, (v - mean) / 256
+ *   conv0  3x3 valid 3->16, leaky          [S-2]      then maxpool 2/2 SAME
+ *   conv1..conv5: pad 1, depthwise 3x3, pointwise C->2C + bias, leaky
+ *                                          16->32 ... 256->512
+ *          each followed by maxpool 2/2 SAME, except conv5: maxpool 2/1 SAME
+ *   conv8  1x1 512->25 + bias              [S/32, S/32, 5 anchors x (x,y,w,h,score)]
+ *
+ * leaky(x) is face-api.js's relu(x - 0.1x) + 0.1x, i.e. max(x, 0.1x). */
+#include "tiny_face_detector.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/arena.h"
+#include "../core/status.h"
+#include "../kernels/dispatch.h"
+#include "detection.h"
+
+#define SEPARABLE_LAYERS 5
+#define ANCHORS 5
+#define BOX_FIELDS 5 /* x, y, w, h, score */
+#define HEAD_CHANNELS (ANCHORS * BOX_FIELDS)
+#define MAX_CHANNELS 512
+
+static const double anchor_w[ANCHORS] = {1.603231, 6.041143, 2.882459, 4.266906, 9.041765};
+static const double anchor_h[ANCHORS] = {2.094468, 7.080126, 3.518061, 5.178857, 10.66308};
+static const float mean_rgb[3] = {117.001f, 114.697f, 97.404f};
+static const double iou_threshold = 0.4;
+static const fw_activation leaky = {FW_ACT_LEAKY, 0.1f};
+static const fw_activation linear = {FW_ACT_NONE, 0.0f};
+
+struct fw_tiny_face_detector {
+  float *conv0;                       /* packed conv 3x3, 3 -> 16 */
+  float *depthwise[SEPARABLE_LAYERS]; /* conv1..5 depthwise 3x3, no bias */
+  float *pointwise[SEPARABLE_LAYERS]; /* conv1..5 1x1 C -> 2C with the layer's bias */
+  float *head;                        /* conv8 1x1 512 -> 25 */
+
+  /* Working memory, laid out for one input size at a time. */
+  int planned_size;
+  fw_arena arena;
+  float *input, *ping, *pong, *zero;
+  fw_box *boxes;  /* candidates above the score threshold, relative to the input */
+  fw_box *scaled; /* the same in input pixels, for NMS */
+  double *scores;
+  int *order, *kept;
+};
+
+static void destroy(void *opaque) {
+  fw_tiny_face_detector *net = opaque;
+  if (!net) return;
+  free(net->conv0);
+  for (int i = 0; i < SEPARABLE_LAYERS; i++) {
+    free(net->depthwise[i]);
+    free(net->pointwise[i]);
+  }
+  free(net->head);
+  fw_arena_release(&net->arena);
+  free(net);
+}
+
+static float *pack_conv(const fw_weight_table *w, const char *filter_name, const char *bias_name, int kernel,
+                        int in_c, int out_c) {
+  const fw_weight_tensor *filter = fw_weights_get(w, filter_name, 4, (int[]){kernel, kernel, in_c, out_c});
+  const fw_weight_tensor *bias = filter ? fw_weights_get(w, bias_name, 1, (int[]){out_c}) : NULL;
+  if (!bias) return NULL;
+  float *packed = malloc(fw_conv_packed_size(kernel, in_c, out_c) * sizeof(float));
+  if (!packed) {
+    fw_fail("out of memory packing '%s'", filter_name);
+    return NULL;
+  }
+  fw_pack_conv(filter->values, bias->values, kernel, in_c, out_c, packed);
+  return packed;
+}
+
+static float *pack_depthwise(const fw_weight_table *w, const char *filter_name, int channels) {
+  const fw_weight_tensor *filter = fw_weights_get(w, filter_name, 4, (int[]){3, 3, channels, 1});
+  if (!filter) return NULL;
+  float *packed = malloc(fw_dwconv3x3_packed_size(channels) * sizeof(float));
+  if (!packed) {
+    fw_fail("out of memory packing '%s'", filter_name);
+    return NULL;
+  }
+  fw_pack_dwconv3x3(filter->values, NULL, channels, packed);
+  return packed;
+}
+
+static void *bind(const fw_weight_table *w) {
+  fw_tiny_face_detector *net = calloc(1, sizeof *net);
+  if (!net) {
+    fw_fail("out of memory");
+    return NULL;
+  }
+  int ok = (net->conv0 = pack_conv(w, "conv0/filters", "conv0/bias", 3, 3, 16)) != NULL;
+  for (int i = 0, c = 16; ok && i < SEPARABLE_LAYERS; i++, c *= 2) {
+    char dw[32], pw[32], bias[32];
+    snprintf(dw, sizeof dw, "conv%d/depthwise_filter", i + 1);
+    snprintf(pw, sizeof pw, "conv%d/pointwise_filter", i + 1);
+    snprintf(bias, sizeof bias, "conv%d/bias", i + 1);
+    ok = (net->depthwise[i] = pack_depthwise(w, dw, c)) && (net->pointwise[i] = pack_conv(w, pw, bias, 1, c, 2 * c));
+  }
+  ok = ok && (net->head = pack_conv(w, "conv8/filters", "conv8/bias", 1, MAX_CHANNELS, HEAD_CHANNELS));
+  if (!ok) {
+    destroy(net);
+    return NULL;
+  }
+  return net;
+}
+
+const fw_net_ops fw_tiny_face_detector_ops = {"tiny_face_detector", bind, destroy};
+
+/* Side of the head's grid for an input size: conv0 valid, then 5 halvings. */
+static int grid_side(int input_size) {
+  int side = input_size - 2;
+  for (int i = 0; i < SEPARABLE_LAYERS; i++) side = (side + 1) / 2;
+  return side;
+}
+
+/* Lays the arena out for input_size: input, two ping-pong activation buffers
+ * sized for the largest layer (conv0's output), zeros for padding taps, and
+ * the post-processing scratch. Runs only when the input size changes. */
+static int plan(fw_tiny_face_detector *net, int input_size) {
+  if (net->planned_size == input_size) return 0;
+  net->planned_size = 0;
+  const size_t side = (size_t)input_size;
+  const size_t input_floats = side * side * 3;
+  const size_t largest = (side - 2) * (side - 2) * 16; /* every later layer is smaller */
+  const size_t candidates = (size_t)grid_side(input_size) * grid_side(input_size) * ANCHORS;
+  const size_t sizes[] = {input_floats * sizeof(float), largest * sizeof(float), largest * sizeof(float),
+                          MAX_CHANNELS * sizeof(float), candidates * sizeof(fw_box), candidates * sizeof(fw_box),
+                          candidates * sizeof(double),
+                          candidates * sizeof(int), candidates * sizeof(int)};
+  size_t total = 0;
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
+  if (fw_arena_reserve(&net->arena, total) != 0) return -1;
+  net->input = fw_arena_alloc(&net->arena, sizes[0]);
+  net->ping = fw_arena_alloc(&net->arena, sizes[1]);
+  net->pong = fw_arena_alloc(&net->arena, sizes[2]);
+  net->zero = fw_arena_alloc(&net->arena, sizes[3]);
+  net->boxes = fw_arena_alloc(&net->arena, sizes[4]);
+  net->scaled = fw_arena_alloc(&net->arena, sizes[5]);
+  net->scores = fw_arena_alloc(&net->arena, sizes[6]);
+  net->order = fw_arena_alloc(&net->arena, sizes[7]);
+  net->kept = fw_arena_alloc(&net->arena, sizes[8]);
+  memset(net->zero, 0, sizes[3]);
+  net->planned_size = input_size;
+  return 0;
+}
+
+const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const fw_rgba_image *image, int input_size) {
+  if (plan(net, input_size) != 0) return NULL;
+  const fw_crop whole = {0, 0, image->width, image->height};
+  fw_rgba_to_square_input(image, whole, FW_PAD_BOTTOM_RIGHT, input_size, mean_rgb, 256.0f, net->input);
+
+  fw_conv_geometry g = fw_conv_geometry_tf(input_size, input_size, 3, 16, 3, 1, FW_PAD_VALID);
+  fw_f32_conv(&g, net->input, net->conv0, net->zero, net->ping, leaky);
+  fw_f32_maxpool2x2(net->ping, g.out_h, g.out_w, 16, 2, net->pong);
+  int side = (g.out_h + 1) / 2, channels = 16;
+  float *current = net->pong, *spare = net->ping;
+
+  for (int i = 0; i < SEPARABLE_LAYERS; i++, channels *= 2) {
+    fw_conv_geometry dw = fw_conv_geometry_tf(side, side, channels, channels, 3, 1, FW_PAD_SAME);
+    fw_f32_dwconv3x3(&dw, current, net->depthwise[i], net->zero, spare, linear);
+    fw_conv_geometry pw = fw_conv_geometry_tf(side, side, channels, 2 * channels, 1, 1, FW_PAD_VALID);
+    fw_f32_conv(&pw, spare, net->pointwise[i], net->zero, current, leaky);
+    const int stride = i + 1 < SEPARABLE_LAYERS ? 2 : 1;
+    fw_f32_maxpool2x2(current, side, side, 2 * channels, stride, spare);
+    side = (side + stride - 1) / stride;
+    float *t = current;
+    current = spare;
+    spare = t;
+  }
+  fw_conv_geometry head = fw_conv_geometry_tf(side, side, MAX_CHANNELS, HEAD_CHANNELS, 1, 1, FW_PAD_VALID);
+  fw_f32_conv(&head, current, net->head, net->zero, spare, linear);
+  return spare;
+}
+
+static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+/* JavaScript's Math.round for the non-negative values used here. */
+static double js_round(double x) { return floor(x + 0.5); }
+
+int fw_tiny_face_detector_net_detect(fw_tiny_face_detector *net, const fw_rgba_image *image, int input_size,
+                                 double score_threshold, double *records, int capacity) {
+  const float *out = fw_tiny_face_detector_net_forward(net, image, input_size);
+  if (!out) return -1;
+  const int cells = grid_side(input_size);
+
+  /* face-api.js corrects for the padding with the reshaped input dimensions
+   * (NetInput.getReshapedInputDimensions), rounded as it rounds them. */
+  const double scale = (double)input_size / (image->width > image->height ? image->width : image->height);
+  const double reshaped_w = js_round(image->width * scale), reshaped_h = js_round(image->height * scale);
+  const double reshaped_max = reshaped_w > reshaped_h ? reshaped_w : reshaped_h;
+  const double correct_x = reshaped_max / reshaped_w, correct_y = reshaped_max / reshaped_h;
+
+  int n = 0;
+  for (int row = 0; row < cells; row++) {
+    for (int col = 0; col < cells; col++) {
+      for (int a = 0; a < ANCHORS; a++) {
+        const float *cell = out + ((size_t)(row * cells + col) * ANCHORS + a) * BOX_FIELDS;
+        const double score = sigmoid(cell[4]);
+        if (!(score > score_threshold)) continue;
+        const double ct_x = ((col + sigmoid(cell[0])) / cells) * correct_x;
+        const double ct_y = ((row + sigmoid(cell[1])) / cells) * correct_y;
+        const double w = ((exp(cell[2]) * anchor_w[a]) / cells) * correct_x;
+        const double h = ((exp(cell[3]) * anchor_h[a]) / cells) * correct_y;
+        const double x = ct_x - w / 2, y = ct_y - h / 2;
+        net->boxes[n] = (fw_box){x, y, x + w, y + h};
+        net->scores[n] = score;
+        n++;
+      }
+    }
+  }
+  /* NMS runs on the boxes scaled to the input size (Box.rescale), as face-api.js does. */
+  for (int i = 0; i < n; i++) {
+    const fw_box b = net->boxes[i];
+    const double left = b.left * input_size, top = b.top * input_size;
+    net->scaled[i] = (fw_box){left, top, left + (b.right - b.left) * input_size, top + (b.bottom - b.top) * input_size};
+  }
+  const int kept = fw_non_max_suppression(net->scaled, net->scores, n, iou_threshold, net->order, net->kept);
+  if (kept > capacity) return fw_fail("internal: %d detections exceed the result capacity %d", kept, capacity);
+
+  /* ObjectDetection rescales the relative box by the image dimensions. */
+  for (int i = 0; i < kept; i++) {
+    const fw_box b = net->boxes[net->kept[i]];
+    double *r = records + (size_t)i * FW_DETECTION_FIELDS;
+    r[0] = net->scores[net->kept[i]];
+    r[1] = b.left * image->width;
+    r[2] = b.top * image->height;
+    r[3] = (b.right - b.left) * image->width;
+    r[4] = (b.bottom - b.top) * image->height;
+  }
+  return kept;
+}

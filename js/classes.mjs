@@ -1,0 +1,152 @@
+// Result and geometry classes with face-api.js's shapes and semantics.
+
+const isValidNumber = (n) => typeof n === 'number' && Number.isFinite(n)
+
+export class Dimensions {
+  constructor (width, height) {
+    if (!isValidNumber(width) || !isValidNumber(height)) {
+      throw new Error(`Dimensions.constructor - expected width and height to be valid numbers, instead have ${JSON.stringify({ width, height })}`)
+    }
+    this._width = width
+    this._height = height
+  }
+
+  get width () { return this._width }
+  get height () { return this._height }
+  reverse () { return new Dimensions(1 / this.width, 1 / this.height) }
+}
+
+export class Point {
+  constructor (x, y) { this._x = x; this._y = y }
+  get x () { return this._x }
+  get y () { return this._y }
+  add (p) { return new Point(this.x + p.x, this.y + p.y) }
+  sub (p) { return new Point(this.x - p.x, this.y - p.y) }
+  mul (p) { return new Point(this.x * p.x, this.y * p.y) }
+  div (p) { return new Point(this.x / p.x, this.y / p.y) }
+  abs () { return new Point(Math.abs(this.x), Math.abs(this.y)) }
+  magnitude () { return Math.sqrt(this.x ** 2 + this.y ** 2) }
+  floor () { return new Point(Math.floor(this.x), Math.floor(this.y)) }
+}
+
+export class Box {
+  static isRect (r) { return !!r && [r.x, r.y, r.width, r.height].every(isValidNumber) }
+
+  static assertIsValidBox (box, callee, allowNegativeDimensions = false) {
+    if (!Box.isRect(box)) {
+      throw new Error(`${callee} - invalid box: ${JSON.stringify(box)}, expected object with properties x, y, width, height`)
+    }
+    if (!allowNegativeDimensions && (box.width < 0 || box.height < 0)) {
+      throw new Error(`${callee} - width (${box.width}) and height (${box.height}) must be positive numbers`)
+    }
+  }
+
+  constructor (box, allowNegativeDimensions = true) {
+    const b = box || {}
+    const isBbox = [b.left, b.top, b.right, b.bottom].every(isValidNumber)
+    const isRect = [b.x, b.y, b.width, b.height].every(isValidNumber)
+    if (!isRect && !isBbox) {
+      throw new Error(`Box.constructor - expected box to be IBoundingBox | IRect, instead have ${JSON.stringify(b)}`)
+    }
+    const [x, y, width, height] = isRect ? [b.x, b.y, b.width, b.height] : [b.left, b.top, b.right - b.left, b.bottom - b.top]
+    Box.assertIsValidBox({ x, y, width, height }, 'Box.constructor', allowNegativeDimensions)
+    this._x = x
+    this._y = y
+    this._width = width
+    this._height = height
+  }
+
+  get x () { return this._x }
+  get y () { return this._y }
+  get width () { return this._width }
+  get height () { return this._height }
+  get left () { return this.x }
+  get top () { return this.y }
+  get right () { return this.x + this.width }
+  get bottom () { return this.y + this.height }
+  get area () { return this.width * this.height }
+  get topLeft () { return new Point(this.left, this.top) }
+  get topRight () { return new Point(this.right, this.top) }
+  get bottomLeft () { return new Point(this.left, this.bottom) }
+  get bottomRight () { return new Point(this.right, this.bottom) }
+
+  round () { return new Box({ x: Math.round(this.x), y: Math.round(this.y), width: Math.round(this.width), height: Math.round(this.height) }) }
+  floor () { return new Box({ x: Math.floor(this.x), y: Math.floor(this.y), width: Math.floor(this.width), height: Math.floor(this.height) }) }
+
+  toSquare () {
+    let { x, y, width, height } = this
+    const diff = Math.abs(width - height)
+    if (width < height) { x -= diff / 2; width += diff }
+    if (height < width) { y -= diff / 2; height += diff }
+    return new Box({ x, y, width, height })
+  }
+
+  rescale (s) {
+    const scaleX = typeof s === 'number' ? s : s.width
+    const scaleY = typeof s === 'number' ? s : s.height
+    return new Box({ x: this.x * scaleX, y: this.y * scaleY, width: this.width * scaleX, height: this.height * scaleY })
+  }
+
+  pad (padX, padY) {
+    return new Box({ x: this.x - padX / 2, y: this.y - padY / 2, width: this.width + padX, height: this.height + padY })
+  }
+
+  shift (sx, sy) { return new Box({ x: this.x + sx, y: this.y + sy, width: this.width, height: this.height }) }
+
+  clipAtImageBorders (imgWidth, imgHeight) {
+    const { x, y, right, bottom } = this
+    const clippedX = Math.max(x, 0)
+    const clippedY = Math.max(y, 0)
+    const newWidth = right - clippedX
+    const newHeight = bottom - clippedY
+    const clippedWidth = Math.min(newWidth, imgWidth - clippedX)
+    const clippedHeight = Math.min(newHeight, imgHeight - clippedY)
+    return new Box({ x: clippedX, y: clippedY, width: clippedWidth, height: clippedHeight }).floor()
+  }
+}
+
+export class Rect extends Box {
+  constructor (x, y, width, height, allowNegativeDimensions = false) {
+    super({ x, y, width, height }, allowNegativeDimensions)
+  }
+}
+
+export class BoundingBox extends Box {
+  constructor (left, top, right, bottom, allowNegativeDimensions = false) {
+    super({ left, top, right, bottom }, allowNegativeDimensions)
+  }
+}
+
+export class ObjectDetection {
+  constructor (score, classScore, className, relativeBox, imageDims) {
+    this._imageDims = new Dimensions(imageDims.width, imageDims.height)
+    this._score = score
+    this._classScore = classScore
+    this._className = className
+    this._box = new Box(relativeBox).rescale(this._imageDims)
+  }
+
+  get score () { return this._score }
+  get classScore () { return this._classScore }
+  get className () { return this._className }
+  get box () { return this._box }
+  get imageDims () { return this._imageDims }
+  get imageWidth () { return this.imageDims.width }
+  get imageHeight () { return this.imageDims.height }
+  get relativeBox () { return new Box(this._box).rescale(this.imageDims.reverse()) }
+
+  forSize (width, height) {
+    return new ObjectDetection(this.score, this.classScore, this.className, this.relativeBox, { width, height })
+  }
+}
+
+export class FaceDetection extends ObjectDetection {
+  constructor (score, relativeBox, imageDims) {
+    super(score, score, '', relativeBox, imageDims)
+  }
+
+  forSize (width, height) {
+    const { score, relativeBox, imageDims } = super.forSize(width, height)
+    return new FaceDetection(score, relativeBox, imageDims)
+  }
+}

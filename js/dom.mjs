@@ -1,0 +1,55 @@
+// Browser-only: media elements and bitmaps to RGBA pixels through a canvas.
+// Nothing here runs in Node; the checks use globalThis so importing is safe.
+
+const has = (name) => typeof globalThis[name] === 'function'
+const isInstance = (x, name) => has(name) && x instanceof globalThis[name]
+
+export function isMediaInput (x) {
+  return ['HTMLImageElement', 'HTMLVideoElement', 'HTMLCanvasElement', 'ImageBitmap', 'OffscreenCanvas']
+    .some((name) => isInstance(x, name))
+}
+
+function mediaSize (media) {
+  if (isInstance(media, 'HTMLImageElement')) return [media.naturalWidth, media.naturalHeight]
+  if (isInstance(media, 'HTMLVideoElement')) return [media.videoWidth, media.videoHeight]
+  return [media.width, media.height]
+}
+
+async function ready (media) {
+  if (isInstance(media, 'HTMLImageElement') && !(media.complete && media.naturalWidth)) {
+    try {
+      await media.decode()
+    } catch {
+      throw new Error(`image '${media.src}' could not be loaded or decoded`)
+    }
+  }
+  if (isInstance(media, 'HTMLVideoElement') && media.readyState < 2) {
+    throw new Error('video has no frame yet (wait for its "loadeddata" event)')
+  }
+}
+
+let scratch = null
+
+function scratchContext (width, height) {
+  if (!scratch) {
+    scratch = has('OffscreenCanvas') ? new OffscreenCanvas(width, height) : document.createElement('canvas')
+  }
+  if (scratch.width !== width) scratch.width = width
+  if (scratch.height !== height) scratch.height = height
+  return scratch.getContext('2d', { willReadFrequently: true })
+}
+
+/** Draws the media at its natural size and reads its RGBA pixels. */
+export async function mediaToImageData (media) {
+  await ready(media)
+  const [width, height] = mediaSize(media)
+  if (!(width > 0 && height > 0)) throw new Error(`input has no pixels (${width} x ${height})`)
+  if (isInstance(media, 'HTMLCanvasElement') || isInstance(media, 'OffscreenCanvas')) {
+    const context = media.getContext('2d', { willReadFrequently: true })
+    if (context) return context.getImageData(0, 0, width, height)
+  }
+  const context = scratchContext(width, height)
+  context.clearRect(0, 0, width, height)
+  context.drawImage(media, 0, 0, width, height)
+  return context.getImageData(0, 0, width, height)
+}

@@ -1,0 +1,99 @@
+// Every accepted input becomes RGBA pixels in linear memory:
+//   { data, width, height } (ImageData or alike)  copied into the core's pixel buffer
+//   Uint8Array / Buffer / ArrayBuffer             an encoded JPEG or PNG, decoded in wasm
+//   string                                        Node: a file path; browser: an element id
+//   <img>, <video>, <canvas>, ImageBitmap, OffscreenCanvas   read through a canvas
+
+import { FacewasmError, isNode } from './wasm.mjs'
+import { isMediaInput, mediaToImageData } from './dom.mjs'
+
+const UNSUPPORTED = 'unsupported input: expected a file path (Node), an encoded JPEG/PNG as a Buffer, ' +
+  'Uint8Array or ArrayBuffer, ImageData or { data: RGBA bytes, width, height }, or an HTML image, video, ' +
+  'canvas, ImageBitmap or OffscreenCanvas'
+
+function isPixels (x) {
+  return !!x && typeof x === 'object' && 'data' in x && 'width' in x && 'height' in x
+}
+
+function checkPixels ({ data, width, height }) {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new FacewasmError(`image has no pixels (${width} x ${height})`)
+  }
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
+    throw new FacewasmError('image data must be a Uint8Array or Uint8ClampedArray of RGBA bytes')
+  }
+  if (data.length !== width * height * 4) {
+    throw new FacewasmError(`image data has ${data.length} bytes; ${width} x ${height} RGBA needs ${width * height * 4}`)
+  }
+}
+
+async function readFileBytes (path) {
+  const { readFile } = await import('node:fs/promises')
+  try {
+    return await readFile(path)
+  } catch (error) {
+    throw new FacewasmError(`cannot read image '${path}': ${error.code === 'ENOENT' ? 'no such file' : error.message}`)
+  }
+}
+
+/** Decodes an encoded JPEG/PNG in wasm; the returned pixels are freed by release(). */
+export function decodeInCore (core, bytes, sourceName) {
+  const encoded = core.copyIn(bytes)
+  const size = core.alloc(8)
+  try {
+    const pointer = core.exports.fw_image_decode(encoded, bytes.length, size)
+    if (!pointer) core.fail(sourceName)
+    const [width, height] = core.i32().subarray(size >> 2, (size >> 2) + 2)
+    return { pointer, width, height, release: () => core.free(pointer) }
+  } finally {
+    core.free(encoded)
+    core.free(size)
+  }
+}
+
+/** Puts RGBA pixels into the core's reusable pixel buffer. */
+export function pixelsInCore (core, pixels) {
+  checkPixels(pixels)
+  const pointer = core.pixelBuffer(pixels.data.length)
+  core.u8().set(pixels.data, pointer)
+  return { pointer, width: pixels.width, height: pixels.height, release () {} }
+}
+
+/**
+ * Turns any accepted input into either RGBA pixels or encoded bytes, doing
+ * all the waiting (file reads, image loading) up front.
+ */
+async function prepare (input) {
+  if (isPixels(input)) return { pixels: input }
+  if (input instanceof ArrayBuffer) input = new Uint8Array(input)
+  if (input instanceof Uint8Array) return { encoded: input, name: 'image' }
+  if (typeof input === 'string') {
+    if (isNode) return { encoded: await readFileBytes(input), name: input }
+    const element = globalThis.document?.getElementById(input)
+    if (!element) throw new FacewasmError(`no element with id '${input}'`)
+    input = element
+  }
+  if (isMediaInput(input)) {
+    try {
+      return { pixels: await mediaToImageData(input) }
+    } catch (error) {
+      throw error instanceof FacewasmError ? error : new FacewasmError(error.message)
+    }
+  }
+  throw new FacewasmError(UNSUPPORTED)
+}
+
+/**
+ * Runs fn({ pointer, width, height }) on the input's pixels in linear memory.
+ * Everything after the awaited preparation is synchronous, so overlapping
+ * calls never see each other's pixels in the shared buffer.
+ */
+export async function withInput (core, input, fn) {
+  const source = await prepare(input)
+  const pixels = source.pixels ? pixelsInCore(core, source.pixels) : decodeInCore(core, source.encoded, source.name)
+  try {
+    return fn(pixels)
+  } finally {
+    pixels.release()
+  }
+}

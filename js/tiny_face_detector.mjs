@@ -1,0 +1,47 @@
+// The Tiny Face Detector net: nets.tinyFaceDetector.
+
+import { FaceDetection } from './classes.mjs'
+import { withInput } from './input.mjs'
+import { NeuralNetwork } from './net.mjs'
+import { TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
+
+const KIND = 1 // FW_NET_TINY_FACE_DETECTOR
+const RECORD = 5 // score, x, y, width, height
+
+const toOptions = (options) => options instanceof TinyYolov2Options ? options : new TinyFaceDetectorOptions(options)
+
+export class TinyFaceDetector extends NeuralNetwork {
+  constructor () {
+    super('TinyFaceDetector', KIND, 'tiny_face_detector_model')
+  }
+
+  /** Faces in the input, as face-api.js's TinyFaceDetector.locateFaces returns them. */
+  async locateFaces (input, options = {}) {
+    const { inputSize, scoreThreshold } = toOptions(options)
+    const { core, model } = this._require()
+    return withInput(core, input, ({ pointer, width, height }) => {
+      const count = core.exports.fw_tiny_face_detector_detect(model, pointer, width, height, inputSize, scoreThreshold)
+      if (count < 0) core.fail(this._name)
+      const start = core.exports.fw_results() / 8
+      const records = core.f64().slice(start, start + count * RECORD)
+      const faces = []
+      for (let i = 0; i < count; i++) {
+        const [score, x, y, w, h] = records.subarray(i * RECORD, (i + 1) * RECORD)
+        faces.push(new FaceDetection(score, { x: x / width, y: y / height, width: w / width, height: h / height }, { width, height }))
+      }
+      return faces
+    })
+  }
+
+  /** The raw head output [(inputSize/32)^2 x 25] as a Float32Array (for testing and debugging). */
+  async forward (input, inputSize = 416) {
+    toOptions({ inputSize }) // validates like face-api.js
+    const { core, model } = this._require()
+    return withInput(core, input, ({ pointer, width, height }) => {
+      const out = core.exports.fw_tiny_face_detector_forward(model, pointer, width, height, inputSize)
+      if (!out) core.fail(this._name)
+      const cells = inputSize / 32
+      return core.f32().slice(out / 4, out / 4 + cells * cells * 25)
+    })
+  }
+}

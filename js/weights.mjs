@@ -1,0 +1,143 @@
+// face-api.js's weight format: `<model>-weights_manifest.json` (tfjs's
+// manifest: groups of shard paths and tensor entries) plus binary shards.
+// This module checks the manifest's structure and the shards' bytes, then
+// feeds each entry to the core, which dequantizes, checks names and shapes,
+// and packs. Every error names the file (and tensor) at fault.
+
+import { FacewasmError } from './wasm.mjs'
+
+// Codes of enum fw_weight_dtype in csrc/core/weights.h.
+const DTYPE_CODES = {
+  'float32/': 1,
+  'int32/': 2,
+  'float32/uint8': 3,
+  'float32/uint16': 4,
+  'int32/uint8': 5,
+  'int32/uint16': 6
+}
+const MAX_RANK = 4
+
+function describeStart (bytes) {
+  const text = new TextDecoder().decode(bytes.subarray(0, 40)).replace(/\s+/g, ' ')
+  return JSON.stringify(text)
+}
+
+/** Parses and checks a manifest's text; returns its groups. */
+export function parseManifest (text, manifestName) {
+  let groups
+  try {
+    groups = JSON.parse(text)
+  } catch {
+    const start = describeStart(new TextEncoder().encode(text))
+    const hint = /^\s*</.test(text) ? ' (an HTML page? check the URL or folder)' : ''
+    throw new FacewasmError(`${manifestName} is not valid JSON${hint}; it starts with ${start}`)
+  }
+  const bad = (what) => new FacewasmError(`${manifestName}: ${what}`)
+  if (!Array.isArray(groups) || groups.length === 0) throw bad('expected a non-empty array of weight groups')
+  const names = new Set()
+  for (const [g, group] of groups.entries()) {
+    if (!group || !Array.isArray(group.paths) || group.paths.length === 0 || !group.paths.every((p) => typeof p === 'string' && p)) {
+      throw bad(`group ${g} has no list of shard paths`)
+    }
+    if (!Array.isArray(group.weights)) throw bad(`group ${g} has no list of weights`)
+    for (const entry of group.weights) {
+      const name = entry?.name
+      if (typeof name !== 'string' || !name) throw bad(`group ${g} has an entry without a name`)
+      if (names.has(name)) throw bad(`tensor '${name}' appears twice`)
+      names.add(name)
+      const { shape, dtype, quantization } = entry
+      if (!Array.isArray(shape) || shape.length > MAX_RANK ||
+          !shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 31)) {
+        throw bad(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`)
+      }
+      const key = `${dtype}/${quantization ? quantization.dtype : ''}`
+      if (!(key in DTYPE_CODES)) {
+        throw bad(`tensor '${name}' has unsupported dtype ${JSON.stringify(dtype)}` +
+          (quantization ? ` with quantization ${JSON.stringify(quantization.dtype)}` : ''))
+      }
+      if (quantization && !(Number.isFinite(quantization.scale) && Number.isFinite(quantization.min))) {
+        throw bad(`tensor '${name}' has quantization without a numeric scale and min`)
+      }
+    }
+  }
+  return groups
+}
+
+/** Rejects bytes that are clearly not weight data, naming the file. */
+function checkShard (bytes, path) {
+  if (bytes.length === 0) throw new FacewasmError(`weight shard ${path} is empty`)
+  const start = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase()
+  if (start.startsWith('<!doctype') || start.startsWith('<html') || start.startsWith('<?xml')) {
+    throw new FacewasmError(`weight shard ${path} is an HTML page, not weight data (check the URL or the server's folder)`)
+  }
+  if (start.startsWith('version https://git-lfs')) {
+    throw new FacewasmError(`weight shard ${path} is a Git LFS pointer, not the weights (run 'git lfs pull')`)
+  }
+}
+
+/**
+ * Creates a model of `kind` in the core from a parsed manifest, reading shards
+ * with `readShard(path) -> Promise<Uint8Array>`. Returns the model handle.
+ */
+export async function loadModel (core, kind, modelName, groups, readShard) {
+  const shardSets = []
+  for (const group of groups) {
+    const shards = []
+    for (const path of group.paths) {
+      const bytes = await readShard(path)
+      checkShard(bytes, path)
+      shards.push({ path, bytes })
+    }
+    shardSets.push(shards)
+  }
+
+  const { exports: fw } = core
+  const model = fw.fw_model_create(kind)
+  if (model < 0) core.fail(modelName)
+  let data = 0
+  const namePointer = core.alloc(256)
+  try {
+    for (const [g, group] of groups.entries()) {
+      const shards = shardSets[g]
+      const total = shards.reduce((sum, s) => sum + s.bytes.length, 0)
+      data = core.alloc(Math.max(1, total))
+      let at = data
+      for (const s of shards) { core.u8().set(s.bytes, at); at += s.bytes.length }
+      const shardAt = (offset) => {
+        let start = 0
+        for (const s of shards) {
+          if (offset < start + s.bytes.length) return s.path
+          start += s.bytes.length
+        }
+        return shards[shards.length - 1].path
+      }
+      let offset = 0
+      for (const entry of group.weights) {
+        const name = new TextEncoder().encode(entry.name)
+        if (name.length > 255) throw new FacewasmError(`${modelName}: tensor name '${entry.name.slice(0, 40)}...' is too long`)
+        core.u8().set(name, namePointer)
+        const dims = [...entry.shape, 0, 0, 0, 0]
+        const q = entry.quantization
+        const used = fw.fw_model_add_tensor(model, namePointer, name.length,
+          DTYPE_CODES[`${entry.dtype}/${q ? q.dtype : ''}`], entry.shape.length,
+          dims[0], dims[1], dims[2], dims[3], q ? q.scale : 0, q ? q.min : 0, data + offset, total - offset)
+        if (used < 0) core.fail(`${modelName}: ${shardAt(offset)}`)
+        offset += used
+      }
+      if (offset < total) {
+        throw new FacewasmError(`${modelName}: ${shards[shards.length - 1].path} holds ${total - offset} bytes more ` +
+          'than the manifest declares (shard and manifest do not belong together?)')
+      }
+      core.free(data)
+      data = 0
+    }
+    if (fw.fw_model_finish(model) < 0) core.fail('')
+    return model
+  } catch (error) {
+    fw.fw_model_destroy(model)
+    throw error
+  } finally {
+    core.free(data)
+    core.free(namePointer)
+  }
+}
