@@ -31,7 +31,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 
 .PHONY: all toolchain test test-native test-js models bench clean
 
-all: wasm/facewasm.wasm
+all: wasm/facewasm.wasm models
 
 toolchain:
 	@command -v $(EMCC) >/dev/null 2>&1 || { echo "error: emcc not found. Install Debian's emscripten package: sudo apt-get install emscripten" >&2; exit 1; }
@@ -69,7 +69,7 @@ models/.installed: models/package.json models/package-lock.json
 	cp models/node_modules/@vladmandic/face-api/model/* models/
 	@touch $@
 
-test-js: all build/kernel_tests.wasm models
+test-js: all build/kernel_tests.wasm
 	$(NODE) --test --test-reporter=spec tests/
 
 test: test-native test-js

@@ -1,0 +1,88 @@
+// Tiny Face Detector against face-api.js 0.22.2's outputs (../shared/reference),
+// fed the exact pixels the reference decoded (testdata/decoded/*.png).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+
+import * as faceapi from '../js/index.mjs'
+import { hasShared, modelsDir, readReference, sharedMissing, sharedPath } from './shared.mjs'
+
+const INPUT_SIZES = [128, 160, 224, 320, 416, 512, 608]
+const BOX_TOLERANCE_PX = 1.0
+const SCORE_TOLERANCE = 0.01
+
+const edges = (b) => [b.x, b.y, b.x + b.width, b.y + b.height]
+
+/** Pairs each reference face with the closest unused one of ours (near-equal scores may swap order). */
+function assertSameDetections (ours, reference, label) {
+  assert.equal(ours.length, reference.length, `${label}: ${ours.length} faces, face-api.js found ${reference.length}`)
+  const unused = new Set(ours.keys())
+  for (const ref of reference) {
+    let best = -1
+    let bestError = Infinity
+    for (const i of unused) {
+      const error = Math.max(...edges(ours[i].box).map((v, k) => Math.abs(v - edges(ref.box)[k])))
+      if (error < bestError) { best = i; bestError = error }
+    }
+    unused.delete(best)
+    const scoreError = Math.abs(ours[best].score - ref.score)
+    assert.ok(bestError <= BOX_TOLERANCE_PX,
+      `${label}: face at (${ref.box.x.toFixed(1)}, ${ref.box.y.toFixed(1)}) box edges off by ${bestError.toFixed(3)} px`)
+    assert.ok(scoreError <= SCORE_TOLERANCE, `${label}: score ${ours[best].score} vs face-api.js ${ref.score}`)
+  }
+}
+
+test('Tiny Face Detector matches face-api.js on every test image and input size', { skip: sharedMissing }, async (t) => {
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir)
+  const images = readdirSync(sharedPath('testdata', 'images'))
+  assert.ok(images.length >= 9)
+  let worstBox = 0
+  let worstScore = 0
+  for (const file of images) {
+    const name = path.parse(file).name
+    const reference = readReference(name)
+    const pixels = readFileSync(sharedPath('testdata', 'decoded', `${name}.png`))
+    for (const inputSize of INPUT_SIZES) {
+      const ours = await faceapi.detectAllFaces(pixels, new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.5 }))
+      const expected = reference.tiny[String(inputSize)]
+      assertSameDetections(ours, expected, `${name} @${inputSize}`)
+      for (const face of ours) {
+        assert.equal(face.imageWidth, reference.width)
+        assert.equal(face.imageHeight, reference.height)
+      }
+      for (const ref of expected) {
+        const match = ours.reduce((a, b) => Math.abs(b.score - ref.score) < Math.abs(a.score - ref.score) ? b : a)
+        worstScore = Math.max(worstScore, Math.abs(match.score - ref.score))
+        worstBox = Math.max(worstBox, ...edges(match.box).map((v, k) => Math.abs(v - edges(ref.box)[k])))
+      }
+    }
+  }
+  t.diagnostic(`largest box edge difference ${worstBox.toExponential(2)} px, largest score difference ${worstScore.toExponential(2)}`)
+})
+
+test('faces.jpg: the six faces at inputSize 416', { skip: sharedMissing }, async () => {
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir)
+  const faces = await faceapi.detectAllFaces(sharedPath('testdata', 'decoded', 'faces.png'),
+    new faceapi.TinyFaceDetectorOptions({ inputSize: 416 }))
+  assert.equal(faces.length, 6)
+})
+
+test('detectSingleFace returns the highest-scoring face', { skip: sharedMissing }, async () => {
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir)
+  const input = sharedPath('testdata', 'decoded', 'faces.png')
+  const options = new faceapi.TinyFaceDetectorOptions({ inputSize: 320 })
+  const all = await faceapi.detectAllFaces(input, options)
+  const single = await faceapi.detectSingleFace(input, options)
+  assert.equal(single.score, Math.max(...all.map((f) => f.score)))
+  assert.equal(await faceapi.detectSingleFace(sharedPath('testdata', 'decoded', 'white.png'), options), undefined)
+})
+
+test('raw head output has one 25-value cell per anchor grid position, all finite', { skip: sharedMissing }, async () => {
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir)
+  for (const inputSize of [128, 416]) {
+    const raw = await faceapi.nets.tinyFaceDetector.forward(sharedPath('testdata', 'decoded', 'face1.png'), inputSize)
+    assert.equal(raw.length, (inputSize / 32) ** 2 * 25)
+    assert.ok(raw.every(Number.isFinite))
+  }
+})
