@@ -10,11 +10,27 @@ static int pad_before(int extent, int square, fw_square_padding padding) {
   return diff - (diff + 1) / 2; /* Math.round(diff * 0.5) goes after the image */
 }
 
-/* Channel c of padded-square pixel (sy, sx): zero in the padding. */
-static double sample(const fw_rgba_image *image, fw_crop crop, int top, int left, int sy, int sx, int c) {
-  int y = sy - top, x = sx - left;
-  if (y < 0 || y >= crop.height || x < 0 || x >= crop.width) return 0.0;
-  return image->pixels[((size_t)(crop.y + y) * image->width + (crop.x + x)) * 4 + c];
+/* One output coordinate's bilinear taps along an axis of the padded square,
+ * mapped back into the crop: index -1 means the tap falls in the padding. */
+typedef struct axis_taps {
+  int near, far; /* crop-relative indices of floor(src) and min(ceil(src), last) */
+  double frac;   /* src - floor(src) */
+} axis_taps;
+
+static axis_taps taps_for(int dst, double ratio, int square, int before, int extent) {
+  const double src = ratio * dst;
+  const int lo = (int)floor(src);
+  const int hi = (int)ceil(src) < square - 1 ? (int)ceil(src) : square - 1;
+  axis_taps t = {lo - before, hi - before, src - lo};
+  if (t.near < 0 || t.near >= extent) t.near = -1;
+  if (t.far < 0 || t.far >= extent) t.far = -1;
+  return t;
+}
+
+/* Channel c of crop pixel (row, col); zero for padding taps. */
+static double sample(const uint8_t *crop_origin, size_t row_stride, int row, int col, int c) {
+  if (row < 0 || col < 0) return 0.0;
+  return crop_origin[(size_t)row * row_stride + (size_t)col * 4 + c];
 }
 
 void fw_rgba_to_square_input(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
@@ -22,22 +38,29 @@ void fw_rgba_to_square_input(const fw_rgba_image *image, fw_crop crop, fw_square
   const int square = crop.width > crop.height ? crop.width : crop.height;
   const int top = pad_before(crop.height, square, padding), left = pad_before(crop.width, square, padding);
   const double ratio = (double)square / (double)size;
-  for (int r = 0; r < size; r++) {
-    const double src_r = ratio * r;
-    const int r0 = (int)floor(src_r);
-    const int r1 = (int)ceil(src_r) < square - 1 ? (int)ceil(src_r) : square - 1;
-    const double row_frac = src_r - r0;
-    for (int col = 0; col < size; col++) {
-      const double src_c = ratio * col;
-      const int c0 = (int)floor(src_c);
-      const int c1 = (int)ceil(src_c) < square - 1 ? (int)ceil(src_c) : square - 1;
-      const double col_frac = src_c - c0;
-      for (int ch = 0; ch < 3; ch++) {
-        const double tl = sample(image, crop, top, left, r0, c0, ch), tr = sample(image, crop, top, left, r0, c1, ch);
-        const double bl = sample(image, crop, top, left, r1, c0, ch), br = sample(image, crop, top, left, r1, c1, ch);
-        const double upper = tl + (tr - tl) * col_frac, lower = bl + (br - bl) * col_frac;
-        const float value = (float)(upper + (lower - upper) * row_frac);
-        *out++ = (value - mean[ch]) / divisor;
+  const size_t row_stride = (size_t)image->width * 4;
+  const uint8_t *origin = image->pixels + (size_t)crop.y * row_stride + (size_t)crop.x * 4;
+  /* Column taps are the same for every row: work in blocks of columns so
+   * they are computed once per call, with a bounded stack. */
+  enum { BLOCK = 256 };
+  axis_taps columns[BLOCK];
+  for (int c0 = 0; c0 < size; c0 += BLOCK) {
+    const int n = size - c0 < BLOCK ? size - c0 : BLOCK;
+    for (int i = 0; i < n; i++) columns[i] = taps_for(c0 + i, ratio, square, left, crop.width);
+    for (int r = 0; r < size; r++) {
+      const axis_taps rows = taps_for(r, ratio, square, top, crop.height);
+      float *dst = out + ((size_t)r * size + c0) * 3;
+      for (int i = 0; i < n; i++) {
+        const axis_taps cols = columns[i];
+        for (int ch = 0; ch < 3; ch++) {
+          const double tl = sample(origin, row_stride, rows.near, cols.near, ch);
+          const double tr = sample(origin, row_stride, rows.near, cols.far, ch);
+          const double bl = sample(origin, row_stride, rows.far, cols.near, ch);
+          const double br = sample(origin, row_stride, rows.far, cols.far, ch);
+          const double upper = tl + (tr - tl) * cols.frac, lower = bl + (br - bl) * cols.frac;
+          const float value = (float)(upper + (lower - upper) * rows.frac);
+          *dst++ = (value - mean[ch]) / divisor;
+        }
       }
     }
   }
