@@ -12,7 +12,6 @@
 #define STBI_NO_HDR
 #define STBI_MAX_DIMENSIONS FW_MAX_IMAGE_SIDE
 #define STBI_ASSERT(x) ((void)0)
-#define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic push
@@ -23,7 +22,6 @@
 #include <stb_image.h>
 
 #define STBI_WRITE_NO_STDIO
-#define STB_IMAGE_WRITE_STATIC
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb_image_write.h>
 #if defined(__GNUC__) || defined(__clang__)

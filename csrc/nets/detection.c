@@ -29,7 +29,7 @@ int fw_non_max_suppression(const fw_box *boxes, const double *scores, int n, dou
     kept[count++] = best;
     int write = 0;
     for (int r = 0; r < remaining; r++)
-      if (!(fw_box_iou(boxes[best], boxes[order[r]]) > iou_threshold)) order[write++] = order[r];
+      if (fw_box_iou(boxes[best], boxes[order[r]]) <= iou_threshold) order[write++] = order[r];
     remaining = write;
   }
   return count;

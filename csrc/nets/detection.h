@@ -11,7 +11,8 @@ double fw_box_iou(fw_box a, fw_box b);
 
 /* face-api.js's nonMaxSuppression(): repeatedly keeps the highest score (ties
  * go to the later index, as its stable ascending sort then pop() does) and
- * drops every remaining box whose IoU with it exceeds iou_threshold.
+ * keeps only the remaining boxes whose IoU with it is <= iou_threshold (a NaN
+ * IoU, from two empty boxes, drops the box as face-api.js does).
  * `order` is scratch for n ints; the kept indices go to `kept`, in order.
  * Returns how many were kept. */
 int fw_non_max_suppression(const fw_box *boxes, const double *scores, int n, double iou_threshold, int *order,

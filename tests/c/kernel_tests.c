@@ -1,0 +1,858 @@
+/* Kernel tests: every kernel twin against a naive loop written here, over odd
+ * shapes (widths and channel counts that are not multiples of 4 or 8, 1x1,
+ * 1xN, Nx1, outputs that are empty under VALID padding).
+ *
+ * The naive references read the filters in their original layout (HWIO for
+ * conv, [3][3][c][1] for depthwise), never the packed one, accumulate in double
+ * and apply the activation from its definition. Conv/dwconv results must be
+ * within a normalized error: |got - want| <= 1e-5 * (1 + sum over taps |x*w|).
+ * Max pooling, preprocessing and box math must match exactly.
+ *
+ * Natively only the __scalar twins exist; in wasm built with -msimd128
+ * (__wasm_simd128__) every case runs on __scalar and __simd128.
+ *
+ * Memory checks: every output buffer has 16 NaN guard floats before and after
+ * it (must stay bit-identical) and starts filled with another NaN pattern (an
+ * output the kernel forgets to write fails the comparison). Inputs and the
+ * `zero` buffer are followed and preceded by 1e30 "poison" floats so that an
+ * over-read that reaches a result shows up as a huge error; under ASan the
+ * poison is dropped so the allocations are exact and ASan sees every
+ * out-of-bounds read.
+ *
+ * No stdio output here (emscripten standalone has none): results go to a
+ * static log read with kernel_test_log(). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image/preprocess.h"
+#include "kernels/conv.h"
+#include "kernels/dwconv.h"
+#include "kernels/maxpool.h"
+#include "nets/detection.h"
+
+#ifdef __EMSCRIPTEN__
+#define FW_TEST_EXPORT __attribute__((used, visibility("default")))
+#else
+#define FW_TEST_EXPORT
+#endif
+
+FW_TEST_EXPORT int run_kernel_tests(void);
+FW_TEST_EXPORT const char *kernel_test_log(void);
+
+#if defined(__SANITIZE_ADDRESS__)
+#define FW_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FW_TEST_ASAN 1
+#endif
+#endif
+
+#ifdef FW_TEST_ASAN
+#define READ_PAD 0 /* exact allocations: ASan reports any over-read */
+#else
+#define READ_PAD 16 /* poison floats around inputs and `zero` */
+#endif
+#define READ_POISON 1e30f
+#define GUARD 16 /* NaN guard floats around every output */
+
+/* ------------------------------------------------------------------------ */
+/* Log and counters                                                          */
+
+#define LOG_SIZE 65536
+#define LOG_RESERVE 256 /* always room for the summary lines */
+
+static char log_buf[LOG_SIZE];
+static size_t log_len;
+static int log_dropped;
+static int n_passed, n_failed;
+static uint32_t case_counter;
+
+static void log_line(const char *fmt, ...) {
+  char line[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  size_t len = strlen(line);
+  if (log_len + len + 2 + LOG_RESERVE > LOG_SIZE) {
+    log_dropped++;
+    return;
+  }
+  memcpy(log_buf + log_len, line, len);
+  log_len += len;
+  log_buf[log_len++] = '\n';
+  log_buf[log_len] = '\0';
+}
+
+static void log_final(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(log_buf + log_len, LOG_SIZE - log_len - 1, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  log_len += (size_t)n < LOG_SIZE - log_len - 1 ? (size_t)n : LOG_SIZE - log_len - 2;
+  log_buf[log_len++] = '\n';
+  log_buf[log_len] = '\0';
+}
+
+/* One case's verdict. `params` names every parameter; `detail` says what broke. */
+static void record(int ok, const char *kernel, const char *params, const char *detail) {
+  if (ok) {
+    n_passed++;
+  } else {
+    n_failed++;
+    log_line("FAIL %s %s: %s", kernel, params, detail);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Deterministic data                                                        */
+
+typedef struct rng {
+  uint32_t s;
+} rng;
+
+static uint32_t rng_next(rng *r) {
+  r->s = r->s * 1664525u + 1013904223u;
+  return r->s;
+}
+
+/* Uniform in [-1, 1]. */
+static float rng_unit(rng *r) { return (float)((double)(rng_next(r) >> 8) * (2.0 / 16777215.0) - 1.0); }
+
+static int rng_int(rng *r, int n) { return (int)((rng_next(r) >> 8) % (uint32_t)n); }
+
+/* Every case gets its own seed, printed on failure. */
+static uint32_t next_seed(void) { return 0x9e3779b9u * ++case_counter + 12345u; }
+
+static void fill_unit(rng *r, float *x, size_t n) {
+  for (size_t i = 0; i < n; i++) x[i] = rng_unit(r);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Buffers with guards                                                       */
+
+static const uint32_t guard_bits = 0xffc0deadu;     /* NaN around outputs */
+static const uint32_t unwritten_bits = 0x7fc0beefu; /* NaN in outputs before a run */
+
+typedef struct out_buf {
+  float *block; /* GUARD | n outputs | GUARD */
+  float *data;
+  size_t n;
+} out_buf;
+
+static int out_alloc(out_buf *b, size_t n) {
+  b->n = n;
+  b->block = malloc((n + 2 * GUARD) * sizeof(float));
+  b->data = b->block ? b->block + GUARD : NULL;
+  return b->block != NULL;
+}
+
+static void out_reset(out_buf *b) {
+  for (size_t i = 0; i < GUARD; i++) {
+    memcpy(b->block + i, &guard_bits, sizeof(float));
+    memcpy(b->data + b->n + i, &guard_bits, sizeof(float));
+  }
+  for (size_t i = 0; i < b->n; i++) memcpy(b->data + i, &unwritten_bits, sizeof(float));
+}
+
+/* "intact", or which side was written. */
+static const char *out_guards(const out_buf *b) {
+  int before = 0, after = 0;
+  for (size_t i = 0; i < GUARD; i++) {
+    uint32_t u;
+    memcpy(&u, b->block + i, sizeof u);
+    if (u != guard_bits) before = 1;
+    memcpy(&u, b->data + b->n + i, sizeof u);
+    if (u != guard_bits) after = 1;
+  }
+  if (before && after) return "CLOBBERED before and after the output";
+  if (before) return "CLOBBERED before the output";
+  if (after) return "CLOBBERED after the output";
+  return "intact";
+}
+
+static void out_free(out_buf *b) { free(b->block); }
+
+/* An input of n floats with READ_PAD poison floats on each side. */
+typedef struct in_buf {
+  float *block;
+  float *data;
+} in_buf;
+
+static int in_alloc(in_buf *b, size_t n) {
+  size_t total = n + 2 * READ_PAD;
+  b->block = malloc((total ? total : 1) * sizeof(float));
+  if (!b->block) return 0;
+  b->data = b->block + READ_PAD;
+  for (size_t i = 0; i < READ_PAD; i++) b->block[i] = b->data[n + i] = READ_POISON;
+  return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Activations and geometry from their definitions                           */
+
+static const fw_activation activations[4] = {
+    {FW_ACT_NONE, 0.0f}, {FW_ACT_RELU, 0.0f}, {FW_ACT_RELU6, 0.0f}, {FW_ACT_LEAKY, 0.1f}};
+
+static const char *act_name(fw_activation a) {
+  switch (a.kind) {
+    case FW_ACT_NONE: return "none";
+    case FW_ACT_RELU: return "relu";
+    case FW_ACT_RELU6: return "relu6";
+    case FW_ACT_LEAKY: return "leaky";
+  }
+  return "?";
+}
+
+static double naive_act(double x, fw_activation a) {
+  switch (a.kind) {
+    case FW_ACT_RELU: return x < 0.0 ? 0.0 : x;
+    case FW_ACT_RELU6: return x < 0.0 ? 0.0 : x > 6.0 ? 6.0 : x;
+    case FW_ACT_LEAKY: return x < 0.0 ? (double)a.alpha * x : x; /* max(x, alpha x), 0 < alpha < 1 */
+    case FW_ACT_NONE: break;
+  }
+  return x;
+}
+
+/* tf.conv2d: SAME: out = ceil(in / stride), total padding
+ * max((out - 1) * stride + k - in, 0), the smaller half before.
+ * VALID: out = ceil((in - k + 1) / stride), no padding. */
+static void naive_tf_axis(int in, int k, int stride, fw_padding padding, int *out, int *before) {
+  if (padding == FW_PAD_SAME) {
+    *out = (int)ceil((double)in / stride);
+    int total = (*out - 1) * stride + k - in;
+    *before = (total > 0 ? total : 0) / 2;
+  } else {
+    *out = in - k + 1 > 0 ? (int)ceil((double)(in - k + 1) / stride) : 0;
+    *before = 0;
+  }
+}
+
+static const char *pad_name(fw_padding p) { return p == FW_PAD_SAME ? "SAME" : "VALID"; }
+
+/* Compares got against want within tol (tol NULL: exact). Outputs are NHWC
+ * [h][w][c]. Records one case. */
+static void check_output(const char *kernel, const char *params, const out_buf *out, const double *want,
+                         const double *tol, int h, int w, int c) {
+  size_t bad = 0, first = 0;
+  double first_err = 0.0;
+  for (size_t i = 0; i < out->n; i++) {
+    const double got = out->data[i], err = fabs(got - want[i]);
+    const int ok = tol ? err <= tol[i] : got == want[i]; /* false for NaN (unwritten) */
+    if (!ok) {
+      if (!bad) first = i, first_err = err;
+      bad++;
+    }
+  }
+  const char *guards = out_guards(out);
+  char detail[512];
+  if (bad) {
+    const int ch = (int)(first % (size_t)c), x = (int)(first / (size_t)c % (size_t)w),
+              y = (int)(first / ((size_t)c * (size_t)w));
+    uint32_t bits;
+    memcpy(&bits, out->data + first, sizeof bits);
+    snprintf(detail, sizeof detail,
+             "%zu of %zu outputs (out %dx%dx%d) wrong, first at y=%d x=%d c=%d: want %.9g got %.9g "
+             "(bits 0x%08x%s) |err| %.3g tol %.3g; guards %s",
+             bad, out->n, h, w, c, y, x, ch, want[first], (double)out->data[first], (unsigned)bits,
+             bits == unwritten_bits ? " = never written" : "", first_err, tol ? tol[first] : 0.0, guards);
+  } else {
+    snprintf(detail, sizeof detail, "guards %s (out %dx%dx%d)", guards, h, w, c);
+  }
+  record(!bad && strcmp(guards, "intact") == 0, kernel, params, detail);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dense conv                                                                */
+
+typedef void (*conv_fn)(const fw_conv_geometry *, const float *, const float *, const float *, float *,
+                        fw_activation);
+
+static const struct {
+  const char *name;
+  conv_fn fn;
+} conv_twins[] = {
+    {"fw_f32_conv__scalar", fw_f32_conv__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_conv__simd128", fw_f32_conv__simd128},
+#endif
+};
+
+static const struct {
+  const char *name;
+  conv_fn fn;
+} dwconv_twins[] = {
+    {"fw_f32_dwconv3x3__scalar", fw_f32_dwconv3x3__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_dwconv3x3__simd128", fw_f32_dwconv3x3__simd128},
+#endif
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Checks fw_conv_geometry_tf against the definition; records only failures. */
+static int geometry_ok(const fw_conv_geometry *g, int in_h, int in_w, int k, int stride, fw_padding padding,
+                       const char *params) {
+  int oh, pt, ow, pl;
+  naive_tf_axis(in_h, k, stride, padding, &oh, &pt);
+  naive_tf_axis(in_w, k, stride, padding, &ow, &pl);
+  if (g->out_h == oh && g->out_w == ow && g->pad_top == pt && g->pad_left == pl) return 1;
+  char detail[256];
+  snprintf(detail, sizeof detail, "geometry: got out %dx%d pad top %d left %d, want out %dx%d pad top %d left %d",
+           g->out_h, g->out_w, g->pad_top, g->pad_left, oh, ow, pt, pl);
+  record(0, "fw_conv_geometry_tf", params, detail);
+  return 0;
+}
+
+static void conv_case(int k, int stride, fw_padding padding, int in_h, int in_w, int in_c, int out_c,
+                      fw_activation act, int with_bias) {
+  const uint32_t seed = next_seed();
+  char params[320];
+  snprintf(params, sizeof params,
+           "[K=%d stride=%d pad=%s in=%dx%dx%d (HxWxC) out_c=%d act=%s alpha=%g bias=%s seed=%u]", k, stride,
+           pad_name(padding), in_h, in_w, in_c, out_c, act_name(act), (double)act.alpha,
+           with_bias ? "yes" : "NULL", (unsigned)seed);
+  const fw_conv_geometry g = fw_conv_geometry_tf(in_h, in_w, in_c, out_c, k, stride, padding);
+  if (!geometry_ok(&g, in_h, in_w, k, stride, padding, params)) return;
+
+  rng r = {seed};
+  const size_t n_in = (size_t)in_h * in_w * in_c, n_filter = (size_t)k * k * in_c * out_c;
+  const size_t n_out = (size_t)g.out_h * g.out_w * out_c;
+  in_buf input = {0}, zero = {0};
+  out_buf out = {0};
+  float *filter = malloc(n_filter * sizeof(float)), *bias = malloc((size_t)out_c * sizeof(float));
+  float *packed = malloc(fw_conv_packed_size(k, in_c, out_c) * sizeof(float));
+  double *want = malloc((n_out ? n_out : 1) * sizeof(double)), *tol = malloc((n_out ? n_out : 1) * sizeof(double));
+  if (!in_alloc(&input, n_in) || !in_alloc(&zero, (size_t)in_c) || !out_alloc(&out, n_out) || !filter || !bias ||
+      !packed || !want || !tol) {
+    record(0, "fw_f32_conv", params, "test out of memory");
+    goto done;
+  }
+  fill_unit(&r, input.data, n_in);
+  fill_unit(&r, filter, n_filter);
+  fill_unit(&r, bias, (size_t)out_c);
+  memset(zero.data, 0, (size_t)in_c * sizeof(float));
+
+  /* Naive: straight from HWIO [k][k][in_c][out_c]. */
+  for (int oy = 0; oy < g.out_h; oy++)
+    for (int ox = 0; ox < g.out_w; ox++)
+      for (int co = 0; co < out_c; co++) {
+        double acc = with_bias ? bias[co] : 0.0, magnitude = 0.0;
+        for (int ky = 0; ky < k; ky++) {
+          const int iy = oy * stride - g.pad_top + ky;
+          if (iy < 0 || iy >= in_h) continue;
+          for (int kx = 0; kx < k; kx++) {
+            const int ix = ox * stride - g.pad_left + kx;
+            if (ix < 0 || ix >= in_w) continue;
+            for (int ci = 0; ci < in_c; ci++) {
+              const double p = (double)input.data[((size_t)iy * in_w + ix) * in_c + ci] *
+                               filter[(((size_t)ky * k + kx) * in_c + ci) * out_c + co];
+              acc += p;
+              magnitude += fabs(p);
+            }
+          }
+        }
+        const size_t i = ((size_t)oy * g.out_w + ox) * out_c + co;
+        want[i] = naive_act(acc, act);
+        tol[i] = 1e-5 * (1.0 + magnitude);
+      }
+
+  fw_pack_conv(filter, with_bias ? bias : NULL, k, in_c, out_c, packed);
+  for (size_t t = 0; t < COUNT(conv_twins); t++) {
+    out_reset(&out);
+    conv_twins[t].fn(&g, input.data, packed, zero.data, out.data, act);
+    check_output(conv_twins[t].name, params, &out, want, tol, g.out_h, g.out_w, out_c);
+  }
+done:
+  free(input.block);
+  free(zero.block);
+  out_free(&out);
+  free(filter);
+  free(bias);
+  free(packed);
+  free(want);
+  free(tol);
+}
+
+static void conv_tests(void) {
+  static const int kernels[] = {1, 3};
+  static const int strides[] = {1, 2};
+  static const fw_padding paddings[] = {FW_PAD_SAME, FW_PAD_VALID};
+  static const int in_cs[] = {1, 3, 5, 7, 17, 33};
+  static const int out_cs[] = {1, 3, 8, 9, 16, 25, 33};
+  static const int sizes[][2] = {{1, 1}, {2, 3}, {5, 7}, {15, 7}, {9, 16}, {13, 13}};
+  int i = 0;
+  /* K in {1, 3} x stride x padding x in_c x out_c x size, activation and
+   * bias rotating through the cases. */
+  for (size_t a = 0; a < COUNT(kernels); a++)
+    for (size_t b = 0; b < COUNT(strides); b++)
+      for (size_t c = 0; c < COUNT(paddings); c++)
+        for (size_t d = 0; d < COUNT(in_cs); d++)
+          for (size_t e = 0; e < COUNT(out_cs); e++)
+            for (size_t f = 0; f < COUNT(sizes); f++, i++)
+              conv_case(kernels[a], strides[b], paddings[c], sizes[f][0], sizes[f][1], in_cs[d], out_cs[e],
+                        activations[(i / 5) % 4], i % 7 != 3);
+
+  /* Other kernel sizes: 7 (the recognition stem), 2 (even: asymmetric SAME
+   * padding), 5; fewer channel counts. */
+  static const int k7_in[] = {1, 3, 5};
+  static const int k7_out[] = {8, 9, 33};
+  for (size_t b = 0; b < COUNT(strides); b++)
+    for (size_t c = 0; c < COUNT(paddings); c++)
+      for (size_t f = 0; f < COUNT(sizes); f++)
+        for (size_t d = 0; d < COUNT(k7_in); d++, i++) {
+          conv_case(7, strides[b], paddings[c], sizes[f][0], sizes[f][1], k7_in[d], k7_out[(f + d) % 3],
+                    activations[i % 4], 1);
+          conv_case(2, strides[b], paddings[c], sizes[f][0], sizes[f][1], k7_in[d], k7_out[(f + d + 1) % 3],
+                    activations[(i + 1) % 4], i % 2);
+          conv_case(5, strides[b], paddings[c], sizes[f][0], sizes[f][1], k7_in[d], k7_out[(f + d + 2) % 3],
+                    activations[(i + 2) % 4], 1);
+        }
+
+  /* Shapes the nets use, scaled down: Tiny Face Detector's first conv and a
+   * 1x1 pointwise, a 3x3 ResNet-style conv, an odd-width pointwise. */
+  conv_case(3, 1, FW_PAD_SAME, 26, 26, 3, 16, activations[3], 1);
+  conv_case(1, 1, FW_PAD_SAME, 13, 13, 64, 32, activations[3], 1);
+  conv_case(3, 1, FW_PAD_SAME, 18, 18, 32, 32, activations[1], 1);
+  conv_case(3, 2, FW_PAD_SAME, 19, 21, 16, 24, activations[2], 1);
+  conv_case(1, 1, FW_PAD_VALID, 7, 31, 40, 25, activations[0], 1);
+  conv_case(7, 2, FW_PAD_SAME, 30, 29, 3, 32, activations[1], 1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Depthwise 3x3                                                             */
+
+static void dwconv_case(int stride, fw_padding padding, int in_h, int in_w, int channels, fw_activation act,
+                        int with_bias) {
+  const uint32_t seed = next_seed();
+  char params[320];
+  snprintf(params, sizeof params, "[stride=%d pad=%s in=%dx%dx%d (HxWxC) act=%s alpha=%g bias=%s seed=%u]",
+           stride, pad_name(padding), in_h, in_w, channels, act_name(act), (double)act.alpha,
+           with_bias ? "yes" : "NULL", (unsigned)seed);
+  const fw_conv_geometry g = fw_conv_geometry_tf(in_h, in_w, channels, channels, 3, stride, padding);
+  if (!geometry_ok(&g, in_h, in_w, 3, stride, padding, params)) return;
+
+  rng r = {seed};
+  const size_t n_in = (size_t)in_h * in_w * channels, n_out = (size_t)g.out_h * g.out_w * channels;
+  in_buf input = {0}, zero = {0};
+  out_buf out = {0};
+  float *filter = malloc((size_t)9 * channels * sizeof(float)), *bias = malloc((size_t)channels * sizeof(float));
+  float *packed = malloc(fw_dwconv3x3_packed_size(channels) * sizeof(float));
+  double *want = malloc((n_out ? n_out : 1) * sizeof(double)), *tol = malloc((n_out ? n_out : 1) * sizeof(double));
+  if (!in_alloc(&input, n_in) || !in_alloc(&zero, (size_t)channels) || !out_alloc(&out, n_out) || !filter ||
+      !bias || !packed || !want || !tol) {
+    record(0, "fw_f32_dwconv3x3", params, "test out of memory");
+    goto done;
+  }
+  fill_unit(&r, input.data, n_in);
+  fill_unit(&r, filter, (size_t)9 * channels);
+  fill_unit(&r, bias, (size_t)channels);
+  memset(zero.data, 0, (size_t)channels * sizeof(float));
+
+  /* Naive: filter [3][3][c][1]. */
+  for (int oy = 0; oy < g.out_h; oy++)
+    for (int ox = 0; ox < g.out_w; ox++)
+      for (int c = 0; c < channels; c++) {
+        double acc = with_bias ? bias[c] : 0.0, magnitude = 0.0;
+        for (int ky = 0; ky < 3; ky++)
+          for (int kx = 0; kx < 3; kx++) {
+            const int iy = oy * stride - g.pad_top + ky, ix = ox * stride - g.pad_left + kx;
+            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) continue;
+            const double p =
+                (double)input.data[((size_t)iy * in_w + ix) * channels + c] * filter[(ky * 3 + kx) * channels + c];
+            acc += p;
+            magnitude += fabs(p);
+          }
+        const size_t i = ((size_t)oy * g.out_w + ox) * channels + c;
+        want[i] = naive_act(acc, act);
+        tol[i] = 1e-5 * (1.0 + magnitude);
+      }
+
+  fw_pack_dwconv3x3(filter, with_bias ? bias : NULL, channels, packed);
+  for (size_t t = 0; t < COUNT(dwconv_twins); t++) {
+    out_reset(&out);
+    dwconv_twins[t].fn(&g, input.data, packed, zero.data, out.data, act);
+    check_output(dwconv_twins[t].name, params, &out, want, tol, g.out_h, g.out_w, channels);
+  }
+done:
+  free(input.block);
+  free(zero.block);
+  out_free(&out);
+  free(filter);
+  free(bias);
+  free(packed);
+  free(want);
+  free(tol);
+}
+
+static void dwconv_tests(void) {
+  static const int channels[] = {1, 3, 4, 5, 7, 16, 17, 33};
+  static const int strides[] = {1, 2};
+  static const fw_padding paddings[] = {FW_PAD_SAME, FW_PAD_VALID};
+  static const int sizes[][2] = {{1, 1}, {2, 3}, {3, 3}, {4, 1}, {1, 6}, {5, 7}, {15, 7}, {9, 16}, {13, 13}};
+  int i = 0;
+  for (size_t a = 0; a < COUNT(channels); a++)
+    for (size_t b = 0; b < COUNT(strides); b++)
+      for (size_t c = 0; c < COUNT(paddings); c++)
+        for (size_t d = 0; d < COUNT(sizes); d++)
+          for (int with_bias = 0; with_bias < 2; with_bias++, i++)
+            dwconv_case(strides[b], paddings[c], sizes[d][0], sizes[d][1], channels[a], activations[(i / 3) % 4],
+                        with_bias);
+  /* MobileNet-like shapes, scaled down. */
+  dwconv_case(1, FW_PAD_SAME, 19, 19, 32, activations[2], 1);
+  dwconv_case(2, FW_PAD_SAME, 38, 38, 32, activations[2], 1);
+  dwconv_case(2, FW_PAD_SAME, 19, 19, 64, activations[2], 1);
+  dwconv_case(1, FW_PAD_SAME, 10, 10, 128, activations[3], 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Max pooling 2x2                                                           */
+
+typedef void (*pool_fn)(const float *, int, int, int, int, float *);
+
+static const struct {
+  const char *name;
+  pool_fn fn;
+} pool_twins[] = {
+    {"fw_f32_maxpool2x2__scalar", fw_f32_maxpool2x2__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_maxpool2x2__simd128", fw_f32_maxpool2x2__simd128},
+#endif
+};
+
+/* negative: all inputs in [-1, -0.01], so a padding value of 0 winning a
+ * max would show. */
+static void maxpool_case(int stride, int in_h, int in_w, int channels, int negative) {
+  const uint32_t seed = next_seed();
+  char params[256];
+  snprintf(params, sizeof params, "[stride=%d in=%dx%dx%d (HxWxC) values=%s seed=%u]", stride, in_h, in_w, channels,
+           negative ? "negative" : "[-1,1]", (unsigned)seed);
+  /* TensorFlow SAME max pooling, window 2. */
+  const int out_h = (int)ceil((double)in_h / stride), out_w = (int)ceil((double)in_w / stride);
+  const int total_h = (out_h - 1) * stride + 2 - in_h, total_w = (out_w - 1) * stride + 2 - in_w;
+  const int pad_top = (total_h > 0 ? total_h : 0) / 2, pad_left = (total_w > 0 ? total_w : 0) / 2;
+
+  rng r = {seed};
+  const size_t n_in = (size_t)in_h * in_w * channels, n_out = (size_t)out_h * out_w * channels;
+  in_buf input = {0};
+  out_buf out = {0};
+  double *want = malloc(n_out * sizeof(double));
+  if (!in_alloc(&input, n_in) || !out_alloc(&out, n_out) || !want) {
+    record(0, "fw_f32_maxpool2x2", params, "test out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < n_in; i++) {
+    const float v = rng_unit(&r);
+    input.data[i] = negative ? -0.01f - 0.99f * fabsf(v) : v;
+  }
+  for (int oy = 0; oy < out_h; oy++)
+    for (int ox = 0; ox < out_w; ox++)
+      for (int c = 0; c < channels; c++) {
+        double m = -INFINITY;
+        for (int dy = 0; dy < 2; dy++)
+          for (int dx = 0; dx < 2; dx++) {
+            const int iy = oy * stride - pad_top + dy, ix = ox * stride - pad_left + dx;
+            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) continue;
+            const double v = input.data[((size_t)iy * in_w + ix) * channels + c];
+            if (v > m) m = v;
+          }
+        want[((size_t)oy * out_w + ox) * channels + c] = m;
+      }
+  for (size_t t = 0; t < COUNT(pool_twins); t++) {
+    out_reset(&out);
+    pool_twins[t].fn(input.data, in_h, in_w, channels, stride, out.data);
+    check_output(pool_twins[t].name, params, &out, want, NULL, out_h, out_w, channels);
+  }
+done:
+  free(input.block);
+  out_free(&out);
+  free(want);
+}
+
+static void maxpool_tests(void) {
+  static const int sizes[][2] = {{1, 1}, {1, 2}, {1, 5}, {1, 8}, {2, 1}, {7, 1},   {2, 2},
+                                 {3, 3}, {4, 6}, {5, 7}, {15, 7}, {9, 16}, {13, 13}, {16, 16}};
+  static const int channels[] = {1, 3, 4, 5, 8, 17, 33};
+  for (size_t a = 0; a < COUNT(sizes); a++)
+    for (size_t b = 0; b < COUNT(channels); b++)
+      for (int stride = 1; stride <= 2; stride++)
+        for (int negative = 0; negative < 2; negative++)
+          maxpool_case(stride, sizes[a][0], sizes[a][1], channels[b], negative);
+  /* Tiny Face Detector's pools, scaled down: stride 2 on 16 channels, stride 1 at the end. */
+  maxpool_case(2, 52, 52, 16, 0);
+  maxpool_case(1, 13, 13, 256, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* RGBA -> padded square -> bilinear resize -> normalize                     */
+
+/* face-api.js padToSquare on one axis: zeros after (bottom/right), or centred
+ * with Math.round(diff * 0.5) after and the rest before. */
+static int naive_pad_before(int extent, int square, fw_square_padding padding) {
+  const int diff = square - extent;
+  if (padding == FW_PAD_BOTTOM_RIGHT) return 0;
+  const int after = (int)floor(diff * 0.5 + 0.5); /* Math.round for x >= 0 */
+  return diff - after;
+}
+
+static void preprocess_case(int img_w, int img_h, fw_crop crop, fw_square_padding padding, int size,
+                            const float mean[3], float divisor) {
+  const uint32_t seed = next_seed();
+  char params[320];
+  snprintf(params, sizeof params,
+           "[image=%dx%d (WxH) crop x=%d y=%d w=%d h=%d padding=%s size=%d mean=%g,%g,%g divisor=%g seed=%u]", img_w,
+           img_h, crop.x, crop.y, crop.width, crop.height, padding == FW_PAD_CENTRED ? "centred" : "bottom-right",
+           size, (double)mean[0], (double)mean[1], (double)mean[2], (double)divisor, (unsigned)seed);
+  rng r = {seed};
+  const int square = crop.width > crop.height ? crop.width : crop.height;
+  const size_t n_out = (size_t)size * size * 3;
+  uint8_t *pixels = malloc((size_t)img_w * img_h * 4);
+  float *padded = calloc((size_t)square * square * 3, sizeof(float));
+  double *want = malloc(n_out * sizeof(double));
+  out_buf out = {0};
+  if (!pixels || !padded || !want || !out_alloc(&out, n_out)) {
+    record(0, "fw_rgba_to_square_input", params, "test out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < (size_t)img_w * img_h * 4; i++) pixels[i] = (uint8_t)(rng_next(&r) >> 24);
+
+  /* tf.slice + padToSquare: an explicit zero-padded square of RGB floats. */
+  const int top = naive_pad_before(crop.height, square, padding), left = naive_pad_before(crop.width, square, padding);
+  for (int y = 0; y < crop.height; y++)
+    for (int x = 0; x < crop.width; x++)
+      for (int c = 0; c < 3; c++)
+        padded[((size_t)(top + y) * square + (left + x)) * 3 + c] =
+            pixels[((size_t)(crop.y + y) * img_w + (crop.x + x)) * 4 + c];
+
+  /* tfjs-core 1.7 CPU resizeBilinear, alignCorners false: ratio = in / out
+   * (double), source = ratio * dst, floor/ceil clamped to in - 1, lerp in
+   * double, stored in a Float32Array. Then (v - mean) / divisor in float32. */
+  const double ratio = (double)square / (double)size;
+  for (int row = 0; row < size; row++) {
+    const double src_r = ratio * row;
+    const int r0 = (int)fmin(floor(src_r), square - 1), r1 = (int)fmin(ceil(src_r), square - 1);
+    const double row_frac = src_r - floor(src_r);
+    for (int col = 0; col < size; col++) {
+      const double src_c = ratio * col;
+      const int c0 = (int)fmin(floor(src_c), square - 1), c1 = (int)fmin(ceil(src_c), square - 1);
+      const double col_frac = src_c - floor(src_c);
+      for (int c = 0; c < 3; c++) {
+        const double tl = padded[((size_t)r0 * square + c0) * 3 + c], tr = padded[((size_t)r0 * square + c1) * 3 + c];
+        const double bl = padded[((size_t)r1 * square + c0) * 3 + c], br = padded[((size_t)r1 * square + c1) * 3 + c];
+        const double upper = tl + (tr - tl) * col_frac, lower = bl + (br - bl) * col_frac;
+        const float value = (float)(upper + (lower - upper) * row_frac);
+        const float centred = value - mean[c];
+        const float normalized = centred / divisor;
+        want[((size_t)row * size + col) * 3 + c] = normalized;
+      }
+    }
+  }
+
+  const fw_rgba_image image = {pixels, img_w, img_h};
+  out_reset(&out);
+  fw_rgba_to_square_input(&image, crop, padding, size, mean, divisor, out.data);
+  check_output("fw_rgba_to_square_input", params, &out, want, NULL, size, size, 3);
+done:
+  free(pixels);
+  free(padded);
+  free(want);
+  out_free(&out);
+}
+
+static void preprocess_tests(void) {
+  static const int images[][2] = {{7, 3}, {3, 7}, {1, 1}, {5, 5}, {1, 6}, {6, 1}, {20, 13}, {13, 20}, {64, 48}};
+  static const int sizes[] = {1, 2, 3, 5, 7, 8, 13, 32};
+  static const float zero_mean[3] = {0.0f, 0.0f, 0.0f};
+  static const float tfd_mean[3] = {117.001f, 114.697f, 97.404f}; /* Tiny Face Detector's meanRgb */
+  for (size_t a = 0; a < COUNT(images); a++) {
+    const int w = images[a][0], h = images[a][1];
+    /* Whole image, an interior crop, a one-row crop, a single pixel. */
+    fw_crop crops[4] = {{0, 0, w, h}, {w > 2 ? 1 : 0, h > 2 ? 1 : 0, w > 2 ? w - 2 : w, h > 1 ? h - 1 : h},
+                        {w / 2, h - 1, w - w / 2, 1}, {w - 1, h / 2, 1, 1}};
+    for (int c = 0; c < 4; c++)
+      for (size_t s = 0; s < COUNT(sizes); s++)
+        for (int p = 0; p < 2; p++) {
+          const int tfd = (int)((a + (size_t)c + s) % 2);
+          preprocess_case(w, h, crops[c], (fw_square_padding)p, sizes[s], tfd ? tfd_mean : zero_mean,
+                          tfd ? 256.0f : 1.0f);
+        }
+  }
+  /* The sizes the detector really uses, on a small non-square image. */
+  static const fw_crop whole = {0, 0, 37, 23};
+  preprocess_case(37, 23, whole, FW_PAD_BOTTOM_RIGHT, 416, tfd_mean, 256.0f);
+  preprocess_case(37, 23, whole, FW_PAD_CENTRED, 224, zero_mean, 1.0f);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Box IoU and non-max suppression                                           */
+
+static fw_box box(double left, double top, double right, double bottom) {
+  fw_box b = {left, top, right, bottom};
+  return b;
+}
+
+static void iou_case(const char *name, fw_box a, fw_box b, double want) {
+  const double got = fw_box_iou(a, b), got_swapped = fw_box_iou(b, a);
+  const int ok = isnan(want) ? isnan(got) && isnan(got_swapped) : got == want && got_swapped == want;
+  char params[256], detail[128];
+  snprintf(params, sizeof params, "[%s: a=(%g,%g,%g,%g) b=(%g,%g,%g,%g) (left,top,right,bottom)]", name, a.left, a.top,
+           a.right, a.bottom, b.left, b.top, b.right, b.bottom);
+  snprintf(detail, sizeof detail, "want %.17g got %.17g (swapped %.17g)", want, got, got_swapped);
+  record(ok, "fw_box_iou", params, detail);
+}
+
+/* face-api.js's iou() and nonMaxSuppression() re-derived: the box picked is
+ * the one a stable ascending sort by score then pop() gives (highest score,
+ * ties to the later index); the others stay only if iou <= threshold (a NaN
+ * IoU therefore drops them). */
+static double naive_iou(fw_box a, fw_box b) {
+  const double w = fmax(0.0, fmin(a.right, b.right) - fmax(a.left, b.left));
+  const double h = fmax(0.0, fmin(a.bottom, b.bottom) - fmax(a.top, b.top));
+  const double inter = w * h;
+  const double area_a = (a.right - a.left) * (a.bottom - a.top), area_b = (b.right - b.left) * (b.bottom - b.top);
+  return inter / (area_a + area_b - inter);
+}
+
+static int naive_nms(const fw_box *boxes, const double *scores, int n, double threshold, int *alive, int *kept) {
+  int count = 0;
+  for (int i = 0; i < n; i++) alive[i] = 1;
+  for (;;) {
+    int best = -1;
+    for (int i = 0; i < n; i++)
+      if (alive[i] && (best < 0 || scores[i] >= scores[best])) best = i;
+    if (best < 0) return count;
+    kept[count++] = best;
+    alive[best] = 0;
+    for (int i = 0; i < n; i++)
+      if (alive[i] && !(naive_iou(boxes[best], boxes[i]) <= threshold)) alive[i] = 0;
+  }
+}
+
+#define NMS_MAX 64
+#define INT_GUARD 4
+#define INT_SENTINEL (-7777)
+
+static void append_ints(char *s, size_t size, const int *v, int n) {
+  size_t len = strlen(s);
+  for (int i = 0; i < n && len + 1 < size; i++) {
+    snprintf(s + len, size - len, i ? ",%d" : "%d", v[i]);
+    len = strlen(s);
+  }
+}
+
+static void nms_case(const char *name, const fw_box *boxes, const double *scores, int n, double threshold,
+                     const int *expect, int n_expect) {
+  int order[NMS_MAX + 2 * INT_GUARD], kept[NMS_MAX + 2 * INT_GUARD];
+  for (int i = 0; i < NMS_MAX + 2 * INT_GUARD; i++) order[i] = kept[i] = INT_SENTINEL;
+  const int count = fw_non_max_suppression(boxes, scores, n, threshold, order + INT_GUARD, kept + INT_GUARD);
+  int ok = count == n_expect, guards_ok = 1;
+  for (int i = 0; ok && i < count; i++) ok = kept[INT_GUARD + i] == expect[i];
+  for (int i = 0; i < INT_GUARD; i++)
+    if (order[i] != INT_SENTINEL || kept[i] != INT_SENTINEL || order[INT_GUARD + n + i] != INT_SENTINEL ||
+        kept[INT_GUARD + n + i] != INT_SENTINEL)
+      guards_ok = 0;
+  char params[3072] = "", detail[512] = "";
+  snprintf(params, sizeof params, "[%s: n=%d threshold=%.17g boxes(l,t,r,b)/scores=", name, n, threshold);
+  for (int i = 0; i < n; i++) {
+    size_t len = strlen(params);
+    if (len + 48 >= sizeof params) break;
+    snprintf(params + len, sizeof params - len, "%s(%g,%g,%g,%g)/%g", i ? " " : "", boxes[i].left, boxes[i].top,
+             boxes[i].right, boxes[i].bottom, scores[i]);
+  }
+  strncat(params, "]", sizeof params - strlen(params) - 1);
+  snprintf(detail, sizeof detail, "want %d kept [", n_expect);
+  append_ints(detail, sizeof detail, expect, n_expect);
+  snprintf(detail + strlen(detail), sizeof detail - strlen(detail), "] got %d [", count);
+  append_ints(detail, sizeof detail, kept + INT_GUARD, count > 0 && count <= n ? count : 0);
+  snprintf(detail + strlen(detail), sizeof detail - strlen(detail), "]; scratch guards %s",
+           guards_ok ? "intact" : "CLOBBERED");
+  record(ok && guards_ok, "fw_non_max_suppression", params, detail);
+}
+
+static void box_tests(void) {
+  iou_case("identical", box(0, 0, 2, 2), box(0, 0, 2, 2), 1.0);
+  iou_case("disjoint", box(0, 0, 1, 1), box(5, 5, 6, 7), 0.0);
+  iou_case("touching edge", box(0, 0, 1, 1), box(1, 0, 2, 1), 0.0);
+  iou_case("half overlap", box(0, 0, 3, 1), box(1, 0, 4, 1), 0.5);
+  iou_case("a third", box(0, 0, 2, 2), box(1, 0, 3, 2), 2.0 / 6.0);
+  iou_case("contained", box(0, 0, 4, 4), box(1, 1, 3, 3), 0.25);
+  iou_case("fractional", box(0.5, 0.25, 2.5, 1.25), box(1.5, 0.25, 3.5, 1.25), 1.0 / 3.0);
+  iou_case("both zero-area (0/0)", box(1, 1, 1, 3), box(1, 1, 1, 3), NAN);
+
+  static const fw_box unit_row[4] = {{0, 0, 1, 1}, {2, 0, 3, 1}, {4, 0, 5, 1}, {6, 0, 7, 1}};
+  static const fw_box same[3] = {{1, 1, 3, 3}, {1, 1, 3, 3}, {1, 1, 3, 3}};
+  static const fw_box half[2] = {{0, 0, 3, 1}, {1, 0, 4, 1}};
+  static const fw_box chain[3] = {{0, 0, 4, 1}, {2, 0, 6, 1}, {4, 0, 8, 1}};
+  static const fw_box touching[2] = {{0, 0, 1, 1}, {1, 0, 2, 1}};
+  static const fw_box degenerate[2] = {{1, 1, 1, 3}, {1, 1, 1, 3}};
+  static const double s_one[1] = {0.7}, s_same[3] = {0.5, 0.9, 0.7}, s_disjoint[3] = {0.2, 0.9, 0.5};
+  static const double s_half[2] = {0.9, 0.8}, s_tie4[4] = {0.5, 0.5, 0.5, 0.5}, s_tie3[3] = {0.5, 0.5, 0.5};
+  static const double s_mixed[4] = {0.9, 0.5, 0.9, 0.5}, s_chain[3] = {0.9, 0.8, 0.7}, s_two[2] = {0.6, 0.8};
+  static const int e_one[] = {0}, e_same[] = {1}, e_disjoint[] = {1, 2, 0}, e_both[] = {0, 1}, e_first[] = {0};
+  static const int e_tie4[] = {3, 2, 1, 0}, e_tie3[] = {2}, e_mixed[] = {2, 0, 3, 1}, e_chain[] = {0, 2};
+  static const int e_touching[] = {1, 0}, e_degenerate[] = {1};
+
+  nms_case("empty input", unit_row, s_one, 0, 0.5, NULL, 0);
+  nms_case("single box", unit_row, s_one, 1, 0.5, e_one, 1);
+  nms_case("identical boxes: best only", same, s_same, 3, 0.5, e_same, 1);
+  nms_case("disjoint boxes: all, by score", unit_row, s_disjoint, 3, 0.5, e_disjoint, 3);
+  nms_case("IoU exactly at threshold: kept", half, s_half, 2, 0.5, e_both, 2);
+  nms_case("IoU just above threshold: dropped", half, s_half, 2, 0.4999999, e_first, 1);
+  nms_case("equal scores, disjoint: later index first", unit_row, s_tie4, 4, 0.5, e_tie4, 4);
+  nms_case("equal scores, identical boxes: later index wins", same, s_tie3, 3, 0.5, e_tie3, 1);
+  nms_case("two score ties", unit_row, s_mixed, 4, 0.5, e_mixed, 4);
+  nms_case("suppressed box suppresses nothing", chain, s_chain, 3, 0.3, e_chain, 2);
+  nms_case("threshold 0, touching (IoU 0): kept", touching, s_two, 2, 0.0, e_touching, 2);
+  nms_case("threshold 1, identical: kept", same, s_tie3, 3, 1.0, (const int[]){2, 1, 0}, 3);
+  nms_case("zero-area identical boxes (IoU NaN): face-api drops", degenerate, s_two, 2, 0.5, e_degenerate, 1);
+
+  /* Random cases against the naive re-derivation: integer boxes on a small
+   * grid (exact IoU ties and threshold hits), scores with ties. */
+  static const int ns[] = {1, 2, 3, 5, 8, 13, 21, 40, 64};
+  static const double thresholds[] = {0.0, 0.2, 1.0 / 3.0, 0.5, 0.7, 1.0};
+  for (size_t a = 0; a < COUNT(ns); a++)
+    for (size_t b = 0; b < COUNT(thresholds); b++) {
+      const uint32_t seed = next_seed();
+      rng r = {seed};
+      char name[48];
+      snprintf(name, sizeof name, "random, seed=%u", (unsigned)seed);
+      fw_box boxes[NMS_MAX];
+      double scores[NMS_MAX];
+      int alive[NMS_MAX], expect[NMS_MAX];
+      for (int i = 0; i < ns[a]; i++) {
+        const int x = rng_int(&r, 8), y = rng_int(&r, 8);
+        boxes[i] = box(x, y, x + 1 + rng_int(&r, 4), y + 1 + rng_int(&r, 4));
+        scores[i] = (1 + rng_int(&r, 5)) / 8.0;
+      }
+      const int n_expect = naive_nms(boxes, scores, ns[a], thresholds[b], alive, expect);
+      nms_case(name, boxes, scores, ns[a], thresholds[b], expect, n_expect);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+
+FW_TEST_EXPORT int run_kernel_tests(void) {
+  log_len = 0;
+  log_buf[0] = '\0';
+  log_dropped = 0;
+  n_passed = n_failed = 0;
+  case_counter = 0;
+
+  conv_tests();
+  dwconv_tests();
+  maxpool_tests();
+  preprocess_tests();
+  box_tests();
+
+  if (log_dropped) log_final("(%d more failure lines did not fit in the log)", log_dropped);
+  log_final("kernel tests: %d passed, %d failed", n_passed, n_failed);
+  return n_failed;
+}
+
+FW_TEST_EXPORT const char *kernel_test_log(void) { return log_buf; }
