@@ -1,14 +1,18 @@
 // facewasm vs face-api.js on tfjs-backend-wasm (XNNPACK, SIMD128, one thread), in one Node process.
 //
 //   node bench/bench.mjs [--image PNG] [--models DIR] [--tfjs-models DIR]
-//                        [--runs N] [--warmup N] [--json]
+//                        [--synthetic] [--runs N] [--warmup N] [--warmup-seconds S] [--json]
 //
 // --models: our weights (default: models/, else /work/shared/models). --tfjs-models: theirs
-// (default: the model/ folder of @vladmandic/face-api in bench/node_modules). --json prints the
+// (default: the model/ folder of @vladmandic/face-api in bench/node_modules). --synthetic uses
+// the generated image even when the default photo exists. --json prints the
 // results as JSON on stdout and the human-readable report on stderr.
 //
-// Timing method: every case runs `warmup` untimed rounds (V8 starts wasm in Liftoff and tiers
-// hot functions up to TurboFan, so the first calls are slow on both sides), then `runs` timed
+// Timing method: every case first runs untimed warm-up rounds, at least `warmup` of them and for
+// at least `warmup-seconds`. V8 starts wasm in Liftoff and tiers hot functions up to TurboFan
+// only after they have used up a work budget, so the first calls are slow; tfjs-backend-wasm
+// (a 415 KiB module) needs about 15-20 forwards at 416 (~1.5 s) before it stops speeding up,
+// far more than our module, so a fixed small count would understate tfjs. Then `runs` timed
 // rounds. Each round times ours then theirs, back to back, so the load of this shared machine
 // hits both sides equally; we report median (typical) and min (best case, least noise).
 //
@@ -37,17 +41,20 @@ const TINY_MANIFEST = 'tiny_face_detector_model-weights_manifest.json'
 const OUR_MODELS = arg('models', firstWith([path.join(ROOT, 'models'), '/work/shared/models'], TINY_MANIFEST))
 const TFJS_MODELS = arg('tfjs-models', path.join(HERE, 'node_modules/@vladmandic/face-api/model'))
 const DEFAULT_IMAGE = path.resolve(ROOT, '../shared/testdata/decoded/faces.png')
-const IMAGE = arg('image', fs.existsSync(DEFAULT_IMAGE) ? DEFAULT_IMAGE : null)
+const IMAGE = flag('synthetic') ? null : arg('image', fs.existsSync(DEFAULT_IMAGE) ? DEFAULT_IMAGE : null)
 const RUNS = Number(arg('runs', 30))
-const WARMUP = Number(arg('warmup', 10))
+const WARMUP = Number(arg('warmup', 5))
+const WARMUP_MS = 1000 * Number(arg('warmup-seconds', 2))
 const JSON_OUT = flag('json')
 const WASM_FILE = path.join(ROOT, 'wasm/facewasm.wasm')
 
 // With --json, stdout carries only the JSON; the report (and any library chatter) goes to stderr.
 const log = JSON_OUT ? (...a) => console.error(...a) : (...a) => console.log(...a)
 if (JSON_OUT) console.log = console.info = console.warn = console.error
-if (!OUR_MODELS) throw new Error(`no ${TINY_MANIFEST} in models/ or /work/shared/models; run \`make models\` or pass --models`)
-if (RUNS < 20 || WARMUP < 5) log(`note: --runs ${RUNS} / --warmup ${WARMUP} is below the recommended 20 / 5`)
+const die = (msg) => { console.error(`bench: ${msg}`); process.exit(1) }
+if (IMAGE && !fs.existsSync(IMAGE)) die(`--image ${IMAGE}: no such file`)
+if (!OUR_MODELS) die(`no ${TINY_MANIFEST} in models/ or /work/shared/models; run \`make models\` or pass --models`)
+if (RUNS < 20 || WARMUP < 5 || WARMUP_MS < 1000) log(`note: --runs ${RUNS} / --warmup ${WARMUP} / --warmup-seconds ${WARMUP_MS / 1000} is below the recommended 20 / 5 / 1`)
 
 // ---- the image: decoded once, outside timing ----
 
@@ -76,81 +83,95 @@ const imageLabel = IMAGE ?? 'SYNTHETIC (gradients + noise, no faces; pass --imag
 
 // ---- both sides, loaded once ----
 
+const wasmBytes = fs.statSync(WASM_FILE).size // before loading: others may rebuild it meanwhile
 await faceapi.nets.tinyFaceDetector.loadFromDisk(OUR_MODELS)
 const tfjs = await createTfjsWasmRunner({ modelDir: TFJS_MODELS })
 const tfImage = tfjs.prepareImage(image.data, image.width, image.height)
 
 // ---- the cases ----
-// Each case: { name, ours, theirs, check? }. ours/theirs are async and do the work fully (results
-// read back to JS). check(oursResult, theirsResult) runs once before timing and returns a warning
-// string or null. Adding a net or a pipeline is a few lines here.
-
-const sameLength = (what) => (a, b) => a.length === b.length ? null : `${what}: ours ${a.length}, tfjs ${b.length}`
+// Each case: { name, ours, theirs, summary }. ours/theirs are async and do the work fully (results
+// read back to JS). Before timing, each side runs once and summary(result) must give the same
+// short description on both (e.g. the face count), else a warning. Adding a net or a pipeline
+// is a few lines here.
 
 const cases = []
 for (const inputSize of [416, 224]) {
-  const options = { inputSize, scoreThreshold: 0.5 }
   cases.push({
     name: `tiny forward @${inputSize}`,
-    ours: () => faceapi.nets.tinyFaceDetector.forward(image, inputSize),
-    theirs: () => tfjs.tinyForward(tfImage, inputSize).then((n) => ({ length: n })), // tfjs returns the output size
-    check: sameLength(`tiny forward @${inputSize} output size differs`)
+    ours: () => faceapi.nets.tinyFaceDetector.forward(image, inputSize), // Float32Array
+    theirs: () => tfjs.tinyForward(tfImage, inputSize), // the output's element count
+    summary: (out) => `${out.length ?? out} values`
   })
   cases.push({
     name: `tiny detectAllFaces @${inputSize}`,
-    ours: () => faceapi.detectAllFaces(image, new faceapi.TinyFaceDetectorOptions(options)),
-    theirs: () => tfjs.tinyDetect(tfImage, inputSize),
-    check: sameLength(`tiny detectAllFaces @${inputSize} found a different number of faces`)
+    ours: () => faceapi.detectAllFaces(image, new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.5 })),
+    theirs: () => tfjs.tinyDetect(tfImage, inputSize), // same options, built inside
+    summary: (faces) => `${faces.length} faces`
   })
 }
 
 // ---- timing ----
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2 }
-const stats = (ms) => ({ median: median(ms), min: Math.min(...ms), runs: ms.length })
+const round3 = (x) => Math.round(x * 1000) / 1000
+const stats = (ms) => ({ median: round3(median(ms)), min: round3(Math.min(...ms)), runs: ms.length })
 async function timed (fn) { const t0 = performance.now(); await fn(); return performance.now() - t0 }
 
 const warnings = []
 for (const c of cases) {
-  const w = c.check?.(await c.ours(), await c.theirs())
-  if (w) { warnings.push(w); log(`WARNING: ${w}`) }
+  const [a, b] = [c.summary(await c.ours()), c.summary(await c.theirs())]
+  log(`check ${c.name}: ours ${a}, tfjs ${b}${a === b ? '' : '  <- MISMATCH'}`)
+  if (a !== b) warnings.push(`${c.name}: ours gives ${a}, tfjs ${b}`)
 }
 
 const tensorsBefore = tfjs.tf.memory().numTensors
 const results = []
 for (const c of cases) {
-  for (let i = 0; i < WARMUP; i++) { await c.ours(); await c.theirs() }
+  const warmupEnd = performance.now() + WARMUP_MS
+  let warmupRounds = 0
+  while (warmupRounds < WARMUP || performance.now() < warmupEnd) { await c.ours(); await c.theirs(); warmupRounds++ }
   const ours = []; const theirs = []
   for (let i = 0; i < RUNS; i++) { ours.push(await timed(c.ours)); theirs.push(await timed(c.theirs)) }
-  const r = { name: c.name, ours: stats(ours), theirs: stats(theirs) }
-  r.ratio = r.theirs.median / r.ours.median
+  const r = { name: c.name, warmupRounds, ours: stats(ours), theirs: stats(theirs) }
+  r.ratio = round3(r.theirs.median / r.ours.median)
+  r.ratioMin = round3(r.theirs.min / r.ours.min) // best cases: least disturbed by the machine's load
+  // Median of the per-round ratios: rounds are interleaved, so this also cancels slow phases of load.
+  r.ratioPerRound = round3(median(ours.map((o, i) => theirs[i] / o)))
   results.push(r)
+  // Runs still getting faster while timed: on one side only, its warm-up was too short; on
+  // both, the machine's load dropped (which hits both sides alike).
+  const third = Math.floor(RUNS / 3)
+  const drift = (xs) => median(xs.slice(0, third)) / median(xs.slice(-third)) - 1
+  const [dOurs, dTheirs] = [drift(ours), drift(theirs)]
+  const pct = (d) => `${(d * 100).toFixed(0)}%`
+  if (dOurs > 0.15 && dTheirs > 0.15) warnings.push(`${c.name}: load changed during timing (first third of rounds slower by ${pct(dOurs)} ours, ${pct(dTheirs)} tfjs)`)
+  else if (Math.max(dOurs, dTheirs) > 0.15) warnings.push(`${c.name}: ${dOurs > dTheirs ? 'ours' : 'tfjs'} got ${pct(Math.max(dOurs, dTheirs))} faster during timing (warm-up too short, or noise)`)
 }
 const leaked = tfjs.tf.memory().numTensors - tensorsBefore
 if (leaked) warnings.push(`tfjs leaked ${leaked} tensors during timing`)
 
 // ---- report ----
 
-const wasmBytes = fs.statSync(WASM_FILE).size
 const tfjsWasmPath = path.join(path.dirname(fileURLToPath(import.meta.resolve('@tensorflow/tfjs-backend-wasm'))), tfjs.info.wasmBinary)
 const tfjsWasmBytes = fs.existsSync(tfjsWasmPath) ? fs.statSync(tfjsWasmPath).size : null
 const kib = (b) => `${(b / 1024).toFixed(1)} KiB`
 const ms = (x) => x.toFixed(2)
 
-log(`image:   ${imageLabel} (${image.width}x${image.height})`)
+log(`\nimage:   ${imageLabel} (${image.width}x${image.height})`)
 log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} CPUs, load avg ${os.loadavg()[0].toFixed(2)}`)
 log(`ours:    wasm/facewasm.wasm ${kib(wasmBytes)}, models ${OUR_MODELS}`)
 log(`tfjs:    @vladmandic/face-api ${tfjs.info.faceapiVersion}, tfjs ${tfjs.info.tfjsVersion} wasm backend, ${tfjs.info.wasmBinary}` +
   `${tfjsWasmBytes ? ` ${kib(tfjsWasmBytes)}` : ''}, ${tfjs.info.threads} thread, models ${TFJS_MODELS}`)
-log(`timing:  ${WARMUP} warm-up + ${RUNS} timed rounds per case, ours/tfjs interleaved; ms\n`)
-const rows = [['case', 'ours med', 'ours min', 'tfjs med', 'tfjs min', 'tfjs/ours'],
-  ...results.map((r) => [r.name, ms(r.ours.median), ms(r.ours.min), ms(r.theirs.median), ms(r.theirs.min), `${r.ratio.toFixed(2)}x`])]
+log(`timing:  warm-up >= ${WARMUP} rounds and >= ${WARMUP_MS / 1000} s, then ${RUNS} timed rounds per case, ours/tfjs interleaved; ms\n`)
+const rows = [['case', 'ours med', 'ours min', 'tfjs med', 'tfjs min', 'tfjs/ours med', 'min', 'warm-up'],
+  ...results.map((r) => [r.name, ms(r.ours.median), ms(r.ours.min), ms(r.theirs.median), ms(r.theirs.min),
+    `${r.ratio.toFixed(2)}x`, `${r.ratioMin.toFixed(2)}x`, String(r.warmupRounds)])]
 const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)))
 rows.forEach((row, j) => {
   log(row.map((cell, k) => k ? cell.padStart(widths[k]) : cell.padEnd(widths[k])).join('  '))
   if (j === 0) log(widths.map((w) => '-'.repeat(w)).join('  '))
 })
-log('\ntfjs/ours > 1 means ours is faster (ratio of medians).')
+log('\ntfjs/ours > 1 means ours is faster (ratio of the medians; of the minima). warm-up: untimed rounds run.')
 for (const w of warnings) log(`WARNING: ${w}`)
 
 if (JSON_OUT) {
@@ -159,7 +180,7 @@ if (JSON_OUT) {
     node: process.version,
     cpu: os.cpus()[0]?.model,
     runs: RUNS,
-    warmup: WARMUP,
+    warmup: { minRounds: WARMUP, minSeconds: WARMUP_MS / 1000 },
     ours: { wasmBytes, models: OUR_MODELS },
     tfjs: { ...tfjs.info, wasmBytes: tfjsWasmBytes, models: TFJS_MODELS },
     cases: results,
