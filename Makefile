@@ -81,7 +81,11 @@ models/.installed: models/package.json models/package-lock.json
 	cp models/node_modules/@vladmandic/face-api/model/* models/
 	@touch $@
 
-test-js: all build/kernel_tests.wasm
+# Test-only npm packages (playwright-core for the browser tests).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+test-js: all build/kernel_tests.wasm node_modules/.package-lock.json
 	$(NODE) --test --test-reporter=spec tests/
 
 test: test-native test-js

@@ -4,6 +4,7 @@
 #   libstb-dev   stb_image / stb_image_write, compiled into the core
 #   clang        native builds under AddressSanitizer/UndefinedBehaviorSanitizer
 #   nodejs, npm  the JS API, tests and tools (Node 18 or newer)
+#   chromium     browser tests (driven by the npm package playwright-core)
 set -euo pipefail
 
 missing=()
@@ -13,6 +14,7 @@ command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || missing+=(libclang-rt-14-dev)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: everything is installed"

@@ -1,0 +1,129 @@
+// The library in a real browser (Debian's Chromium through playwright-core):
+// weights over HTTP with loadFromUri, every kind of DOM input, and the same
+// detections as Node computes from the same pixels with the same wasm.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+
+import * as faceapi from '../js/index.mjs'
+import { hasShared, modelsDir, repoRoot, sharedDir, sharedPath } from './shared.mjs'
+import { serveStatic } from './static_server.mjs'
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+const noBrowser = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (tools/install-deps.sh installs Debian's chromium)`
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync']
+
+let server, browser
+
+before(async () => {
+  if (noBrowser) return
+  const { chromium } = await import('playwright-core')
+  server = await serveStatic({ ...(hasShared ? { '/shared/': sharedDir } : {}), '/': repoRoot })
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+/** A deterministic RGBA test pattern (no faces; exercises every code path). */
+function pattern (width, height) {
+  const data = new Uint8ClampedArray(width * height * 4)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4
+      data.set([(x * 7 + y) & 255, (y * 5) & 255, ((x ^ y) * 3) & 255, 255], i)
+    }
+  }
+  return { data, width, height }
+}
+
+const plain = (faces) => faces.map((f) => ({ score: f.score, box: { x: f.box.x, y: f.box.y, width: f.box.width, height: f.box.height }, imageWidth: f.imageWidth, imageHeight: f.imageHeight }))
+
+async function openPage () {
+  const page = await browser.newPage()
+  const errors = []
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(`${server.url}/tests/browser/page.html`)
+  await page.waitForFunction(() => window.ready === true)
+  return { page, errors }
+}
+
+// Runs in the page: detections for the image at `src` given as each DOM input kind.
+async function detectEveryInputKind ({ src, inputSize }) {
+  const { faceapi } = window
+  await faceapi.nets.tinyFaceDetector.loadFromUri('/models')
+  const options = new faceapi.TinyFaceDetectorOptions({ inputSize })
+  const img = new Image()
+  img.src = src
+  await img.decode()
+  const canvas = document.createElement('canvas')
+  canvas.width = img.naturalWidth
+  canvas.height = img.naturalHeight
+  canvas.getContext('2d').drawImage(img, 0, 0)
+  const imageData = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height)
+  const offscreen = new OffscreenCanvas(canvas.width, canvas.height)
+  offscreen.getContext('2d').drawImage(img, 0, 0)
+  const inputs = { img, canvas, imageData, offscreen, bitmap: await createImageBitmap(img) }
+  const out = {}
+  for (const [kind, input] of Object.entries(inputs)) {
+    out[kind] = (await faceapi.detectAllFaces(input, options)).map((f) => ({
+      score: f.score, box: { x: f.box.x, y: f.box.y, width: f.box.width, height: f.box.height }, imageWidth: f.imageWidth, imageHeight: f.imageHeight
+    }))
+  }
+  return out
+}
+
+test('browser detections equal Node detections for every DOM input kind', { skip: noBrowser }, async (t) => {
+  const { page, errors } = await openPage()
+  let src, nodeInput
+  if (hasShared) {
+    src = '/shared/testdata/decoded/faces.png'
+    nodeInput = readFileSync(sharedPath('testdata', 'decoded', 'faces.png'))
+  } else {
+    // Without ../shared: the page draws the same pattern and serves it as a PNG data URL.
+    const { width, height, data } = pattern(160, 120)
+    src = await page.evaluate(({ width, height, data }) => {
+      const c = document.createElement('canvas')
+      c.width = width
+      c.height = height
+      c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0)
+      return c.toDataURL('image/png')
+    }, { width, height, data: [...data] })
+    nodeInput = pattern(160, 120)
+  }
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir)
+  for (const inputSize of [416, 224]) {
+    const expected = plain(await faceapi.detectAllFaces(nodeInput, new faceapi.TinyFaceDetectorOptions({ inputSize })))
+    if (hasShared) assert.equal(expected.length, inputSize === 416 ? 6 : 3)
+    const got = await page.evaluate(detectEveryInputKind, { src, inputSize })
+    for (const [kind, faces] of Object.entries(got)) assert.deepEqual(faces, expected, `${kind} @${inputSize}`)
+    t.diagnostic(`@${inputSize}: ${expected.length} faces, identical for ${Object.keys(got).join(', ')}`)
+  }
+  assert.deepEqual(errors, [])
+  await page.close()
+})
+
+test('in the browser, errors are clear and the instance stays usable', { skip: noBrowser }, async () => {
+  const { page, errors } = await openPage()
+  const result = await page.evaluate(async () => {
+    const { faceapi } = window
+    const messages = []
+    const net = new faceapi.TinyFaceDetector()
+    await net.loadFromUri('/no/such/folder').catch((e) => messages.push(e.message))
+    await net.locateFaces(new ImageData(8, 8)).catch((e) => messages.push(e.message))
+    await net.loadFromUri('/models')
+    await net.locateFaces('no-such-element').catch((e) => messages.push(e.message))
+    const faces = await net.locateFaces(new ImageData(64, 48))
+    return { messages, count: faces.length }
+  })
+  assert.match(result.messages[0], /HTTP 404/)
+  assert.match(result.messages[1], /load model before inference/)
+  assert.match(result.messages[2], /no element with id 'no-such-element'/)
+  assert.equal(result.count, 0)
+  assert.ok(errors.every((e) => /404/.test(e)), errors.join('\n'))
+  await page.close()
+})
