@@ -35,8 +35,9 @@ export class NeuralNetwork {
     const base = globalThis.location?.href
     const manifestUrl = new URL(uri.endsWith('.json') ? uri : `${uri.replace(/\/+$/, '')}/${manifestFile(this._modelName)}`, base)
     const text = new TextDecoder().decode(await fetchBytes(manifestUrl))
-    const groups = parseManifest(text, manifestUrl.pathname.split('/').pop())
-    await this._load(groups, (path) => fetchBytes(new URL(path, manifestUrl)))
+    const manifestName = manifestUrl.pathname.split('/').pop()
+    const groups = parseManifest(text, manifestName)
+    await this._load(manifestName, groups, (path) => fetchBytes(new URL(path, manifestUrl)))
   }
 
   /** Node: a folder holding `<model>-weights_manifest.json` and its shards, or the manifest's path. */
@@ -53,9 +54,10 @@ export class NeuralNetwork {
         throw new FacewasmError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`)
       }
     }
-    const groups = parseManifest((await read(manifestPath)).toString('utf8'), nodePath.basename(manifestPath))
+    const manifestName = nodePath.basename(manifestPath)
+    const groups = parseManifest((await read(manifestPath)).toString('utf8'), manifestName)
     const folder = nodePath.dirname(manifestPath)
-    await this._load(groups, (shard) => read(nodePath.join(folder, shard)))
+    await this._load(manifestName, groups, (shard) => read(nodePath.join(folder, shard)))
   }
 
   /** A URL loads with fetch; in Node, anything else is a path on disk. */
@@ -64,9 +66,9 @@ export class NeuralNetwork {
     return this.loadFromUri(uriOrPath)
   }
 
-  async _load (groups, readShard) {
+  async _load (manifestName, groups, readShard) {
     const core = await getCore()
-    const model = await loadModel(core, this._kind, this._modelName, groups, readShard)
+    const model = await loadModel(core, this._kind, this._modelName, manifestName, groups, readShard)
     this.dispose()
     this._core = core
     this._model = model

@@ -4,11 +4,23 @@ import { FaceDetection } from './classes.mjs'
 import { withInput } from './input.mjs'
 import { NeuralNetwork } from './net.mjs'
 import { TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
+import { FacewasmError } from './wasm.mjs'
 
 const KIND = 1 // FW_NET_TINY_FACE_DETECTOR
 const RECORD = 5 // score, x, y, width, height
 
-const toOptions = (options) => options instanceof TinyYolov2Options ? options : new TinyFaceDetectorOptions(options)
+// The core's limits (FW_TINY_MIN_INPUT, FW_TINY_MAX_INPUT): face-api.js sets none, but
+// memory grows with the square of inputSize.
+const MIN_INPUT_SIZE = 32
+const MAX_INPUT_SIZE = 1024
+
+function toOptions (options) {
+  const checked = options instanceof TinyYolov2Options ? options : new TinyFaceDetectorOptions(options)
+  if (!(checked.inputSize >= MIN_INPUT_SIZE && checked.inputSize <= MAX_INPUT_SIZE)) {
+    throw new FacewasmError(`TinyFaceDetector - inputSize ${checked.inputSize} is outside the supported range ${MIN_INPUT_SIZE} to ${MAX_INPUT_SIZE}`)
+  }
+  return checked
+}
 
 export class TinyFaceDetector extends NeuralNetwork {
   constructor () {

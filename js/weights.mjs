@@ -46,8 +46,10 @@ export function parseManifest (text, manifestName) {
       if (names.has(name)) throw bad(`tensor '${name}' appears twice`)
       names.add(name)
       const { shape, dtype, quantization } = entry
-      if (!Array.isArray(shape) || shape.length > MAX_RANK ||
-          !shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 31)) {
+      if (Array.isArray(shape) && shape.length > MAX_RANK) {
+        throw bad(`tensor '${name}' has rank ${shape.length}; at most ${MAX_RANK} is supported`)
+      }
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 31)) {
         throw bad(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`)
       }
       const key = `${dtype}/${quantization ? quantization.dtype : ''}`
@@ -76,10 +78,11 @@ function checkShard (bytes, path) {
 }
 
 /**
- * Creates a model of `kind` in the core from a parsed manifest, reading shards
- * with `readShard(path) -> Promise<Uint8Array>`. Returns the model handle.
+ * Creates a model of `kind` in the core from a parsed manifest (named
+ * `manifestName` in messages), reading shards with
+ * `readShard(path) -> Promise<Uint8Array>`. Returns the model handle.
  */
-export async function loadModel (core, kind, modelName, groups, readShard) {
+export async function loadModel (core, kind, modelName, manifestName, groups, readShard) {
   const shardSets = []
   for (const group of groups) {
     const shards = []
@@ -131,7 +134,7 @@ export async function loadModel (core, kind, modelName, groups, readShard) {
       core.free(data)
       data = 0
     }
-    if (fw.fw_model_finish(model) < 0) core.fail('')
+    if (fw.fw_model_finish(model) < 0) core.fail(manifestName)
     return model
   } catch (error) {
     fw.fw_model_destroy(model)

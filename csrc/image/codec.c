@@ -43,36 +43,85 @@ static int looks_like_png(const uint8_t *d, size_t n) {
   return n >= 8 && memcmp(d, sig, 8) == 0;
 }
 
+static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static unsigned be16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
+
+/* Reads the dimensions from the header ourselves, so that an absurd size is
+ * rejected by name before stb_image allocates or reports something vaguer.
+ * Returns 0, or -1 with a message. */
+static int png_dimensions(const uint8_t *d, size_t n, uint32_t *w, uint32_t *h) {
+  if (n < 24) return fw_fail("corrupt PNG image: the data ends inside the header (%zu bytes)", n);
+  if (memcmp(d + 12, "IHDR", 4) != 0) return fw_fail("corrupt PNG image: the first chunk is not IHDR");
+  *w = be32(d + 16);
+  *h = be32(d + 20);
+  return 0;
+}
+
+static int jpeg_dimensions(const uint8_t *d, size_t n, uint32_t *w, uint32_t *h) {
+  size_t i = 2;
+  for (;;) {
+    while (i < n && d[i] != 0xFF) i++; /* tolerate garbage between segments */
+    while (i < n && d[i] == 0xFF) i++; /* fill bytes */
+    if (i >= n) return fw_fail("corrupt JPEG image: the data ends before the frame header");
+    const uint8_t marker = d[i++];
+    const int is_sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    if (marker == 0xD9 || marker == 0xDA) return fw_fail("corrupt JPEG image: no frame header before the image data");
+    if ((marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) continue; /* markers without a length */
+    if (i + 2 > n) return fw_fail("corrupt JPEG image: the data ends inside a segment header");
+    const unsigned length = be16(d + i);
+    if (is_sof) {
+      if (length < 8 || i + 7 > n) return fw_fail("corrupt JPEG image: the data ends inside the frame header");
+      *h = be16(d + i + 3);
+      *w = be16(d + i + 5);
+      return 0;
+    }
+    if (length < 2) return fw_fail("corrupt JPEG image: bad segment length");
+    i += length;
+  }
+}
+
+/* stb_image's short failure codes, in words where they are cryptic. */
+static const char *explain(const char *reason) {
+  if (!reason || !*reason) return "the data is truncated or corrupt";
+  if (strcmp(reason, "outofmem") == 0) return "out of memory";
+  if (strcmp(reason, "outofdata") == 0 || strcmp(reason, "unknown image type") == 0) return "the data is truncated or corrupt";
+  if (strlen(reason) <= 4) return "the data is truncated or corrupt (a chunk is cut short or unknown)"; /* a PNG chunk name */
+  return reason;
+}
+
 uint8_t *fw_decode_image(const uint8_t *data, size_t length, int *width, int *height) {
   if (length == 0) {
     fw_fail("image data is empty");
     return NULL;
   }
-  if (!looks_like_jpeg(data, length) && !looks_like_png(data, length)) {
+  const int png = looks_like_png(data, length);
+  if (!png && !looks_like_jpeg(data, length)) {
     fw_fail("unsupported image format: only JPEG and PNG can be decoded");
     return NULL;
   }
+  const char *format = png ? "PNG" : "JPEG";
   if (length > 0x7fffffff) {
-    fw_fail("image file is too large");
+    fw_fail("%s file is too large (%zu bytes)", format, length);
     return NULL;
   }
-  int w = 0, h = 0, channels = 0;
-  if (!stbi_info_from_memory(data, (int)length, &w, &h, &channels)) {
-    fw_fail("corrupt %s image: %s", looks_like_png(data, length) ? "PNG" : "JPEG", stbi_failure_reason());
-    return NULL;
-  }
-  if (fw_check_image_size(w, h) != 0) return NULL;
-  uint8_t *pixels = stbi_load_from_memory(data, (int)length, &w, &h, &channels, 4);
+  uint32_t w = 0, h = 0;
+  if ((png ? png_dimensions(data, length, &w, &h) : jpeg_dimensions(data, length, &w, &h)) != 0) return NULL;
+  if (w > 0x7fffffff || h > 0x7fffffff) w = h = 0x7fffffff; /* report as too large */
+  if (fw_check_image_size((int)w, (int)h) != 0) return NULL;
+
+  /* stb_image keeps its last reason in a global; clear it so a failure
+   * without a reason is not reported with a stale one. */
+  stbi__g_failure_reason = NULL;
+  int got_w = 0, got_h = 0, channels = 0;
+  uint8_t *pixels = stbi_load_from_memory(data, (int)length, &got_w, &got_h, &channels, 4);
   if (!pixels) {
-    const char *why = stbi_failure_reason();
-    if (why && strcmp(why, "outofmem") == 0)
-      fw_fail("out of memory decoding a %d x %d image", w, h);
-    else
-      fw_fail("corrupt %s image: %s", looks_like_png(data, length) ? "PNG" : "JPEG", why ? why : "unknown error");
+    const char *reason = stbi__g_failure_reason;
+    if (!png && reason && strcmp(reason, "bad png sig") == 0) reason = NULL; /* from probing for PNG first */
+    fw_fail("corrupt %s image: %s", format, explain(reason));
     return NULL;
   }
-  *width = w;
-  *height = h;
+  *width = got_w;
+  *height = got_h;
   return pixels;
 }
 
