@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "image/preprocess.h"
+#include "kernels/batchnorm.h"
 #include "kernels/conv.h"
 #include "kernels/dwconv.h"
 #include "kernels/maxpool.h"
@@ -836,6 +837,71 @@ static void box_tests(void) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* Batch-norm folding: conv with folded weights == conv, then tf.batchNorm.  */
+
+static void batchnorm_case(int k, int in_c, int out_c, int with_bias, int depthwise) {
+  rng r = {next_seed()};
+  const int channels = depthwise ? in_c : out_c;
+  const size_t filter_count = (size_t)k * k * in_c * (depthwise ? 1 : out_c);
+  const int h = 5, w = 6;
+  float *filter = malloc(filter_count * sizeof(float)), *x = malloc((size_t)h * w * in_c * sizeof(float));
+  float bias[64], mean[64], variance[64], scale[64], offset[64], folded_bias[64];
+  fill_unit(&r, filter, filter_count);
+  fill_unit(&r, x, (size_t)h * w * in_c);
+  for (int c = 0; c < channels; c++) {
+    bias[c] = rng_unit(&r);
+    mean[c] = rng_unit(&r);
+    variance[c] = 0.5f + 0.5f * rng_unit(&r);
+    scale[c] = rng_unit(&r);
+    offset[c] = rng_unit(&r);
+  }
+  const double eps = 0.0010000000474974513;
+  /* Naive: SAME conv (or depthwise) with the original filter, then the BN formula. */
+  fw_conv_geometry g = fw_conv_geometry_tf(h, w, in_c, channels, k, 1, FW_PAD_SAME);
+  double worst = 0.0;
+  float *copy = malloc(filter_count * sizeof(float));
+  for (size_t i = 0; i < filter_count; i++) copy[i] = filter[i];
+  fw_fold_batchnorm(copy, filter_count, channels, with_bias ? bias : NULL, mean, variance, scale, offset, eps,
+                    folded_bias);
+  for (int oy = 0; oy < g.out_h; oy++)
+    for (int ox = 0; ox < g.out_w; ox++)
+      for (int o = 0; o < channels; o++) {
+        double plain = 0.0, folded = folded_bias[o], magnitude = 0.0;
+        for (int ky = 0; ky < k; ky++)
+          for (int kx = 0; kx < k; kx++) {
+            const int iy = oy - g.pad_top + ky, ix = ox - g.pad_left + kx;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+            for (int c = 0; c < in_c; c++) {
+              if (depthwise && c != o) continue;
+              const size_t wi = depthwise ? ((size_t)(ky * k + kx) * in_c + c)
+                                          : (((size_t)(ky * k + kx) * in_c + c) * out_c + o);
+              const double xv = x[((size_t)iy * w + ix) * in_c + c];
+              plain += xv * filter[wi];
+              folded += xv * copy[wi];
+              magnitude += fabs(xv * copy[wi]);
+            }
+          }
+        const double want = ((with_bias ? bias[o] : 0.0) + plain - mean[o]) * scale[o] / sqrt(variance[o] + eps) + offset[o];
+        const double err = fabs(folded - want) / (1.0 + magnitude + fabs(want));
+        if (err > worst) worst = err;
+      }
+  char params[128], detail[96];
+  snprintf(params, sizeof params, "k=%d in_c=%d out_c=%d bias=%d depthwise=%d", k, in_c, out_c, with_bias, depthwise);
+  snprintf(detail, sizeof detail, "normalized error %.3g", worst);
+  record(worst <= 1e-5, "fw_fold_batchnorm", params, detail);
+  free(filter);
+  free(copy);
+  free(x);
+}
+
+static void batchnorm_tests(void) {
+  batchnorm_case(3, 5, 7, 1, 0);
+  batchnorm_case(1, 17, 33, 0, 0);
+  batchnorm_case(3, 7, 1, 0, 1);
+  batchnorm_case(3, 33, 1, 1, 1);
+}
+
+/* ------------------------------------------------------------------------ */
 
 FW_TEST_EXPORT int run_kernel_tests(void) {
   log_len = 0;
@@ -849,6 +915,7 @@ FW_TEST_EXPORT int run_kernel_tests(void) {
   maxpool_tests();
   preprocess_tests();
   box_tests();
+  batchnorm_tests();
 
   if (log_dropped) log_final("(%d more failure lines did not fit in the log)", log_dropped);
   log_final("kernel tests: %d passed, %d failed", n_passed, n_failed);
