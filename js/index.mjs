@@ -8,6 +8,7 @@ export { FacewasmError, hasSimd, setWasmSource, wasmFlavor }
 export { Box, BoundingBox, Dimensions, FaceDetection, ObjectDetection, Point, Rect } from './classes.mjs'
 export { TinyFaceDetectorOptions, TinyYolov2Options }
 export { TinyFaceDetector }
+export * as draw from './draw.mjs'
 
 export const nets = {
   tinyFaceDetector: new TinyFaceDetector()
