@@ -9,6 +9,35 @@
 
 #define TILE_PIXELS 4
 
+/* The 4x8 tile's accumulation over every tap and input channel, starting
+ * from the panel's bias. Inlined at each call so a constant cin unrolls. */
+static inline __attribute__((always_inline)) void accumulate_tile(
+    const float *w, const float *const rows[][TILE_PIXELS], int taps, int cin, v128_t *r0l, v128_t *r0h,
+    v128_t *r1l, v128_t *r1h, v128_t *r2l, v128_t *r2h, v128_t *r3l, v128_t *r3h) {
+  v128_t a0l = wasm_v128_load(w), a0h = wasm_v128_load(w + 4);
+  v128_t a1l = a0l, a1h = a0h, a2l = a0l, a2h = a0h, a3l = a0l, a3h = a0h;
+  const float *wp = w + FW_CONV_PANEL;
+  for (int t = 0; t < taps; t++) {
+    const float *x0 = rows[t][0], *x1 = rows[t][1], *x2 = rows[t][2], *x3 = rows[t][3];
+    for (int c = 0; c < cin; c++, wp += FW_CONV_PANEL) {
+      const v128_t wl = wasm_v128_load(wp), wh = wasm_v128_load(wp + 4);
+      const v128_t v0 = wasm_v128_load32_splat(x0 + c);
+      const v128_t v1 = wasm_v128_load32_splat(x1 + c);
+      const v128_t v2 = wasm_v128_load32_splat(x2 + c);
+      const v128_t v3 = wasm_v128_load32_splat(x3 + c);
+      a0l = wasm_f32x4_add(a0l, wasm_f32x4_mul(v0, wl));
+      a0h = wasm_f32x4_add(a0h, wasm_f32x4_mul(v0, wh));
+      a1l = wasm_f32x4_add(a1l, wasm_f32x4_mul(v1, wl));
+      a1h = wasm_f32x4_add(a1h, wasm_f32x4_mul(v1, wh));
+      a2l = wasm_f32x4_add(a2l, wasm_f32x4_mul(v2, wl));
+      a2h = wasm_f32x4_add(a2h, wasm_f32x4_mul(v2, wh));
+      a3l = wasm_f32x4_add(a3l, wasm_f32x4_mul(v3, wl));
+      a3h = wasm_f32x4_add(a3h, wasm_f32x4_mul(v3, wh));
+    }
+  }
+  *r0l = a0l, *r0h = a0h, *r1l = a1l, *r1h = a1h, *r2l = a2l, *r2h = a2h, *r3l = a3l, *r3h = a3h;
+}
+
 void fw_f32_conv__simd128(const fw_conv_geometry *g, const float *input, const float *packed, const float *zero,
                           float *output, fw_activation act) {
   const int k = g->kernel, cin = g->in_c, taps = k * k;
@@ -33,27 +62,12 @@ void fw_f32_conv__simd128(const fw_conv_geometry *g, const float *input, const f
       float *out = output + ((size_t)oy * g->out_w + ox0) * g->out_c;
       const float *w = packed;
       for (int p = 0; p < g->out_c; p += FW_CONV_PANEL, w += panel_size) {
-        v128_t a0l = wasm_v128_load(w), a0h = wasm_v128_load(w + 4);
-        v128_t a1l = a0l, a1h = a0h, a2l = a0l, a2h = a0h, a3l = a0l, a3h = a0h;
-        const float *wp = w + FW_CONV_PANEL;
-        for (int t = 0; t < taps; t++) {
-          const float *x0 = rows[t][0], *x1 = rows[t][1], *x2 = rows[t][2], *x3 = rows[t][3];
-          for (int c = 0; c < cin; c++, wp += FW_CONV_PANEL) {
-            const v128_t wl = wasm_v128_load(wp), wh = wasm_v128_load(wp + 4);
-            const v128_t v0 = wasm_v128_load32_splat(x0 + c);
-            const v128_t v1 = wasm_v128_load32_splat(x1 + c);
-            const v128_t v2 = wasm_v128_load32_splat(x2 + c);
-            const v128_t v3 = wasm_v128_load32_splat(x3 + c);
-            a0l = wasm_f32x4_add(a0l, wasm_f32x4_mul(v0, wl));
-            a0h = wasm_f32x4_add(a0h, wasm_f32x4_mul(v0, wh));
-            a1l = wasm_f32x4_add(a1l, wasm_f32x4_mul(v1, wl));
-            a1h = wasm_f32x4_add(a1h, wasm_f32x4_mul(v1, wh));
-            a2l = wasm_f32x4_add(a2l, wasm_f32x4_mul(v2, wl));
-            a2h = wasm_f32x4_add(a2h, wasm_f32x4_mul(v2, wh));
-            a3l = wasm_f32x4_add(a3l, wasm_f32x4_mul(v3, wl));
-            a3h = wasm_f32x4_add(a3h, wasm_f32x4_mul(v3, wh));
-          }
-        }
+        v128_t a0l, a0h, a1l, a1h, a2l, a2h, a3l, a3h;
+        /* Three input channels (the nets' first layers) get an unrolled body. */
+        if (cin == 3)
+          accumulate_tile(w, rows, taps, 3, &a0l, &a0h, &a1l, &a1h, &a2l, &a2h, &a3l, &a3h);
+        else
+          accumulate_tile(w, rows, taps, cin, &a0l, &a0h, &a1l, &a1h, &a2l, &a2h, &a3l, &a3h);
         v128_t acc[TILE_PIXELS][2] = {{a0l, a0h}, {a1l, a1h}, {a2l, a2h}, {a3l, a3h}};
         const int full_panel = p + FW_CONV_PANEL <= g->out_c;
         for (int i = 0; i < n; i++) {
