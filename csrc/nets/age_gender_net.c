@@ -108,12 +108,15 @@ static int bind_reduction(reduction_block *r, const fw_weight_table *w, const ch
   return (r->expansion = fw_layer_pack_conv(w, filters, bias, 1, in_c, out_c)) ? 0 : -1;
 }
 
-/* Largest tensors: reduction_block_0 works at 56^2 with 64 channels. */
+/* Largest tensors: reduction_block_0 works at 56^2 with 64 channels. The
+ * sizes are multiples of 4 KiB; slack after each staggers the bases so that a
+ * kernel's loads and stores do not alias modulo 4 KiB (x86 load stalls). */
+#define STAGGER_BYTES 1088
 static int plan(fw_age_gender_net *net) {
-  const size_t big = (size_t)56 * 56 * 64 * sizeof(float);
+  const size_t big = (size_t)56 * 56 * 64 * sizeof(float) + STAGGER_BYTES;
   const size_t input = (size_t)INPUT_SIDE * INPUT_SIDE * 3 * sizeof(float);
-  const size_t block_io = (size_t)56 * 56 * 32 * sizeof(float); /* >= every block input/output */
-  const size_t reduced = (size_t)28 * 28 * 64 * sizeof(float);  /* >= every pooled/shortcut tensor */
+  const size_t block_io = (size_t)56 * 56 * 32 * sizeof(float) + STAGGER_BYTES; /* >= every block input/output */
+  const size_t reduced = (size_t)28 * 28 * 64 * sizeof(float) + STAGGER_BYTES;  /* >= every pooled/shortcut tensor */
   const size_t zero = (size_t)FEATURES * sizeof(float);
   const size_t total = fw_arena_footprint(input) + 2 * fw_arena_footprint(block_io) + 3 * fw_arena_footprint(big) +
                        2 * fw_arena_footprint(reduced) + fw_arena_footprint(zero);
