@@ -137,16 +137,19 @@ test('labelled expression photos: same top expression as face-api.js', { skip: s
   const summary = []
   for (const { label, reference, input } of scenes) {
     assert.ok(reference.faces.length >= 1, `${label}.jpg: face-api.js found no face`)
-    const { expressions } = await runCrops(input, reference.faces.map((f) => f.alignedCrop))
+    const { expressions, ageGender } = await runCrops(input, reference.faces.map((f) => f.alignedCrop))
     reference.faces.forEach((face, i) => {
       assert.equal(top(expressions[i]), top(face.expressions), `${label}.jpg face ${i}: top expression`)
       assertSameExpressions(expressions[i], face.expressions, `${label}.jpg face ${i}`)
+      assertSameAgeGender(ageGender[i], face, `${label}.jpg face ${i}`)
     })
     const whole = await nets.faceExpressionNet.predictExpressions(input)
     assertSameExpressions(whole, reference.wholeImage.expressions, `${label}.jpg whole image`)
     summary.push(`${label}: ${expressions.map(top).join('/')}`)
   }
   t.diagnostic(`top expression per photo (face-api.js agrees): ${summary.join(', ')}`)
+  t.diagnostic(`largest differences so far: probability ${worst.probability.toExponential(2)}, ` +
+    `age ${worst.age.toExponential(2)} years, genderProbability ${worst.genderProbability.toExponential(2)}`)
 })
 
 // ---- API behaviour ----
