@@ -6,11 +6,11 @@
 // harness's JSON) and <name>.ppm (the RGB pixels it decoded, so our nets see
 // exactly the same pixels). tests/face_expression_age_gender.test.mjs reads them.
 //
-//   node tools/scene-reference.mjs [--harness DIR] [--force]
+//   node tools/scene-reference.mjs [--harness DIR] [--force] [--only LABEL[,LABEL...]]
 //
 // DIR is a copy of ../shared/reference/harness with `npm ci` run in it (default:
 // $FACEAPI_HARNESS). Slow: about a minute per photo. Photos already done are skipped
-// unless --force.
+// unless --force. --only limits the run to some labels (e.g. --only fearful).
 
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
@@ -25,6 +25,7 @@ export const EXPRESSION_LABELS = ['neutral', 'happy', 'sad', 'angry', 'fearful',
 const argv = process.argv.slice(2)
 const harnessArg = argv.includes('--harness') ? argv[argv.indexOf('--harness') + 1] : process.env.FACEAPI_HARNESS
 const force = argv.includes('--force')
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : null
 const die = (message) => { console.error(`scene-reference: ${message}`); process.exit(1) }
 
 if (!existsSync(path.join(SHARED, 'testdata', 'scenes'))) die(`no ${SHARED}/testdata/scenes`)
@@ -41,7 +42,7 @@ const sameAsTestImage = (bytes) => images.some((f) => readFileSync(path.join(SHA
 mkdirSync(OUT, { recursive: true })
 for (const label of EXPRESSION_LABELS) {
   const photo = path.join(SHARED, 'testdata', 'scenes', `${label}.jpg`)
-  if (!existsSync(photo)) continue
+  if (!existsSync(photo) || (only && !only.includes(label))) continue
   if (sameAsTestImage(readFileSync(photo))) { console.log(`${label}.jpg: same bytes as a test image, covered by ../shared/reference`); continue }
   const json = path.join(OUT, `${label}.json`)
   const ppm = path.join(OUT, `${label}.ppm`)
