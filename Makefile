@@ -15,7 +15,8 @@ STB_INC  = $(STB_DIR)/stb_image.h
 EXPORTS := fw_abi_version fw_last_error fw_alloc fw_free \
            fw_model_create fw_model_add_tensor fw_model_finish fw_model_destroy \
            fw_image_decode fw_image_encode_png fw_image_draw_rect \
-           fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results
+           fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results \
+           fw_face_expression_predict fw_age_gender_predict
 comma := ,
 empty :=
 space := $(empty) $(empty)
@@ -29,7 +30,7 @@ WASM_LINK := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sABORTING_MAL
 NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
 
-.PHONY: all toolchain test test-native test-js models bench clean
+.PHONY: all toolchain test test-native test-js models bench clean scene-reference
 
 all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm models
 
@@ -102,6 +103,12 @@ bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.jso
 
 bench: all models bench/node_modules/.package-lock.json
 	$(NODE) bench/bench.mjs
+
+# face-api.js's answers for the labelled expression photos of ../shared/testdata/scenes
+# (build-local, read by the expression tests). Needs the reference harness:
+# FACEAPI_HARNESS=/path/to/installed/harness make scene-reference
+scene-reference:
+	$(NODE) tools/scene-reference.mjs
 
 clean:
 	rm -rf build wasm/*.wasm

@@ -2,7 +2,9 @@
 //
 //   node bench/bench.mjs [--image PNG] [--models DIR] [--tfjs-models DIR]
 //                        [--synthetic] [--runs N] [--warmup N] [--warmup-seconds S] [--json]
+//                        [--only WORD[,WORD...]]
 //
+// --only keeps the cases whose name contains one of the words (e.g. --only expressions,age).
 // --models: our weights (default: models/, else /work/shared/models). --tfjs-models: theirs
 // (default: the model/ folder of @vladmandic/face-api in bench/node_modules). --synthetic uses
 // the generated image even when the default photo exists. --json prints the
@@ -85,6 +87,8 @@ const imageLabel = IMAGE ?? 'SYNTHETIC (gradients + noise, no faces; pass --imag
 
 const wasmBytes = fs.statSync(WASM_FILE).size // before loading: others may rebuild it meanwhile
 await faceapi.nets.tinyFaceDetector.loadFromDisk(OUR_MODELS)
+await faceapi.nets.faceExpressionNet.loadFromDisk(OUR_MODELS)
+await faceapi.nets.ageGenderNet.loadFromDisk(OUR_MODELS)
 const tfjs = await createTfjsWasmRunner({ modelDir: TFJS_MODELS })
 const tfImage = tfjs.prepareImage(image.data, image.width, image.height)
 
@@ -109,6 +113,34 @@ for (const inputSize of [416, 224]) {
     summary: (faces) => `${faces.length} faces`
   })
 }
+
+// Face nets on a 112x112 face image (their input size, so no resize on either side): the
+// middle 112x112 of the image, cut once outside timing.
+function cutFace (img, size = 112) {
+  const x0 = Math.max(0, (img.width - size) >> 1), y0 = Math.max(0, (img.height - size) >> 1)
+  const width = Math.min(size, img.width), height = Math.min(size, img.height)
+  const data = new Uint8Array(width * height * 4)
+  for (let y = 0; y < height; y++) data.set(img.data.subarray(((y0 + y) * img.width + x0) * 4, ((y0 + y) * img.width + x0 + width) * 4), y * width * 4)
+  return { data, width, height }
+}
+const face = cutFace(image)
+const tfFace = tfjs.prepareImage(face.data, face.width, face.height)
+const topExpression = (e) => Object.entries(e).filter(([, v]) => typeof v === 'number').sort((a, b) => b[1] - a[1])[0][0]
+cases.push({
+  name: `expressions @${face.width}x${face.height}`,
+  ours: () => faceapi.nets.faceExpressionNet.predictExpressions(face),
+  theirs: () => tfjs.expressions(tfFace),
+  summary: (e) => topExpression(e)
+})
+cases.push({
+  name: `age/gender @${face.width}x${face.height}`,
+  ours: () => faceapi.nets.ageGenderNet.predictAgeAndGender(face),
+  theirs: () => tfjs.ageAndGender(tfFace),
+  summary: (r) => `${r.gender}, age ${Math.round(r.age)}`
+})
+
+const only = arg('only', null)?.split(',')
+if (only) cases.splice(0, cases.length, ...cases.filter((c) => only.some((w) => c.name.includes(w))))
 
 // ---- timing ----
 
@@ -189,4 +221,5 @@ if (JSON_OUT) {
 }
 
 tfjs.disposeImage(tfImage)
+tfjs.disposeImage(tfFace)
 tfjs.dispose()

@@ -75,6 +75,8 @@ const plainDetection = (d) => ({ score: d.score, box: { x: d.box.x, y: d.box.y, 
 export async function createTfjsWasmRunner({ modelDir }) {
   const info = await initWasmBackend();
   await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDir);
+  await faceapi.nets.faceExpressionNet.loadFromDisk(modelDir);
+  await faceapi.nets.ageGenderNet.loadFromDisk(modelDir);
   // Other nets go here later, same pattern: load once from modelDir, then add a
   // `<net>Detect/<net>Forward(handle, ...)` pair below that takes a prepareImage() handle:
   //   await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);        // SSD
@@ -127,10 +129,23 @@ export async function createTfjsWasmRunner({ modelDir }) {
       return n;
     },
 
+    // Face expressions of a face image (the whole handle is the face): pad centred,
+    // resize to 112, feature extractor, fc, softmax, probabilities read back.
+    async expressions(handle) {
+      return faceapi.nets.faceExpressionNet.predictExpressions(handle.tensor);
+    },
+
+    // { age, gender, genderProbability } of a face image, the same way.
+    async ageAndGender(handle) {
+      return faceapi.nets.ageGenderNet.predictAgeAndGender(handle.tensor);
+    },
+
     dispose() {
       for (const h of images) h.tensor.dispose();
       images.clear();
       faceapi.nets.tinyFaceDetector.dispose(); // frees the weight tensors
+      faceapi.nets.faceExpressionNet.dispose();
+      faceapi.nets.ageGenderNet.dispose();
     },
   };
 }

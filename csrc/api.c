@@ -11,6 +11,8 @@
 #include "image/codec.h"
 #include "image/draw.h"
 #include "nets/tiny_face_detector.h"
+#include "nets/face_expression_net.h"
+#include "nets/age_gender_net.h"
 
 #if defined(__EMSCRIPTEN__)
 #define FW_EXPORT __attribute__((used, visibility("default")))
@@ -32,6 +34,8 @@ static double results[FW_TINY_MAX_DETECTIONS * FW_DETECTION_FIELDS];
 static const fw_net_ops *ops_for_kind(int kind) {
   switch (kind) {
     case FW_NET_TINY_FACE_DETECTOR: return &fw_tiny_face_detector_ops;
+    case FW_NET_FACE_EXPRESSION: return &fw_face_expression_net_ops;
+    case FW_NET_AGE_GENDER: return &fw_age_gender_net_ops;
     default: return NULL;
   }
 }
@@ -182,3 +186,56 @@ FW_EXPORT const float *fw_tiny_face_detector_forward(int model, const uint8_t *r
 }
 
 FW_EXPORT const double *fw_results(void) { return results; }
+
+/* ---- face expressions and age/gender on face crops ---- */
+
+#define RESULT_CAPACITY ((int)(sizeof results / sizeof results[0]))
+
+/* Checks the image and every crop before any work, so a bad crop leaves the
+ * results untouched. `fields` doubles are written per crop. */
+static int check_face_crops(const uint8_t *rgba, int width, int height, const int32_t *crops, int count, int fields) {
+  if (!rgba) return fw_fail("no image pixels");
+  if (fw_check_image_size(width, height) != 0) return -1;
+  if (count < 0 || count > RESULT_CAPACITY / fields)
+    return fw_fail("%d face crops: expected 0 to %d per call", count, RESULT_CAPACITY / fields);
+  if (count > 0 && !crops) return fw_fail("no face crops");
+  for (int i = 0; i < count; i++) {
+    const int32_t x = crops[4 * i], y = crops[4 * i + 1], w = crops[4 * i + 2], h = crops[4 * i + 3];
+    if (w < 1 || h < 1) return fw_fail("face crop %d is empty (%d x %d)", i, w, h);
+    if (x < 0 || y < 0 || x > width - w || y > height - h)
+      return fw_fail("face crop %d (x %d, y %d, %d x %d) is not inside the %d x %d image", i, x, y, w, h, width,
+                     height);
+  }
+  return 0;
+}
+
+static fw_crop crop_at(const int32_t *crops, int i) {
+  return (fw_crop){crops[4 * i], crops[4 * i + 1], crops[4 * i + 2], crops[4 * i + 3]};
+}
+
+FW_EXPORT int fw_face_expression_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                                         int count) {
+  fw_face_expression_net *net = net_for(model, &fw_face_expression_net_ops);
+  if (!net || check_face_crops(rgba, width, height, crops, count, FW_FACE_EXPRESSIONS) != 0) return -1;
+  const fw_rgba_image image = {rgba, width, height};
+  for (int i = 0; i < count; i++) {
+    float probabilities[FW_FACE_EXPRESSIONS];
+    fw_face_expression_net_predict(net, &image, crop_at(crops, i), probabilities);
+    for (int k = 0; k < FW_FACE_EXPRESSIONS; k++) results[i * FW_FACE_EXPRESSIONS + k] = probabilities[k];
+  }
+  return count;
+}
+
+FW_EXPORT int fw_age_gender_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                                    int count) {
+  fw_age_gender_net *net = net_for(model, &fw_age_gender_net_ops);
+  if (!net || check_face_crops(rgba, width, height, crops, count, 2) != 0) return -1;
+  const fw_rgba_image image = {rgba, width, height};
+  for (int i = 0; i < count; i++) {
+    float age, male;
+    fw_age_gender_net_predict(net, &image, crop_at(crops, i), &age, &male);
+    results[2 * i] = age;
+    results[2 * i + 1] = male;
+  }
+  return count;
+}

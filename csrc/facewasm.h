@@ -23,7 +23,11 @@
 
 #define FW_ABI_VERSION 1
 
-enum fw_net_kind { FW_NET_TINY_FACE_DETECTOR = 1 };
+enum fw_net_kind {
+  FW_NET_TINY_FACE_DETECTOR = 1,
+  FW_NET_FACE_EXPRESSION = 7,
+  FW_NET_AGE_GENDER = 8
+};
 
 int fw_abi_version(void);
 const char *fw_last_error(void);
@@ -54,5 +58,17 @@ int fw_tiny_face_detector_detect(int model, const uint8_t *rgba, int width, int 
                                  double score_threshold);
 const float *fw_tiny_face_detector_forward(int model, const uint8_t *rgba, int width, int height, int input_size);
 const double *fw_results(void);
+
+/* Face expressions and age/gender on face crops. `crops` holds `count` integer
+ * rectangles (x, y, width, height), each inside the image and at least 1x1;
+ * every crop is padded centred to a square and resized to 112x112 as
+ * face-api.js does. Both return `count` (or -1) and write per crop:
+ *   expressions: 7 probabilities at fw_results()[i * 7 + 0..6] (neutral, happy,
+ *                sad, angry, fearful, disgusted, surprised)
+ *   age/gender:  fw_results()[i * 2 + 0] = age in years,
+ *                fw_results()[i * 2 + 1] = probability of 'male' (softmax) */
+int fw_face_expression_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                               int count);
+int fw_age_gender_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops, int count);
 
 #endif

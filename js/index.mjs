@@ -3,18 +3,25 @@
 import { FacewasmError, hasSimd, setWasmSource, wasmFlavor } from './wasm.mjs'
 import { TinyFaceDetector } from './tiny_face_detector.mjs'
 import { TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
+import { FaceExpressionNet, FaceExpressions, FACE_EXPRESSION_LABELS } from './face_expression_net.mjs'
+import { AgeGenderNet, Gender } from './age_gender_net.mjs'
 
 export { FacewasmError, hasSimd, setWasmSource, wasmFlavor }
 export { Box, BoundingBox, Dimensions, FaceDetection, ObjectDetection, Point, Rect } from './classes.mjs'
 export { TinyFaceDetectorOptions, TinyYolov2Options }
 export { TinyFaceDetector }
 export * as draw from './draw.mjs'
+export { FaceExpressionNet, FaceExpressions, FACE_EXPRESSION_LABELS, AgeGenderNet, Gender }
 
 export const nets = {
-  tinyFaceDetector: new TinyFaceDetector()
+  tinyFaceDetector: new TinyFaceDetector(),
+  faceExpressionNet: new FaceExpressionNet(),
+  ageGenderNet: new AgeGenderNet()
 }
 
 export const loadTinyFaceDetectorModel = (uri) => nets.tinyFaceDetector.load(uri)
+export const loadFaceExpressionModel = (uri) => nets.faceExpressionNet.load(uri)
+export const loadAgeGenderModel = (uri) => nets.ageGenderNet.load(uri)
 
 function detectorFor (options) {
   if (options instanceof TinyYolov2Options) return (input) => nets.tinyFaceDetector.locateFaces(input, options)

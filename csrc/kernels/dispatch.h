@@ -7,15 +7,21 @@
 #include "conv.h"
 #include "dwconv.h"
 #include "maxpool.h"
+#include "maxpool3x3.h"
+#include "add.h"
 
 #ifdef __wasm_simd128__
 #define fw_f32_conv fw_f32_conv__simd128
 #define fw_f32_dwconv3x3 fw_f32_dwconv3x3__simd128
 #define fw_f32_maxpool2x2 fw_f32_maxpool2x2__simd128
+#define fw_f32_maxpool3x3 fw_f32_maxpool3x3__simd128
+#define fw_f32_add fw_f32_add__simd128
 #else
 #define fw_f32_conv fw_f32_conv__scalar
 #define fw_f32_dwconv3x3 fw_f32_dwconv3x3__scalar
 #define fw_f32_maxpool2x2 fw_f32_maxpool2x2__scalar
+#define fw_f32_maxpool3x3 fw_f32_maxpool3x3__scalar
+#define fw_f32_add fw_f32_add__scalar
 #endif
 
 #endif

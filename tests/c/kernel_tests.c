@@ -33,6 +33,8 @@
 #include "kernels/conv.h"
 #include "kernels/dwconv.h"
 #include "kernels/maxpool.h"
+#include "kernels/maxpool3x3.h"
+#include "kernels/add.h"
 #include "nets/detection.h"
 
 #ifdef __EMSCRIPTEN__
@@ -903,6 +905,155 @@ static void batchnorm_tests(void) {
 
 /* ------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------ */
+/* Max pooling 3x3 (TinyXception's reduction blocks) and elementwise add     */
+
+typedef void (*pool3_fn)(const fw_conv_geometry *, const float *, float *);
+
+static const struct {
+  const char *name;
+  pool3_fn fn;
+} pool3_twins[] = {
+    {"fw_f32_maxpool3x3__scalar", fw_f32_maxpool3x3__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_maxpool3x3__simd128", fw_f32_maxpool3x3__simd128},
+#endif
+};
+
+/* negative: all inputs in [-1, -0.01], so a padding value of 0 winning a
+ * max would show. */
+static void maxpool3x3_case(int stride, fw_padding padding, int in_h, int in_w, int channels, int negative) {
+  const uint32_t seed = next_seed();
+  char params[256];
+  snprintf(params, sizeof params, "[stride=%d pad=%s in=%dx%dx%d (HxWxC) values=%s seed=%u]", stride,
+           pad_name(padding), in_h, in_w, channels, negative ? "negative" : "[-1,1]", (unsigned)seed);
+  int out_h, out_w, pad_top, pad_left;
+  naive_tf_axis(in_h, 3, stride, padding, &out_h, &pad_top);
+  naive_tf_axis(in_w, 3, stride, padding, &out_w, &pad_left);
+  const fw_conv_geometry g = fw_conv_geometry_tf(in_h, in_w, channels, channels, 3, stride, padding);
+  if (g.out_h != out_h || g.out_w != out_w || g.pad_top != pad_top || g.pad_left != pad_left) {
+    record(0, "fw_conv_geometry_tf (3x3 pool)", params, "geometry differs from the definition");
+    return;
+  }
+  if (out_h == 0 || out_w == 0) return;
+
+  rng r = {seed};
+  const size_t n_in = (size_t)in_h * in_w * channels, n_out = (size_t)out_h * out_w * channels;
+  in_buf input = {0};
+  out_buf out = {0};
+  double *want = malloc(n_out * sizeof(double));
+  if (!in_alloc(&input, n_in) || !out_alloc(&out, n_out) || !want) {
+    record(0, "fw_f32_maxpool3x3", params, "test out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < n_in; i++) {
+    const float v = rng_unit(&r);
+    input.data[i] = negative ? -0.01f - 0.99f * fabsf(v) : v;
+  }
+  for (int oy = 0; oy < out_h; oy++)
+    for (int ox = 0; ox < out_w; ox++)
+      for (int c = 0; c < channels; c++) {
+        double m = -INFINITY;
+        for (int dy = 0; dy < 3; dy++)
+          for (int dx = 0; dx < 3; dx++) {
+            const int iy = oy * stride - pad_top + dy, ix = ox * stride - pad_left + dx;
+            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) continue;
+            const double v = input.data[((size_t)iy * in_w + ix) * channels + c];
+            if (v > m) m = v;
+          }
+        want[((size_t)oy * out_w + ox) * channels + c] = m;
+      }
+  for (size_t t = 0; t < COUNT(pool3_twins); t++) {
+    out_reset(&out);
+    pool3_twins[t].fn(&g, input.data, out.data);
+    check_output(pool3_twins[t].name, params, &out, want, NULL, out_h, out_w, channels);
+  }
+done:
+  free(input.block);
+  out_free(&out);
+  free(want);
+}
+
+static void maxpool3x3_tests(void) {
+  static const int sizes[][2] = {{1, 1}, {1, 2}, {1, 5}, {2, 1}, {7, 1}, {2, 2}, {3, 3},
+                                 {4, 6}, {5, 7}, {15, 7}, {9, 16}, {13, 13}, {14, 14}};
+  static const int channels[] = {1, 3, 4, 5, 7, 17, 33};
+  static const fw_padding paddings[] = {FW_PAD_SAME, FW_PAD_VALID};
+  for (size_t a = 0; a < COUNT(sizes); a++)
+    for (size_t b = 0; b < COUNT(channels); b++)
+      for (int stride = 1; stride <= 3; stride++)
+        for (size_t p = 0; p < COUNT(paddings); p++)
+          for (int negative = 0; negative < 2; negative++)
+            maxpool3x3_case(stride, paddings[p], sizes[a][0], sizes[a][1], channels[b], negative);
+  /* TinyXception's pools, scaled down: 56 -> 28 with 64 channels, 14 -> 7 with 256. */
+  maxpool3x3_case(2, FW_PAD_SAME, 28, 28, 64, 0);
+  maxpool3x3_case(2, FW_PAD_SAME, 14, 14, 256, 1);
+}
+
+typedef void (*add_fn)(const float *, const float *, size_t, float *, float *);
+
+static const struct {
+  const char *name;
+  add_fn fn;
+} add_twins[] = {
+    {"fw_f32_add__scalar", fw_f32_add__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_add__simd128", fw_f32_add__simd128},
+#endif
+};
+
+/* outputs: 1 sum only, 2 relu only, 3 both; in_place: the sum overwrites a
+ * (the dense blocks' running sum). */
+static void add_case(size_t n, int outputs, int in_place) {
+  const uint32_t seed = next_seed();
+  char params[160];
+  snprintf(params, sizeof params, "[n=%zu outputs=%s%s seed=%u]", n,
+           outputs == 1 ? "sum" : outputs == 2 ? "relu" : "sum+relu", in_place ? " sum-in-place" : "",
+           (unsigned)seed);
+  rng r = {seed};
+  in_buf a = {0}, b = {0};
+  out_buf sum = {0}, relu = {0};
+  double *want_sum = malloc((n ? n : 1) * sizeof(double)), *want_relu = malloc((n ? n : 1) * sizeof(double));
+  if (!in_alloc(&a, n) || !in_alloc(&b, n) || !out_alloc(&sum, n) || !out_alloc(&relu, n) || !want_sum ||
+      !want_relu) {
+    record(0, "fw_f32_add", params, "test out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < n; i++) {
+    a.data[i] = rng_unit(&r);
+    b.data[i] = rng_unit(&r);
+    want_sum[i] = (float)(a.data[i] + b.data[i]); /* one float add, exactly */
+    want_relu[i] = want_sum[i] > 0.0 ? want_sum[i] : 0.0;
+  }
+  for (size_t t = 0; t < COUNT(add_twins); t++) {
+    out_reset(&sum);
+    out_reset(&relu);
+    const float *first = a.data;
+    if (in_place) {
+      memcpy(sum.data, a.data, n * sizeof(float));
+      first = sum.data;
+    }
+    add_twins[t].fn(first, b.data, n, (outputs & 1) ? sum.data : NULL, (outputs & 2) ? relu.data : NULL);
+    if (outputs & 1) check_output(add_twins[t].name, params, &sum, want_sum, NULL, 1, 1, (int)(n ? n : 1));
+    if (outputs & 2) check_output(add_twins[t].name, params, &relu, want_relu, NULL, 1, 1, (int)(n ? n : 1));
+  }
+done:
+  free(a.block);
+  free(b.block);
+  out_free(&sum);
+  out_free(&relu);
+  free(want_sum);
+  free(want_relu);
+}
+
+static void add_tests(void) {
+  static const size_t sizes[] = {1, 2, 3, 4, 5, 7, 8, 17, 33, 100, 1001, 7 * 7 * 256};
+  for (size_t i = 0; i < COUNT(sizes); i++)
+    for (int outputs = 1; outputs <= 3; outputs++)
+      for (int in_place = 0; in_place < 2; in_place++)
+        if (!(in_place && !(outputs & 1))) add_case(sizes[i], outputs, in_place);
+}
+
 FW_TEST_EXPORT int run_kernel_tests(void) {
   log_len = 0;
   log_buf[0] = '\0';
@@ -916,6 +1067,8 @@ FW_TEST_EXPORT int run_kernel_tests(void) {
   preprocess_tests();
   box_tests();
   batchnorm_tests();
+  maxpool3x3_tests();
+  add_tests();
 
   if (log_dropped) log_final("(%d more failure lines did not fit in the log)", log_dropped);
   log_final("kernel tests: %d passed, %d failed", n_passed, n_failed);
