@@ -5,12 +5,15 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/status.h"
 #include "core/weights.h"
 #include "image/codec.h"
 #include "image/draw.h"
 #include "nets/tiny_face_detector.h"
+#include "nets/face_landmark_68.h"
+#include "nets/face_recognition.h"
 
 #if defined(__EMSCRIPTEN__)
 #define FW_EXPORT __attribute__((used, visibility("default")))
@@ -32,6 +35,9 @@ static double results[FW_TINY_MAX_DETECTIONS * FW_DETECTION_FIELDS];
 static const fw_net_ops *ops_for_kind(int kind) {
   switch (kind) {
     case FW_NET_TINY_FACE_DETECTOR: return &fw_tiny_face_detector_ops;
+    case FW_NET_FACE_LANDMARK_68: return &fw_face_landmark_68_ops;
+    case FW_NET_FACE_LANDMARK_68_TINY: return &fw_face_landmark_68_tiny_ops;
+    case FW_NET_FACE_RECOGNITION: return &fw_face_recognition_ops;
     default: return NULL;
   }
 }
@@ -182,3 +188,61 @@ FW_EXPORT const float *fw_tiny_face_detector_forward(int model, const uint8_t *r
 }
 
 FW_EXPORT const double *fw_results(void) { return results; }
+
+/* ---- face nets on crops ---- */
+
+/* Checks the image and every crop rectangle; 0 or -1 with an error naming the crop. */
+static int check_crops(const uint8_t *rgba, int width, int height, const int32_t *crops, int count) {
+  if (!rgba) return fw_fail("no image pixels");
+  if (fw_check_image_size(width, height) != 0) return -1;
+  if (count < 0 || (count > 0 && !crops)) return fw_fail("invalid face crop list (%d crops)", count);
+  for (int i = 0; i < count; i++) {
+    const int32_t *c = crops + 4 * i;
+    const int64_t x = c[0], y = c[1], w = c[2], h = c[3];
+    if (w < 1 || h < 1) return fw_fail("face crop %d is empty (%lld x %lld)", i, (long long)w, (long long)h);
+    if (x < 0 || y < 0 || x + w > width || y + h > height)
+      return fw_fail("face crop %d (x %lld, y %lld, %lld x %lld) is not inside the %d x %d image", i, (long long)x,
+                     (long long)y, (long long)w, (long long)h, width, height);
+  }
+  return 0;
+}
+
+FW_EXPORT int fw_face_landmarks(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                                int count, float *out) {
+  model_slot *slot = slot_for(model);
+  if (!slot) return -1;
+  const fw_net_ops *ops = slot->ops == &fw_face_landmark_68_tiny_ops ? slot->ops : &fw_face_landmark_68_ops;
+  fw_face_landmark_net *net = net_for(model, ops);
+  if (!net || check_crops(rgba, width, height, crops, count) != 0) return -1;
+  if (count > 0 && !out) return fw_fail("no output buffer");
+  const fw_rgba_image image = {rgba, width, height};
+  for (int i = 0; i < count; i++) {
+    const fw_crop crop = {crops[4 * i], crops[4 * i + 1], crops[4 * i + 2], crops[4 * i + 3]};
+    if (fw_face_landmark_net_run(net, &image, crop, out + (size_t)i * FW_LANDMARK_VALUES) != 0) return -1;
+  }
+  return count;
+}
+
+FW_EXPORT int fw_face_descriptors(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                                  int count, float *out) {
+  fw_face_recognition_net *net = net_for(model, &fw_face_recognition_ops);
+  if (!net || check_crops(rgba, width, height, crops, count) != 0) return -1;
+  if (count > 0 && !out) return fw_fail("no output buffer");
+  const fw_rgba_image image = {rgba, width, height};
+  for (int i = 0; i < count; i++) {
+    const fw_crop crop = {crops[4 * i], crops[4 * i + 1], crops[4 * i + 2], crops[4 * i + 3]};
+    if (fw_face_recognition_net_run(net, &image, crop, out + (size_t)i * FW_DESCRIPTOR_VALUES) != 0) return -1;
+  }
+  return count;
+}
+
+FW_EXPORT int fw_image_crop(const uint8_t *rgba, int width, int height, int x, int y, int crop_width,
+                            int crop_height, uint8_t *out) {
+  const int32_t crop[4] = {x, y, crop_width, crop_height};
+  if (check_crops(rgba, width, height, crop, 1) != 0) return -1;
+  if (!out) return fw_fail("no output buffer");
+  const size_t row_bytes = (size_t)crop_width * 4;
+  for (int r = 0; r < crop_height; r++)
+    memcpy(out + (size_t)r * row_bytes, rgba + ((size_t)(y + r) * width + x) * 4, row_bytes);
+  return 0;
+}

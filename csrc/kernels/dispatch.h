@@ -7,15 +7,27 @@
 #include "conv.h"
 #include "dwconv.h"
 #include "maxpool.h"
+#include "add_relu.h"
+#include "global_mean.h"
+#include "maxpool3x3.h"
+#include "shortcut_down.h"
 
 #ifdef __wasm_simd128__
 #define fw_f32_conv fw_f32_conv__simd128
 #define fw_f32_dwconv3x3 fw_f32_dwconv3x3__simd128
 #define fw_f32_maxpool2x2 fw_f32_maxpool2x2__simd128
+#define fw_f32_maxpool3x3s2 fw_f32_maxpool3x3s2__simd128
+#define fw_f32_global_mean fw_f32_global_mean__simd128
+#define fw_f32_add_relu fw_f32_add_relu__simd128
+#define fw_f32_shortcut_down fw_f32_shortcut_down__simd128
 #else
 #define fw_f32_conv fw_f32_conv__scalar
 #define fw_f32_dwconv3x3 fw_f32_dwconv3x3__scalar
 #define fw_f32_maxpool2x2 fw_f32_maxpool2x2__scalar
+#define fw_f32_maxpool3x3s2 fw_f32_maxpool3x3s2__scalar
+#define fw_f32_global_mean fw_f32_global_mean__scalar
+#define fw_f32_add_relu fw_f32_add_relu__scalar
+#define fw_f32_shortcut_down fw_f32_shortcut_down__scalar
 #endif
 
 #endif

@@ -1,0 +1,198 @@
+/* FaceRecognitionNet, as face-api.js 0.22.2 runs it:
+ *
+ *   input   [150,150,3]  crop, pad centred to a square, resize, (v - mean) / 256
+ *   stem    conv 7x7 stride 2 VALID 3->32, relu            [72,72,32]
+ *           maxpool 3x3 stride 2 VALID                      [35,35,32]
+ *   3 x residual 32      at 35x35
+ *   residualDown 32->64  to 17x17, 3 x residual 64
+ *   residualDown 64->128 to 8x8,   2 x residual 128
+ *   residualDown 128->256 to 4x4 (body 3x3 padded), 2 x residual 256
+ *   residualDown 256->256 to 2x2 (body 1x1 padded)
+ *   head    mean over the 2x2 map, FC 256 -> 128 (no bias)
+ *
+ *   residual(x)     = relu(conv(relu(conv(x))) + x), convs 3x3 stride 1 SAME
+ *   residualDown(x) = relu(avgpool2x2(x) channel-padded + body(x)), body's
+ *                     first conv 3x3 stride 2 VALID, second 3x3 stride 1 SAME
+ *
+ * Every conv is conv + bias then face-api.js's scale layer (x * w + b); the
+ * scale is folded into the packed filters and bias at load. */
+#include "face_recognition.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/arena.h"
+#include "../core/status.h"
+#include "../kernels/dispatch.h"
+
+#define INPUT_SIZE 150
+#define STEM_CHANNELS 32
+#define STEM_SIDE 72 /* (150 - 7) / 2 + 1 */
+#define POOL_SIDE 35 /* (72 - 3) / 2 + 1 */
+#define MAX_CHANNELS 256
+
+static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
+static const fw_activation relu = {FW_ACT_RELU, 0.0f};
+static const fw_activation linear = {FW_ACT_NONE, 0.0f};
+
+/* The residual stages in order: name, output channels, downsampling. */
+typedef struct stage {
+  const char *name;
+  int channels;
+  int down;
+} stage;
+
+static const stage stages[] = {
+    {"conv32_1", 32, 0},         {"conv32_2", 32, 0},          {"conv32_3", 32, 0},  {"conv64_down", 64, 1},
+    {"conv64_1", 64, 0},         {"conv64_2", 64, 0},          {"conv64_3", 64, 0},  {"conv128_down", 128, 1},
+    {"conv128_1", 128, 0},       {"conv128_2", 128, 0},        {"conv256_down", 256, 1},
+    {"conv256_1", 256, 0},       {"conv256_2", 256, 0},        {"conv256_down_out", 256, 1},
+};
+#define STAGES ((int)(sizeof stages / sizeof stages[0]))
+
+struct fw_face_recognition_net {
+  float *stem;            /* packed 7x7 3 -> 32 */
+  float *conv1[STAGES];   /* packed 3x3 */
+  float *conv2[STAGES];
+  float *fc;              /* packed 1x1 256 -> 128, no bias */
+
+  fw_arena arena;
+  float *input;           /* [150,150,3] */
+  float *stem_out;        /* [72,72,32] */
+  float *x, *t, *u;       /* [35,35,32] each (the largest residual map) */
+  float *features;        /* [256] */
+  float *zero;            /* padding taps */
+  float head[FW_DESCRIPTOR_VALUES];
+};
+
+static void destroy(void *opaque) {
+  fw_face_recognition_net *net = opaque;
+  if (!net) return;
+  free(net->stem);
+  for (int i = 0; i < STAGES; i++) {
+    free(net->conv1[i]);
+    free(net->conv2[i]);
+  }
+  free(net->fc);
+  fw_arena_release(&net->arena);
+  free(net);
+}
+
+/* "<prefix>/conv/filters", "/conv/bias", "/scale/weights", "/scale/biases":
+ * packed with the scale folded in (filter * w, bias * w + b). */
+static float *pack_scaled_conv(const fw_weight_table *w, const char *prefix, int kernel, int in_c, int out_c) {
+  char name[96];
+  snprintf(name, sizeof name, "%s/conv/filters", prefix);
+  const fw_weight_tensor *filter = fw_weights_get(w, name, 4, (int[]){kernel, kernel, in_c, out_c});
+  snprintf(name, sizeof name, "%s/conv/bias", prefix);
+  const fw_weight_tensor *bias = filter ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
+  snprintf(name, sizeof name, "%s/scale/weights", prefix);
+  const fw_weight_tensor *scale = bias ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
+  snprintf(name, sizeof name, "%s/scale/biases", prefix);
+  const fw_weight_tensor *shift = scale ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
+  if (!shift) return NULL;
+  const size_t taps = (size_t)kernel * kernel * in_c;
+  float *folded = malloc((taps + 1) * out_c * sizeof(float));
+  float *packed = malloc(fw_conv_packed_size(kernel, in_c, out_c) * sizeof(float));
+  if (!folded || !packed) {
+    free(folded);
+    free(packed);
+    fw_fail("out of memory packing '%s'", prefix);
+    return NULL;
+  }
+  float *folded_bias = folded + taps * out_c;
+  for (size_t t = 0; t < taps; t++)
+    for (int o = 0; o < out_c; o++) folded[t * out_c + o] = filter->values[t * out_c + o] * scale->values[o];
+  for (int o = 0; o < out_c; o++) folded_bias[o] = bias->values[o] * scale->values[o] + shift->values[o];
+  fw_pack_conv(folded, folded_bias, kernel, in_c, out_c, packed);
+  free(folded);
+  return packed;
+}
+
+static int plan(fw_face_recognition_net *net) {
+  const size_t map = (size_t)POOL_SIDE * POOL_SIDE * STEM_CHANNELS;
+  const size_t sizes[] = {(size_t)INPUT_SIZE * INPUT_SIZE * 3 * sizeof(float),
+                          (size_t)STEM_SIDE * STEM_SIDE * STEM_CHANNELS * sizeof(float),
+                          map * sizeof(float), map * sizeof(float), map * sizeof(float),
+                          MAX_CHANNELS * sizeof(float), MAX_CHANNELS * sizeof(float)};
+  size_t total = 0;
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
+  if (fw_arena_reserve(&net->arena, total) != 0) return -1;
+  net->input = fw_arena_alloc(&net->arena, sizes[0]);
+  net->stem_out = fw_arena_alloc(&net->arena, sizes[1]);
+  net->x = fw_arena_alloc(&net->arena, sizes[2]);
+  net->t = fw_arena_alloc(&net->arena, sizes[3]);
+  net->u = fw_arena_alloc(&net->arena, sizes[4]);
+  net->features = fw_arena_alloc(&net->arena, sizes[5]);
+  net->zero = fw_arena_alloc(&net->arena, sizes[6]);
+  memset(net->zero, 0, sizes[6]);
+  return 0;
+}
+
+static void *bind(const fw_weight_table *w) {
+  fw_face_recognition_net *net = calloc(1, sizeof *net);
+  if (!net) {
+    fw_fail("out of memory");
+    return NULL;
+  }
+  int ok = (net->stem = pack_scaled_conv(w, "conv32_down", 7, 3, STEM_CHANNELS)) != NULL;
+  int channels = STEM_CHANNELS;
+  for (int i = 0; ok && i < STAGES; i++) {
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s/conv1", stages[i].name);
+    ok = (net->conv1[i] = pack_scaled_conv(w, prefix, 3, channels, stages[i].channels)) != NULL;
+    snprintf(prefix, sizeof prefix, "%s/conv2", stages[i].name);
+    ok = ok && (net->conv2[i] = pack_scaled_conv(w, prefix, 3, stages[i].channels, stages[i].channels)) != NULL;
+    channels = stages[i].channels;
+  }
+  if (ok) {
+    const fw_weight_tensor *fc = fw_weights_get(w, "fc", 2, (int[]){MAX_CHANNELS, FW_DESCRIPTOR_VALUES});
+    net->fc = fc ? malloc(fw_conv_packed_size(1, MAX_CHANNELS, FW_DESCRIPTOR_VALUES) * sizeof(float)) : NULL;
+    if (fc && !net->fc) fw_fail("out of memory packing 'fc'");
+    if (net->fc) fw_pack_conv(fc->values, NULL, 1, MAX_CHANNELS, FW_DESCRIPTOR_VALUES, net->fc);
+    ok = net->fc != NULL;
+  }
+  if (!ok || plan(net) != 0) {
+    destroy(net);
+    return NULL;
+  }
+  return net;
+}
+
+const fw_net_ops fw_face_recognition_ops = {"face_recognition", bind, destroy};
+
+int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *image, fw_crop crop,
+                                float descriptor[FW_DESCRIPTOR_VALUES]) {
+  fw_rgba_to_square_input(image, crop, FW_PAD_CENTRED, INPUT_SIZE, mean_rgb, 256.0f, net->input);
+
+  const fw_conv_geometry sg = fw_conv_geometry_tf(INPUT_SIZE, INPUT_SIZE, 3, STEM_CHANNELS, 7, 2, FW_PAD_VALID);
+  fw_f32_conv(&sg, net->input, net->stem, net->zero, net->stem_out, relu);
+  fw_f32_maxpool3x3s2(net->stem_out, STEM_SIDE, STEM_SIDE, STEM_CHANNELS, net->x);
+
+  /* x holds the stage input and receives its output; t and u are the body's maps. */
+  int side = POOL_SIDE, channels = STEM_CHANNELS;
+  for (int i = 0; i < STAGES; i++) {
+    const int out_c = stages[i].channels;
+    if (!stages[i].down) {
+      const fw_conv_geometry g = fw_conv_geometry_tf(side, side, channels, out_c, 3, 1, FW_PAD_SAME);
+      fw_f32_conv(&g, net->x, net->conv1[i], net->zero, net->t, relu);
+      fw_f32_conv(&g, net->t, net->conv2[i], net->zero, net->u, linear);
+      fw_f32_add_relu(net->u, net->x, (size_t)side * side * out_c, NULL, net->x);
+    } else {
+      const fw_conv_geometry g1 = fw_conv_geometry_tf(side, side, channels, out_c, 3, 2, FW_PAD_VALID);
+      fw_f32_conv(&g1, net->x, net->conv1[i], net->zero, net->t, relu);
+      const fw_conv_geometry g2 = fw_conv_geometry_tf(g1.out_h, g1.out_w, out_c, out_c, 3, 1, FW_PAD_SAME);
+      fw_f32_conv(&g2, net->t, net->conv2[i], net->zero, net->u, linear);
+      /* The shortcut's pooled map is side / 2; the body is that or one smaller. */
+      fw_f32_shortcut_down(net->x, side, side, channels, net->u, g2.out_h, g2.out_w, out_c, net->t);
+      side /= 2;
+      memcpy(net->x, net->t, (size_t)side * side * out_c * sizeof(float));
+    }
+    channels = out_c;
+  }
+  fw_f32_global_mean(net->x, side * side, channels, net->features);
+  const fw_conv_geometry fc = fw_conv_geometry_tf(1, 1, channels, FW_DESCRIPTOR_VALUES, 1, 1, FW_PAD_VALID);
+  fw_f32_conv(&fc, net->features, net->fc, net->zero, descriptor, linear);
+  return 0;
+}
