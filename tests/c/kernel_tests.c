@@ -33,6 +33,10 @@
 #include "kernels/conv.h"
 #include "kernels/dwconv.h"
 #include "kernels/maxpool.h"
+#include "kernels/add_relu.h"
+#include "kernels/global_mean.h"
+#include "kernels/maxpool3x3.h"
+#include "kernels/shortcut_down.h"
 #include "nets/detection.h"
 
 #ifdef __EMSCRIPTEN__
@@ -902,6 +906,242 @@ static void batchnorm_tests(void) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* Face nets' small ops: 3x3/2 max pool, global mean, add + relu, the       */
+/* downsampling ResNet join                                                  */
+
+typedef void (*maxpool3_fn)(const float *, int, int, int, float *);
+typedef void (*mean_fn)(const float *, int, int, float *);
+typedef void (*add_relu_fn)(const float *, const float *, size_t, float *, float *);
+typedef void (*shortcut_fn)(const float *, int, int, int, const float *, int, int, int, float *);
+
+static const struct {
+  const char *name;
+  maxpool3_fn fn;
+} maxpool3_twins[] = {
+    {"fw_f32_maxpool3x3s2__scalar", fw_f32_maxpool3x3s2__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_maxpool3x3s2__simd128", fw_f32_maxpool3x3s2__simd128},
+#endif
+};
+
+static const struct {
+  const char *name;
+  mean_fn fn;
+} mean_twins[] = {
+    {"fw_f32_global_mean__scalar", fw_f32_global_mean__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_global_mean__simd128", fw_f32_global_mean__simd128},
+#endif
+};
+
+static const struct {
+  const char *name;
+  add_relu_fn fn;
+} add_relu_twins[] = {
+    {"fw_f32_add_relu__scalar", fw_f32_add_relu__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_add_relu__simd128", fw_f32_add_relu__simd128},
+#endif
+};
+
+static const struct {
+  const char *name;
+  shortcut_fn fn;
+} shortcut_twins[] = {
+    {"fw_f32_shortcut_down__scalar", fw_f32_shortcut_down__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_shortcut_down__simd128", fw_f32_shortcut_down__simd128},
+#endif
+};
+
+/* A random input of n floats in [-1, 1] (poison-padded); 0 when out of memory. */
+static int random_input(in_buf *b, size_t n, rng *r) {
+  if (!in_alloc(b, n)) return 0;
+  for (size_t i = 0; i < n; i++) b->data[i] = rng_unit(r);
+  return 1;
+}
+
+static void maxpool3_case(int in_h, int in_w, int channels) {
+  const uint32_t seed = next_seed();
+  char params[160];
+  snprintf(params, sizeof params, "[in=%dx%dx%d (HxWxC) seed=%u]", in_h, in_w, channels, (unsigned)seed);
+  const int out_h = (in_h - 3) / 2 + 1, out_w = (in_w - 3) / 2 + 1;
+  rng r = {seed};
+  const size_t n_out = (size_t)out_h * out_w * channels;
+  in_buf input = {0};
+  out_buf out = {0};
+  double *want = malloc(n_out * sizeof(double));
+  if (!random_input(&input, (size_t)in_h * in_w * channels, &r) || !out_alloc(&out, n_out) || !want) {
+    record(0, "fw_f32_maxpool3x3s2", params, "test out of memory");
+    goto done;
+  }
+  for (int oy = 0; oy < out_h; oy++)
+    for (int ox = 0; ox < out_w; ox++)
+      for (int c = 0; c < channels; c++) {
+        double m = -INFINITY;
+        for (int dy = 0; dy < 3; dy++)
+          for (int dx = 0; dx < 3; dx++) {
+            const double v = input.data[((size_t)(2 * oy + dy) * in_w + 2 * ox + dx) * channels + c];
+            if (v > m) m = v;
+          }
+        want[((size_t)oy * out_w + ox) * channels + c] = m;
+      }
+  for (size_t t = 0; t < COUNT(maxpool3_twins); t++) {
+    out_reset(&out);
+    maxpool3_twins[t].fn(input.data, in_h, in_w, channels, out.data);
+    check_output(maxpool3_twins[t].name, params, &out, want, NULL, out_h, out_w, channels);
+  }
+done:
+  free(input.block);
+  out_free(&out);
+  free(want);
+}
+
+static void mean_case(int pixels, int channels) {
+  const uint32_t seed = next_seed();
+  char params[160];
+  snprintf(params, sizeof params, "[pixels=%d channels=%d seed=%u]", pixels, channels, (unsigned)seed);
+  rng r = {seed};
+  in_buf input = {0};
+  out_buf out = {0};
+  double *want = malloc(channels * sizeof(double)), *tol = malloc(channels * sizeof(double));
+  if (!random_input(&input, (size_t)pixels * channels, &r) || !out_alloc(&out, channels) || !want || !tol) {
+    record(0, "fw_f32_global_mean", params, "test out of memory");
+    goto done;
+  }
+  for (int c = 0; c < channels; c++) {
+    double sum = 0.0, magnitude = 0.0;
+    for (int p = 0; p < pixels; p++) {
+      sum += input.data[(size_t)p * channels + c];
+      magnitude += fabs(input.data[(size_t)p * channels + c]);
+    }
+    want[c] = sum / pixels;
+    tol[c] = 1e-5 * (1.0 + magnitude / pixels);
+  }
+  for (size_t t = 0; t < COUNT(mean_twins); t++) {
+    out_reset(&out);
+    mean_twins[t].fn(input.data, pixels, channels, out.data);
+    check_output(mean_twins[t].name, params, &out, want, tol, 1, 1, channels);
+  }
+done:
+  free(input.block);
+  out_free(&out);
+  free(want);
+  free(tol);
+}
+
+/* in_place: sum aliases a (the dense blocks' running sum); with_sum 0: sum NULL. */
+static void add_relu_case(size_t n, int with_sum, int in_place) {
+  const uint32_t seed = next_seed();
+  char params[160];
+  snprintf(params, sizeof params, "[n=%zu sum=%s seed=%u]", n, !with_sum ? "NULL" : in_place ? "in place" : "separate",
+           (unsigned)seed);
+  rng r = {seed};
+  in_buf a = {0}, b = {0};
+  out_buf out = {0}, sum = {0};
+  double *want_out = malloc((n ? n : 1) * sizeof(double)), *want_sum = malloc((n ? n : 1) * sizeof(double));
+  float *a_copy = malloc((n ? n : 1) * sizeof(float));
+  if (!random_input(&a, n, &r) || !random_input(&b, n, &r) || !out_alloc(&out, n) || !out_alloc(&sum, n) ||
+      !want_out || !want_sum || !a_copy) {
+    record(0, "fw_f32_add_relu", params, "test out of memory");
+    goto done;
+  }
+  memcpy(a_copy, a.data, n * sizeof(float));
+  for (size_t i = 0; i < n; i++) {
+    const float s = a.data[i] + b.data[i]; /* exact float sum, as the kernels compute it */
+    want_sum[i] = s;
+    want_out[i] = s > 0.0f ? s : 0.0f;
+  }
+  for (size_t t = 0; t < COUNT(add_relu_twins); t++) {
+    out_reset(&out);
+    out_reset(&sum);
+    memcpy(a.data, a_copy, n * sizeof(float));
+    if (in_place) memcpy(sum.data, a_copy, n * sizeof(float));
+    const float *first = in_place ? sum.data : a.data;
+    add_relu_twins[t].fn(first, b.data, n, with_sum ? sum.data : NULL, out.data);
+    check_output(add_relu_twins[t].name, params, &out, want_out, NULL, 1, 1, (int)(n ? n : 1));
+    if (with_sum) check_output(add_relu_twins[t].name, params, &sum, want_sum, NULL, 1, 1, (int)(n ? n : 1));
+  }
+done:
+  free(a.block);
+  free(b.block);
+  out_free(&out);
+  out_free(&sum);
+  free(want_out);
+  free(want_sum);
+  free(a_copy);
+}
+
+static void shortcut_case(int in_h, int in_w, int in_c, int body_h, int body_w, int out_c) {
+  const uint32_t seed = next_seed();
+  char params[200];
+  snprintf(params, sizeof params, "[in=%dx%dx%d body=%dx%dx%d seed=%u]", in_h, in_w, in_c, body_h, body_w, out_c,
+           (unsigned)seed);
+  const int out_h = in_h / 2, out_w = in_w / 2;
+  rng r = {seed};
+  const size_t n_out = (size_t)out_h * out_w * out_c;
+  in_buf input = {0}, body = {0};
+  out_buf out = {0};
+  double *want = malloc((n_out ? n_out : 1) * sizeof(double)), *tol = malloc((n_out ? n_out : 1) * sizeof(double));
+  if (!random_input(&input, (size_t)in_h * in_w * in_c, &r) || !random_input(&body, (size_t)body_h * body_w * out_c, &r) ||
+      !out_alloc(&out, n_out) || !want || !tol) {
+    record(0, "fw_f32_shortcut_down", params, "test out of memory");
+    goto done;
+  }
+  for (int y = 0; y < out_h; y++)
+    for (int x = 0; x < out_w; x++)
+      for (int c = 0; c < out_c; c++) {
+        double s = 0.0;
+        if (c < in_c)
+          for (int dy = 0; dy < 2; dy++)
+            for (int dx = 0; dx < 2; dx++) s += input.data[((size_t)(2 * y + dy) * in_w + 2 * x + dx) * in_c + c] / 4.0;
+        if (y < body_h && x < body_w) s += body.data[((size_t)y * body_w + x) * out_c + c];
+        const size_t i = ((size_t)y * out_w + x) * out_c + c;
+        want[i] = s > 0.0 ? s : 0.0;
+        tol[i] = 1e-6 * 4.0;
+      }
+  for (size_t t = 0; t < COUNT(shortcut_twins); t++) {
+    out_reset(&out);
+    shortcut_twins[t].fn(input.data, in_h, in_w, in_c, body.data, body_h, body_w, out_c, out.data);
+    check_output(shortcut_twins[t].name, params, &out, want, tol, out_h, out_w, out_c);
+  }
+done:
+  free(input.block);
+  free(body.block);
+  out_free(&out);
+  free(want);
+  free(tol);
+}
+
+static void face_op_tests(void) {
+  static const int channels[] = {1, 3, 5, 7, 17, 33};
+  static const int sizes[][2] = {{3, 3}, {4, 3}, {3, 8}, {5, 5}, {7, 9}, {10, 6}, {15, 7}};
+  for (size_t a = 0; a < COUNT(sizes); a++)
+    for (size_t b = 0; b < COUNT(channels); b++) maxpool3_case(sizes[a][0], sizes[a][1], channels[b]);
+  maxpool3_case(72, 72, 32); /* the recognition stem */
+  static const int pixel_counts[] = {1, 2, 4, 49, 196};
+  for (size_t a = 0; a < COUNT(pixel_counts); a++)
+    for (size_t b = 0; b < COUNT(channels); b++) mean_case(pixel_counts[a], channels[b]);
+  mean_case(49, 256);
+  mean_case(196, 128);
+  static const size_t lengths[] = {0, 1, 3, 4, 5, 7, 17, 33, 1000};
+  for (size_t a = 0; a < COUNT(lengths); a++)
+    for (int mode = 0; mode < 3; mode++) add_relu_case(lengths[a], mode > 0, mode == 2);
+  /* Pooled map equal to the body, one larger (3x3 body in a 4x4 map, 1x1 in 2x2), odd inputs, channel padding. */
+  for (size_t b = 0; b < COUNT(channels); b++) {
+    const int c = channels[b];
+    shortcut_case(6, 6, c, 3, 3, c);
+    shortcut_case(6, 6, c, 3, 3, 2 * c);
+    shortcut_case(8, 8, c, 3, 3, 2 * c + 1);
+    shortcut_case(7, 5, c, 2, 2, c + 3);
+    shortcut_case(4, 4, c, 1, 1, c);
+    shortcut_case(2, 2, c, 0, 0, c);
+  }
+  shortcut_case(35, 35, 32, 17, 17, 64);
+  shortcut_case(8, 8, 128, 3, 3, 256);
+}
+
+/* ------------------------------------------------------------------------ */
 
 FW_TEST_EXPORT int run_kernel_tests(void) {
   log_len = 0;
@@ -916,6 +1156,7 @@ FW_TEST_EXPORT int run_kernel_tests(void) {
   preprocess_tests();
   box_tests();
   batchnorm_tests();
+  face_op_tests();
 
   if (log_dropped) log_final("(%d more failure lines did not fit in the log)", log_dropped);
   log_final("kernel tests: %d passed, %d failed", n_passed, n_failed);
