@@ -75,6 +75,9 @@ const plainDetection = (d) => ({ score: d.score, box: { x: d.box.x, y: d.box.y, 
 export async function createTfjsWasmRunner({ modelDir }) {
   const info = await initWasmBackend();
   await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDir);
+  await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
+  await faceapi.nets.faceLandmark68TinyNet.loadFromDisk(modelDir);
+  await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
   // Other nets go here later, same pattern: load once from modelDir, then add a
   // `<net>Detect/<net>Forward(handle, ...)` pair below that takes a prepareImage() handle:
   //   await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);        // SSD
@@ -127,10 +130,31 @@ export async function createTfjsWasmRunner({ modelDir }) {
       return n;
     },
 
+    // Face nets on a face image (a prepareImage handle): forward only (centred pad to a
+    // square, resize to 112 or 150, normalize, the net), output read back, then freed.
+    // net: 'faceLandmark68Net' | 'faceLandmark68TinyNet' | 'faceRecognitionNet'.
+    // Returns the output's element count.
+    async faceNetForward(handle, net) {
+      const out = await faceapi.nets[net].forward(handle.tensor);
+      const n = out.dataSync().length;
+      out.dispose();
+      return n;
+    },
+
+    // Full face-api.js pipeline: Tiny Face Detector at inputSize, 68 landmarks, descriptors.
+    async tinyLandmarksDescriptors(handle, inputSize) {
+      const opts = new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.5 });
+      const results = await faceapi.detectAllFaces(handle.tensor, opts).withFaceLandmarks().withFaceDescriptors();
+      return results.map((r) => ({ ...plainDetection(r.detection), descriptor: r.descriptor }));
+    },
+
     dispose() {
       for (const h of images) h.tensor.dispose();
       images.clear();
       faceapi.nets.tinyFaceDetector.dispose(); // frees the weight tensors
+      faceapi.nets.faceLandmark68Net.dispose();
+      faceapi.nets.faceLandmark68TinyNet.dispose();
+      faceapi.nets.faceRecognitionNet.dispose();
     },
   };
 }
