@@ -11,6 +11,7 @@
 #include "global_mean.h"
 #include "maxpool3x3.h"
 #include "shortcut_down.h"
+#include "winograd.h"
 
 #ifdef __wasm_simd128__
 #define fw_f32_conv fw_f32_conv__simd128
@@ -20,6 +21,8 @@
 #define fw_f32_global_mean fw_f32_global_mean__simd128
 #define fw_f32_add_relu fw_f32_add_relu__simd128
 #define fw_f32_shortcut_down fw_f32_shortcut_down__simd128
+#define fw_f32_winograd_input fw_f32_winograd_input__simd128
+#define fw_f32_winograd_output fw_f32_winograd_output__simd128
 #else
 #define fw_f32_conv fw_f32_conv__scalar
 #define fw_f32_dwconv3x3 fw_f32_dwconv3x3__scalar
@@ -28,6 +31,8 @@
 #define fw_f32_global_mean fw_f32_global_mean__scalar
 #define fw_f32_add_relu fw_f32_add_relu__scalar
 #define fw_f32_shortcut_down fw_f32_shortcut_down__scalar
+#define fw_f32_winograd_input fw_f32_winograd_input__scalar
+#define fw_f32_winograd_output fw_f32_winograd_output__scalar
 #endif
 
 #endif

@@ -37,6 +37,7 @@
 #include "kernels/global_mean.h"
 #include "kernels/maxpool3x3.h"
 #include "kernels/shortcut_down.h"
+#include "kernels/winograd.h"
 #include "nets/detection.h"
 
 #ifdef __EMSCRIPTEN__
@@ -1142,6 +1143,105 @@ static void face_op_tests(void) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* Winograd F(2x2, 3x3): pack + input transform + 16 1x1 GEMMs + output     */
+/* transform against a naive 3x3 stride-1 SAME conv                         */
+
+typedef void (*wino_in_fn)(const float *, int, int, int, float *);
+typedef void (*wino_out_fn)(const float *, int, int, int, const float *, float *, fw_activation);
+
+static const struct {
+  const char *name;
+  wino_in_fn in;
+  wino_out_fn out;
+} winograd_twins[] = {
+    {"fw_f32_winograd_input/output__scalar", fw_f32_winograd_input__scalar, fw_f32_winograd_output__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_winograd_input/output__simd128", fw_f32_winograd_input__simd128, fw_f32_winograd_output__simd128},
+#endif
+};
+
+static void winograd_case(int h, int w, int in_c, int out_c, fw_activation act, int with_bias) {
+  const uint32_t seed = next_seed();
+  char params[256];
+  snprintf(params, sizeof params, "[in=%dx%dx%d (HxWxC) out_c=%d act=%s bias=%s seed=%u]", h, w, in_c, out_c,
+           act_name(act), with_bias ? "yes" : "NULL", (unsigned)seed);
+  rng r = {seed};
+  const int tiles = fw_winograd_tiles(h, w);
+  const size_t n_in = (size_t)h * w * in_c, n_filter = (size_t)9 * in_c * out_c, n_out = (size_t)h * w * out_c;
+  const size_t one = fw_conv_packed_size(1, in_c, out_c);
+  in_buf input = {0}, zero = {0};
+  out_buf out = {0};
+  float *filter = malloc(n_filter * sizeof(float)), *bias = malloc((size_t)out_c * sizeof(float));
+  float *packed = malloc(fw_winograd_packed_size(in_c, out_c) * sizeof(float));
+  float *v = malloc((size_t)FW_WINOGRAD_POSITIONS * tiles * in_c * sizeof(float));
+  float *m = malloc((size_t)FW_WINOGRAD_POSITIONS * tiles * out_c * sizeof(float));
+  double *want = malloc(n_out * sizeof(double)), *tol = malloc(n_out * sizeof(double));
+  if (!in_alloc(&input, n_in) || !in_alloc(&zero, (size_t)in_c) || !out_alloc(&out, n_out) || !filter || !bias ||
+      !packed || !v || !m || !want || !tol) {
+    record(0, "fw_winograd", params, "test out of memory");
+    goto done;
+  }
+  fill_unit(&r, input.data, n_in);
+  fill_unit(&r, filter, n_filter);
+  fill_unit(&r, bias, (size_t)out_c);
+  memset(zero.data, 0, (size_t)in_c * sizeof(float));
+  for (int oy = 0; oy < h; oy++)
+    for (int ox = 0; ox < w; ox++)
+      for (int co = 0; co < out_c; co++) {
+        double acc = with_bias ? bias[co] : 0.0, magnitude = 0.0;
+        for (int ky = 0; ky < 3; ky++)
+          for (int kx = 0; kx < 3; kx++) {
+            const int iy = oy - 1 + ky, ix = ox - 1 + kx;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+            for (int ci = 0; ci < in_c; ci++) {
+              const double p = (double)input.data[((size_t)iy * w + ix) * in_c + ci] *
+                               filter[(((size_t)ky * 3 + kx) * in_c + ci) * out_c + co];
+              acc += p;
+              magnitude += fabs(p);
+            }
+          }
+        const size_t i = ((size_t)oy * w + ox) * out_c + co;
+        want[i] = naive_act(acc, act);
+        /* The transforms scale terms by up to 4 before they cancel. */
+        tol[i] = 1e-5 * (1.0 + 4.0 * magnitude);
+      }
+  fw_pack_winograd(filter, in_c, out_c, packed);
+  const fw_conv_geometry g = fw_conv_geometry_tf(1, tiles, in_c, out_c, 1, 1, FW_PAD_VALID);
+  for (size_t t = 0; t < COUNT(winograd_twins); t++) {
+    out_reset(&out);
+    winograd_twins[t].in(input.data, h, w, in_c, v);
+    for (int xi = 0; xi < FW_WINOGRAD_POSITIONS; xi++)
+      fw_f32_conv__scalar(&g, v + (size_t)xi * tiles * in_c, packed + xi * one, zero.data,
+                          m + (size_t)xi * tiles * out_c, (fw_activation){FW_ACT_NONE, 0.0f});
+    winograd_twins[t].out(m, h, w, out_c, with_bias ? bias : NULL, out.data, act);
+    check_output(winograd_twins[t].name, params, &out, want, tol, h, w, out_c);
+  }
+done:
+  free(input.block);
+  free(zero.block);
+  out_free(&out);
+  free(filter);
+  free(bias);
+  free(packed);
+  free(v);
+  free(m);
+  free(want);
+  free(tol);
+}
+
+static void winograd_tests(void) {
+  static const int sizes[][2] = {{1, 1}, {1, 2}, {2, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 3}, {3, 7}, {8, 8}, {9, 6}, {17, 17}};
+  static const int channels[][2] = {{1, 1}, {3, 5}, {5, 7}, {7, 17}, {17, 8}, {33, 33}};
+  for (size_t a = 0; a < COUNT(sizes); a++)
+    for (size_t b = 0; b < COUNT(channels); b++)
+      winograd_case(sizes[a][0], sizes[a][1], channels[b][0], channels[b][1], activations[(a + b) % 4], (a + b) % 2);
+  /* The recognition net's shapes. */
+  winograd_case(35, 35, 32, 32, activations[1], 1);
+  winograd_case(4, 4, 256, 256, activations[0], 1);
+  winograd_case(3, 3, 256, 256, activations[0], 1);
+}
+
+/* ------------------------------------------------------------------------ */
 
 FW_TEST_EXPORT int run_kernel_tests(void) {
   log_len = 0;
@@ -1157,6 +1257,7 @@ FW_TEST_EXPORT int run_kernel_tests(void) {
   box_tests();
   batchnorm_tests();
   face_op_tests();
+  winograd_tests();
 
   if (log_dropped) log_final("(%d more failure lines did not fit in the log)", log_dropped);
   log_final("kernel tests: %d passed, %d failed", n_passed, n_failed);
