@@ -47,7 +47,7 @@ struct fw_face_landmark_net {
   float *sum, *spare, *out, *relu_in; /* each the largest map: [56,56,32] */
   float *features;              /* [C] */
   float *zero;                  /* padding taps */
-  float head[FW_LANDMARK_VALUES + 8];
+  float head[FW_LANDMARK_VALUES];
 };
 
 static void destroy(void *opaque) {
