@@ -16,7 +16,8 @@ EXPORTS := fw_abi_version fw_last_error fw_alloc fw_free \
            fw_model_create fw_model_add_tensor fw_model_finish fw_model_destroy \
            fw_image_decode fw_image_encode_png fw_image_draw_rect \
            fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results \
-           fw_face_expression_predict fw_age_gender_predict
+           fw_face_expression_predict fw_age_gender_predict \
+           fw_face_landmarks fw_face_descriptors fw_image_crop
 comma := ,
 empty :=
 space := $(empty) $(empty)

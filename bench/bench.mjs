@@ -89,6 +89,9 @@ const wasmBytes = fs.statSync(WASM_FILE).size // before loading: others may rebu
 await faceapi.nets.tinyFaceDetector.loadFromDisk(OUR_MODELS)
 await faceapi.nets.faceExpressionNet.loadFromDisk(OUR_MODELS)
 await faceapi.nets.ageGenderNet.loadFromDisk(OUR_MODELS)
+await faceapi.nets.faceLandmark68Net.loadFromDisk(OUR_MODELS)
+await faceapi.nets.faceLandmark68TinyNet.loadFromDisk(OUR_MODELS)
+await faceapi.nets.faceRecognitionNet.loadFromDisk(OUR_MODELS)
 const tfjs = await createTfjsWasmRunner({ modelDir: TFJS_MODELS })
 const tfImage = tfjs.prepareImage(image.data, image.width, image.height)
 
@@ -137,6 +140,41 @@ cases.push({
   ours: () => faceapi.nets.ageGenderNet.predictAgeAndGender(face),
   theirs: () => tfjs.ageAndGender(tfFace),
   summary: (r) => `${r.gender}, age ${Math.round(r.age)}`
+})
+
+// Face nets, forward on a face image already at the net's input size (112 or 150 square,
+// cut from the image's top-left corner): one crop, the whole preprocessing included on both sides.
+function cropImage ({ data, width }, size) {
+  const out = new Uint8Array(size * size * 4)
+  for (let y = 0; y < size; y++) out.set(data.subarray(y * width * 4, (y * width + size) * 4), y * size * 4)
+  return { data: out, width: size, height: size }
+}
+const face112 = cropImage(image, 112)
+const face150 = cropImage(image, 150)
+const tfFace112 = tfjs.prepareImage(face112.data, 112, 112)
+const tfFace150 = tfjs.prepareImage(face150.data, 150, 150)
+for (const [name, net, face, tfFace] of [
+  ['landmark68 forward 112x112', 'faceLandmark68Net', face112, tfFace112],
+  ['landmark68 tiny forward 112x112', 'faceLandmark68TinyNet', face112, tfFace112],
+  ['recognition forward 150x150', 'faceRecognitionNet', face150, tfFace150]
+]) {
+  cases.push({
+    name,
+    ours: () => net === 'faceRecognitionNet'
+      ? faceapi.nets.faceRecognitionNet.computeFaceDescriptor(face)
+      : faceapi.nets[net].detectLandmarks(face).then((l) => l.positions.flatMap((p) => [p.x, p.y])),
+    theirs: () => tfjs.faceNetForward(tfFace, net),
+    summary: (out) => `${out.length ?? out} values`
+  })
+}
+// Full pipeline. SSD is not in this build yet, so both sides run the Tiny Face Detector at 416,
+// then 68 landmarks and descriptors for every face.
+cases.push({
+  name: 'tiny@416 + landmarks + descriptors',
+  ours: () => faceapi.detectAllFaces(image, new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 }))
+    .withFaceLandmarks().withFaceDescriptors(),
+  theirs: () => tfjs.tinyLandmarksDescriptors(tfImage, 416),
+  summary: (faces) => `${faces.length} faces`
 })
 
 const only = arg('only', null)?.split(',')
@@ -222,4 +260,6 @@ if (JSON_OUT) {
 
 tfjs.disposeImage(tfImage)
 tfjs.disposeImage(tfFace)
+tfjs.disposeImage(tfFace112)
+tfjs.disposeImage(tfFace150)
 tfjs.dispose()

@@ -77,6 +77,9 @@ export async function createTfjsWasmRunner({ modelDir }) {
   await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDir);
   await faceapi.nets.faceExpressionNet.loadFromDisk(modelDir);
   await faceapi.nets.ageGenderNet.loadFromDisk(modelDir);
+  await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
+  await faceapi.nets.faceLandmark68TinyNet.loadFromDisk(modelDir);
+  await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
   // Other nets go here later, same pattern: load once from modelDir, then add a
   // `<net>Detect/<net>Forward(handle, ...)` pair below that takes a prepareImage() handle:
   //   await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);        // SSD
@@ -138,6 +141,22 @@ export async function createTfjsWasmRunner({ modelDir }) {
     // { age, gender, genderProbability } of a face image, the same way.
     async ageAndGender(handle) {
       return faceapi.nets.ageGenderNet.predictAgeAndGender(handle.tensor);
+    // Face nets on a face image (a prepareImage handle): forward only (centred pad to a
+    // square, resize to 112 or 150, normalize, the net), output read back, then freed.
+    // net: 'faceLandmark68Net' | 'faceLandmark68TinyNet' | 'faceRecognitionNet'.
+    // Returns the output's element count.
+    async faceNetForward(handle, net) {
+      const out = await faceapi.nets[net].forward(handle.tensor);
+      const n = out.dataSync().length;
+      out.dispose();
+      return n;
+    },
+
+    // Full face-api.js pipeline: Tiny Face Detector at inputSize, 68 landmarks, descriptors.
+    async tinyLandmarksDescriptors(handle, inputSize) {
+      const opts = new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.5 });
+      const results = await faceapi.detectAllFaces(handle.tensor, opts).withFaceLandmarks().withFaceDescriptors();
+      return results.map((r) => ({ ...plainDetection(r.detection), descriptor: r.descriptor }));
     },
 
     dispose() {
@@ -146,6 +165,9 @@ export async function createTfjsWasmRunner({ modelDir }) {
       faceapi.nets.tinyFaceDetector.dispose(); // frees the weight tensors
       faceapi.nets.faceExpressionNet.dispose();
       faceapi.nets.ageGenderNet.dispose();
+      faceapi.nets.faceLandmark68Net.dispose();
+      faceapi.nets.faceLandmark68TinyNet.dispose();
+      faceapi.nets.faceRecognitionNet.dispose();
     },
   };
 }

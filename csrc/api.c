@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/status.h"
 #include "core/weights.h"
@@ -13,6 +14,8 @@
 #include "nets/tiny_face_detector.h"
 #include "nets/face_expression_net.h"
 #include "nets/age_gender_net.h"
+#include "nets/face_landmark_68.h"
+#include "nets/face_recognition.h"
 
 #if defined(__EMSCRIPTEN__)
 #define FW_EXPORT __attribute__((used, visibility("default")))
@@ -36,6 +39,9 @@ static const fw_net_ops *ops_for_kind(int kind) {
     case FW_NET_TINY_FACE_DETECTOR: return &fw_tiny_face_detector_ops;
     case FW_NET_FACE_EXPRESSION: return &fw_face_expression_net_ops;
     case FW_NET_AGE_GENDER: return &fw_age_gender_net_ops;
+    case FW_NET_FACE_LANDMARK_68: return &fw_face_landmark_68_ops;
+    case FW_NET_FACE_LANDMARK_68_TINY: return &fw_face_landmark_68_tiny_ops;
+    case FW_NET_FACE_RECOGNITION: return &fw_face_recognition_ops;
     default: return NULL;
   }
 }
@@ -187,26 +193,33 @@ FW_EXPORT const float *fw_tiny_face_detector_forward(int model, const uint8_t *r
 
 FW_EXPORT const double *fw_results(void) { return results; }
 
-/* ---- face expressions and age/gender on face crops ---- */
+/* ---- face nets on face crops ---- */
 
 #define RESULT_CAPACITY ((int)(sizeof results / sizeof results[0]))
 
-/* Checks the image and every crop before any work, so a bad crop leaves the
- * results untouched. `fields` doubles are written per crop. */
-static int check_face_crops(const uint8_t *rgba, int width, int height, const int32_t *crops, int count, int fields) {
+/* Checks the image and every crop rectangle before any work, so a bad crop
+ * leaves the outputs untouched; 0 or -1 with an error naming the crop. */
+static int check_crops(const uint8_t *rgba, int width, int height, const int32_t *crops, int count) {
   if (!rgba) return fw_fail("no image pixels");
   if (fw_check_image_size(width, height) != 0) return -1;
-  if (count < 0 || count > RESULT_CAPACITY / fields)
-    return fw_fail("%d face crops: expected 0 to %d per call", count, RESULT_CAPACITY / fields);
-  if (count > 0 && !crops) return fw_fail("no face crops");
+  if (count < 0 || (count > 0 && !crops)) return fw_fail("invalid face crop list (%d crops)", count);
   for (int i = 0; i < count; i++) {
-    const int32_t x = crops[4 * i], y = crops[4 * i + 1], w = crops[4 * i + 2], h = crops[4 * i + 3];
-    if (w < 1 || h < 1) return fw_fail("face crop %d is empty (%d x %d)", i, w, h);
-    if (x < 0 || y < 0 || x > width - w || y > height - h)
-      return fw_fail("face crop %d (x %d, y %d, %d x %d) is not inside the %d x %d image", i, x, y, w, h, width,
-                     height);
+    const int32_t *c = crops + 4 * i;
+    const int64_t x = c[0], y = c[1], w = c[2], h = c[3];
+    if (w < 1 || h < 1) return fw_fail("face crop %d is empty (%lld x %lld)", i, (long long)w, (long long)h);
+    if (x < 0 || y < 0 || x + w > width || y + h > height)
+      return fw_fail("face crop %d (x %lld, y %lld, %lld x %lld) is not inside the %d x %d image", i, (long long)x,
+                     (long long)y, (long long)w, (long long)h, width, height);
   }
   return 0;
+}
+
+/* For entry points that answer in fw_results(): `fields` doubles per crop. */
+static int check_crops_for_results(const uint8_t *rgba, int width, int height, const int32_t *crops, int count,
+                                   int fields) {
+  if (count > RESULT_CAPACITY / fields)
+    return fw_fail("%d face crops: expected 0 to %d per call", count, RESULT_CAPACITY / fields);
+  return check_crops(rgba, width, height, crops, count);
 }
 
 static fw_crop crop_at(const int32_t *crops, int i) {
@@ -216,7 +229,7 @@ static fw_crop crop_at(const int32_t *crops, int i) {
 FW_EXPORT int fw_face_expression_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
                                          int count) {
   fw_face_expression_net *net = net_for(model, &fw_face_expression_net_ops);
-  if (!net || check_face_crops(rgba, width, height, crops, count, FW_FACE_EXPRESSIONS) != 0) return -1;
+  if (!net || check_crops_for_results(rgba, width, height, crops, count, FW_FACE_EXPRESSIONS) != 0) return -1;
   const fw_rgba_image image = {rgba, width, height};
   for (int i = 0; i < count; i++) {
     float probabilities[FW_FACE_EXPRESSIONS];
@@ -229,7 +242,7 @@ FW_EXPORT int fw_face_expression_predict(int model, const uint8_t *rgba, int wid
 FW_EXPORT int fw_age_gender_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
                                     int count) {
   fw_age_gender_net *net = net_for(model, &fw_age_gender_net_ops);
-  if (!net || check_face_crops(rgba, width, height, crops, count, 2) != 0) return -1;
+  if (!net || check_crops_for_results(rgba, width, height, crops, count, 2) != 0) return -1;
   const fw_rgba_image image = {rgba, width, height};
   for (int i = 0; i < count; i++) {
     float age, male;
@@ -238,4 +251,42 @@ FW_EXPORT int fw_age_gender_predict(int model, const uint8_t *rgba, int width, i
     results[2 * i + 1] = male;
   }
   return count;
+}
+
+FW_EXPORT int fw_face_landmarks(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                                int count, float *out) {
+  model_slot *slot = slot_for(model);
+  if (!slot) return -1;
+  const fw_net_ops *ops = slot->ops == &fw_face_landmark_68_tiny_ops ? slot->ops : &fw_face_landmark_68_ops;
+  fw_face_landmark_net *net = net_for(model, ops);
+  if (!net || check_crops(rgba, width, height, crops, count) != 0) return -1;
+  if (count > 0 && !out) return fw_fail("no output buffer");
+  const fw_rgba_image image = {rgba, width, height};
+  for (int i = 0; i < count; i++) {
+    if (fw_face_landmark_net_run(net, &image, crop_at(crops, i), out + (size_t)i * FW_LANDMARK_VALUES) != 0) return -1;
+  }
+  return count;
+}
+
+FW_EXPORT int fw_face_descriptors(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                                  int count, float *out) {
+  fw_face_recognition_net *net = net_for(model, &fw_face_recognition_ops);
+  if (!net || check_crops(rgba, width, height, crops, count) != 0) return -1;
+  if (count > 0 && !out) return fw_fail("no output buffer");
+  const fw_rgba_image image = {rgba, width, height};
+  for (int i = 0; i < count; i++) {
+    if (fw_face_recognition_net_run(net, &image, crop_at(crops, i), out + (size_t)i * FW_DESCRIPTOR_VALUES) != 0) return -1;
+  }
+  return count;
+}
+
+FW_EXPORT int fw_image_crop(const uint8_t *rgba, int width, int height, int x, int y, int crop_width,
+                            int crop_height, uint8_t *out) {
+  const int32_t crop[4] = {x, y, crop_width, crop_height};
+  if (check_crops(rgba, width, height, crop, 1) != 0) return -1;
+  if (!out) return fw_fail("no output buffer");
+  const size_t row_bytes = (size_t)crop_width * 4;
+  for (int r = 0; r < crop_height; r++)
+    memcpy(out + (size_t)r * row_bytes, rgba + ((size_t)(y + r) * width + x) * 4, row_bytes);
+  return 0;
 }

@@ -23,8 +23,12 @@
 
 #define FW_ABI_VERSION 1
 
+/* Net kinds; js/ modules name the same numbers. */
 enum fw_net_kind {
   FW_NET_TINY_FACE_DETECTOR = 1,
+  FW_NET_FACE_LANDMARK_68 = 3,
+  FW_NET_FACE_LANDMARK_68_TINY = 4,
+  FW_NET_FACE_RECOGNITION = 5,
   FW_NET_FACE_EXPRESSION = 7,
   FW_NET_AGE_GENDER = 8
 };
@@ -70,5 +74,22 @@ const double *fw_results(void);
 int fw_face_expression_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
                                int count);
 int fw_age_gender_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops, int count);
+
+/* Face nets on face crops of one image. crops holds count integer rectangles
+ * (x, y, width, height), each inside the image with width, height >= 1 (as
+ * face-api.js's clipAtImageBorders gives them). Each returns count, or -1.
+ *   fw_face_landmarks: model is a face_landmark_68 or face_landmark_68_tiny
+ *     model; out gets 136 floats per crop, (x, y) of the 68 points relative to
+ *     the crop (0..1 inside it), as face-api.js's landmark postProcess.
+ *   fw_face_descriptors: out gets the 128-value descriptor per crop. */
+int fw_face_landmarks(int model, const uint8_t *rgba, int width, int height, const int32_t *crops, int count,
+                      float *out);
+int fw_face_descriptors(int model, const uint8_t *rgba, int width, int height, const int32_t *crops, int count,
+                        float *out);
+
+/* Copies the rectangle (x, y, crop_width, crop_height), inside the image, of
+ * RGBA pixels into out (crop_width * crop_height * 4 bytes): extractFaces. */
+int fw_image_crop(const uint8_t *rgba, int width, int height, int x, int y, int crop_width, int crop_height,
+                  uint8_t *out);
 
 #endif

@@ -5,48 +5,70 @@ import { TinyFaceDetector } from './tiny_face_detector.mjs'
 import { TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
 import { FaceExpressionNet, FaceExpressions, FACE_EXPRESSION_LABELS } from './face_expression_net.mjs'
 import { AgeGenderNet, Gender } from './age_gender_net.mjs'
+import { FaceLandmark68Net, FaceLandmark68TinyNet, FaceRecognitionNet } from './face_nets.mjs'
+import { DetectAllFacesTask, DetectSingleFaceTask } from './tasks.mjs'
 
 export { FacewasmError, hasSimd, setWasmSource, wasmFlavor }
 export { Box, BoundingBox, Dimensions, FaceDetection, ObjectDetection, Point, Rect } from './classes.mjs'
 export { TinyFaceDetectorOptions, TinyYolov2Options }
-export { TinyFaceDetector }
 export * as draw from './draw.mjs'
-export { FaceExpressionNet, FaceExpressions, FACE_EXPRESSION_LABELS, AgeGenderNet, Gender }
+
+// ---- the nets ----
+
+export { TinyFaceDetector, FaceLandmark68Net, FaceLandmark68TinyNet, FaceRecognitionNet, FaceExpressionNet, AgeGenderNet }
 
 export const nets = {
   tinyFaceDetector: new TinyFaceDetector(),
+  faceLandmark68Net: new FaceLandmark68Net(),
+  faceLandmark68TinyNet: new FaceLandmark68TinyNet(),
+  faceRecognitionNet: new FaceRecognitionNet(),
   faceExpressionNet: new FaceExpressionNet(),
   ageGenderNet: new AgeGenderNet()
 }
 
 export const loadTinyFaceDetectorModel = (uri) => nets.tinyFaceDetector.load(uri)
+export const loadFaceLandmarkModel = (uri) => nets.faceLandmark68Net.load(uri)
+export const loadFaceLandmarkTinyModel = (uri) => nets.faceLandmark68TinyNet.load(uri)
+export const loadFaceRecognitionModel = (uri) => nets.faceRecognitionNet.load(uri)
 export const loadFaceExpressionModel = (uri) => nets.faceExpressionNet.load(uri)
 export const loadAgeGenderModel = (uri) => nets.ageGenderNet.load(uri)
 
+export const detectFaceLandmarks = (input) => nets.faceLandmark68Net.detectLandmarks(input)
+export const detectFaceLandmarksTiny = (input) => nets.faceLandmark68TinyNet.detectLandmarks(input)
+export const computeFaceDescriptor = (input) => nets.faceRecognitionNet.computeFaceDescriptor(input)
+export const recognizeFaceExpressions = (input) => nets.faceExpressionNet.predictExpressions(input)
+export const predictAgeAndGender = (input) => nets.ageGenderNet.predictAgeAndGender(input)
+
+// ---- results ----
+
+export { FaceExpressions, FACE_EXPRESSION_LABELS, Gender }
+export { FaceLandmarks, FaceLandmarks68 } from './face_landmarks.mjs'
+export { euclideanDistance, FaceMatch, FaceMatcher, LabeledFaceDescriptors } from './face_matcher.mjs'
+export { extractFaces } from './extract_faces.mjs'
+
+// ---- detection and the chain ----
+
+/**
+ * The chain's detector for the options: a synchronous (core, pixels) -> FaceDetection[]
+ * on pixels already in linear memory.
+ */
 function detectorFor (options) {
-  if (options instanceof TinyYolov2Options) return (input) => nets.tinyFaceDetector.locateFaces(input, options)
+  if (options instanceof TinyYolov2Options) return (core, pixels) => nets.tinyFaceDetector._locateOnPixels(core, pixels, options)
   throw new FacewasmError('facewasm: only the Tiny Face Detector is available so far; ' +
     'pass new TinyFaceDetectorOptions() as the detector options')
 }
 
-/** Detection task: await it for FaceDetection[], as face-api.js's DetectAllFacesTask. */
-export class DetectAllFacesTask {
-  constructor (input, options) {
-    this.input = input
-    this.options = options
-  }
+const taskContext = (input, options) => ({ input, detect: detectorFor(options), nets })
 
-  run () { return detectorFor(this.options)(this.input) }
-  then (onFulfilled, onRejected) { return this.run().then(onFulfilled, onRejected) }
-}
+export function detectAllFaces (input, options) { return new DetectAllFacesTask(taskContext(input, options)) }
+export function detectSingleFace (input, options) { return new DetectSingleFaceTask(taskContext(input, options)) }
 
-/** Detection task for the highest-scoring face (undefined when none). */
-export class DetectSingleFaceTask extends DetectAllFacesTask {
-  async run () {
-    const faces = await super.run()
-    return faces.reduce((best, face) => (!best || face.score > best.score ? face : best), undefined)
-  }
-}
-
-export function detectAllFaces (input, options) { return new DetectAllFacesTask(input, options) }
-export function detectSingleFace (input, options) { return new DetectSingleFaceTask(input, options) }
+export {
+  ComposableTask, DetectAllFacesTask, DetectSingleFaceTask, DetectAllFaceLandmarksTask, DetectSingleFaceLandmarksTask,
+  ComputeAllFaceDescriptorsTask, ComputeSingleFaceDescriptorTask,
+  PredictAllFaceExpressionsTask, PredictSingleFaceExpressionsTask,
+  PredictAllFaceExpressionsWithFaceAlignmentTask, PredictSingleFaceExpressionsWithFaceAlignmentTask,
+  PredictAllAgeAndGenderTask, PredictSingleAgeAndGenderTask,
+  PredictAllAgeAndGenderWithFaceAlignmentTask, PredictSingleAgeAndGenderWithFaceAlignmentTask,
+  extendWithFaceDetection, extendWithFaceLandmarks, extendWithFaceDescriptor
+} from './tasks.mjs'

@@ -29,20 +29,25 @@ export class TinyFaceDetector extends NeuralNetwork {
 
   /** Faces in the input, as face-api.js's TinyFaceDetector.locateFaces returns them. */
   async locateFaces (input, options = {}) {
+    const checked = toOptions(options)
+    const { core } = this._require()
+    return withInput(core, input, (pixels) => this._locateOnPixels(core, pixels, checked))
+  }
+
+  /** locateFaces on pixels already in linear memory ({ pointer, width, height }), synchronously (for the chain). */
+  _locateOnPixels (core, { pointer, width, height }, options) {
     const { inputSize, scoreThreshold } = toOptions(options)
-    const { core, model } = this._require()
-    return withInput(core, input, ({ pointer, width, height }) => {
-      const count = core.exports.fw_tiny_face_detector_detect(model, pointer, width, height, inputSize, scoreThreshold)
-      if (count < 0) core.fail(this._name)
-      const start = core.exports.fw_results() / 8
-      const records = core.f64().slice(start, start + count * RECORD)
-      const faces = []
-      for (let i = 0; i < count; i++) {
-        const [score, x, y, w, h] = records.subarray(i * RECORD, (i + 1) * RECORD)
-        faces.push(new FaceDetection(score, { x: x / width, y: y / height, width: w / width, height: h / height }, { width, height }))
-      }
-      return faces
-    })
+    const { model } = this._require()
+    const count = core.exports.fw_tiny_face_detector_detect(model, pointer, width, height, inputSize, scoreThreshold)
+    if (count < 0) core.fail(this._name)
+    const start = core.exports.fw_results() / 8
+    const records = core.f64().slice(start, start + count * RECORD)
+    const faces = []
+    for (let i = 0; i < count; i++) {
+      const [score, x, y, w, h] = records.subarray(i * RECORD, (i + 1) * RECORD)
+      faces.push(new FaceDetection(score, { x: x / width, y: y / height, width: w / width, height: h / height }, { width, height }))
+    }
+    return faces
   }
 
   /** The raw head output [(inputSize/32)^2 x 25] as a Float32Array (for testing and debugging). */

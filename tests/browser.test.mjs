@@ -161,3 +161,60 @@ test('draw.drawDetections outlines each face on a canvas, with its score', { ski
   assert.deepEqual(errors, [])
   await page.close()
 })
+
+// Runs in the page: face nets loaded over HTTP, the chain on a canvas, extractFaces as canvases.
+async function faceNetsInPage ({ src }) {
+  const { faceapi } = window
+  await Promise.all([faceapi.nets.tinyFaceDetector.loadFromUri('/models'), faceapi.nets.faceLandmark68Net.loadFromUri('/models'),
+    faceapi.nets.faceLandmark68TinyNet.loadFromUri('/models'), faceapi.nets.faceRecognitionNet.loadFromUri('/models')])
+  const img = new Image()
+  img.src = src
+  await img.decode()
+  const canvas = document.createElement('canvas')
+  canvas.width = img.naturalWidth
+  canvas.height = img.naturalHeight
+  canvas.getContext('2d').drawImage(img, 0, 0)
+  const results = await faceapi.detectAllFaces(canvas, new faceapi.TinyFaceDetectorOptions({ inputSize: 416 }))
+    .withFaceLandmarks().withFaceDescriptors()
+  const whole = await faceapi.nets.faceLandmark68TinyNet.detectLandmarks(canvas)
+  const descriptor = await faceapi.computeFaceDescriptor(canvas)
+  const [face] = await faceapi.extractFaces(canvas, [new faceapi.Rect(3, 2, 20, 10)])
+  const facePixels = face.getContext('2d').getImageData(0, 0, face.width, face.height).data
+  const sourcePixels = canvas.getContext('2d').getImageData(3, 2, 20, 10).data
+  return {
+    results: results.map((r) => ({ landmarks: r.landmarks.positions.map((p) => [p.x, p.y]), descriptor: Array.from(r.descriptor) })),
+    whole: whole.positions.map((p) => [p.x, p.y]),
+    descriptor: Array.from(descriptor),
+    face: { isCanvas: face instanceof HTMLCanvasElement, width: face.width, height: face.height, same: facePixels.every((v, i) => v === sourcePixels[i]) }
+  }
+}
+
+test('browser face nets and chain equal Node results; extractFaces gives canvases', { skip: noBrowser }, async () => {
+  const { page, errors } = await openPage()
+  let src, nodeInput
+  if (hasShared) {
+    src = '/shared/testdata/decoded/faces.png'
+    nodeInput = readFileSync(sharedPath('testdata', 'decoded', 'faces.png'))
+  } else {
+    const { width, height, data } = pattern(160, 120)
+    src = await page.evaluate(({ width, height, data }) => {
+      const c = document.createElement('canvas')
+      c.width = width
+      c.height = height
+      c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0)
+      return c.toDataURL('image/png')
+    }, { width, height, data: [...data] })
+    nodeInput = pattern(160, 120)
+  }
+  await Promise.all([faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir), faceapi.nets.faceLandmark68Net.loadFromDisk(modelsDir),
+    faceapi.nets.faceLandmark68TinyNet.loadFromDisk(modelsDir), faceapi.nets.faceRecognitionNet.loadFromDisk(modelsDir)])
+  const expected = await faceapi.detectAllFaces(nodeInput, new faceapi.TinyFaceDetectorOptions({ inputSize: 416 }))
+    .withFaceLandmarks().withFaceDescriptors()
+  const got = await page.evaluate(faceNetsInPage, { src })
+  assert.deepEqual(got.results, expected.map((r) => ({ landmarks: r.landmarks.positions.map((p) => [p.x, p.y]), descriptor: Array.from(r.descriptor) })))
+  assert.deepEqual(got.whole, (await faceapi.detectFaceLandmarksTiny(nodeInput)).positions.map((p) => [p.x, p.y]))
+  assert.deepEqual(got.descriptor, Array.from(await faceapi.computeFaceDescriptor(nodeInput)))
+  assert.deepEqual(got.face, { isCanvas: true, width: 20, height: 10, same: true })
+  assert.deepEqual(errors, [])
+  await page.close()
+})

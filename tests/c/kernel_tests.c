@@ -35,6 +35,9 @@
 #include "kernels/maxpool.h"
 #include "kernels/maxpool3x3.h"
 #include "kernels/add.h"
+#include "kernels/global_mean.h"
+#include "kernels/shortcut_down.h"
+#include "kernels/winograd.h"
 #include "nets/detection.h"
 
 #ifdef __EMSCRIPTEN__
@@ -904,6 +907,233 @@ static void batchnorm_tests(void) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* Face nets' small ops: global mean and the downsampling ResNet join        */
+
+typedef void (*mean_fn)(const float *, int, int, float *);
+typedef void (*shortcut_fn)(const float *, int, int, int, const float *, int, int, int, float *);
+
+static const struct {
+  const char *name;
+  mean_fn fn;
+} mean_twins[] = {
+    {"fw_f32_global_mean__scalar", fw_f32_global_mean__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_global_mean__simd128", fw_f32_global_mean__simd128},
+#endif
+};
+
+static const struct {
+  const char *name;
+  shortcut_fn fn;
+} shortcut_twins[] = {
+    {"fw_f32_shortcut_down__scalar", fw_f32_shortcut_down__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_shortcut_down__simd128", fw_f32_shortcut_down__simd128},
+#endif
+};
+
+/* A random input of n floats in [-1, 1] (poison-padded); 0 when out of memory. */
+static int random_input(in_buf *b, size_t n, rng *r) {
+  if (!in_alloc(b, n)) return 0;
+  for (size_t i = 0; i < n; i++) b->data[i] = rng_unit(r);
+  return 1;
+}
+
+static void mean_case(int pixels, int channels) {
+  const uint32_t seed = next_seed();
+  char params[160];
+  snprintf(params, sizeof params, "[pixels=%d channels=%d seed=%u]", pixels, channels, (unsigned)seed);
+  rng r = {seed};
+  in_buf input = {0};
+  out_buf out = {0};
+  double *want = malloc(channels * sizeof(double)), *tol = malloc(channels * sizeof(double));
+  if (!random_input(&input, (size_t)pixels * channels, &r) || !out_alloc(&out, channels) || !want || !tol) {
+    record(0, "fw_f32_global_mean", params, "test out of memory");
+    goto done;
+  }
+  for (int c = 0; c < channels; c++) {
+    double sum = 0.0, magnitude = 0.0;
+    for (int p = 0; p < pixels; p++) {
+      sum += input.data[(size_t)p * channels + c];
+      magnitude += fabs(input.data[(size_t)p * channels + c]);
+    }
+    want[c] = sum / pixels;
+    tol[c] = 1e-5 * (1.0 + magnitude / pixels);
+  }
+  for (size_t t = 0; t < COUNT(mean_twins); t++) {
+    out_reset(&out);
+    mean_twins[t].fn(input.data, pixels, channels, out.data);
+    check_output(mean_twins[t].name, params, &out, want, tol, 1, 1, channels);
+  }
+done:
+  free(input.block);
+  out_free(&out);
+  free(want);
+  free(tol);
+}
+
+static void shortcut_case(int in_h, int in_w, int in_c, int body_h, int body_w, int out_c) {
+  const uint32_t seed = next_seed();
+  char params[200];
+  snprintf(params, sizeof params, "[in=%dx%dx%d body=%dx%dx%d seed=%u]", in_h, in_w, in_c, body_h, body_w, out_c,
+           (unsigned)seed);
+  const int out_h = in_h / 2, out_w = in_w / 2;
+  rng r = {seed};
+  const size_t n_out = (size_t)out_h * out_w * out_c;
+  in_buf input = {0}, body = {0};
+  out_buf out = {0};
+  double *want = malloc((n_out ? n_out : 1) * sizeof(double)), *tol = malloc((n_out ? n_out : 1) * sizeof(double));
+  if (!random_input(&input, (size_t)in_h * in_w * in_c, &r) || !random_input(&body, (size_t)body_h * body_w * out_c, &r) ||
+      !out_alloc(&out, n_out) || !want || !tol) {
+    record(0, "fw_f32_shortcut_down", params, "test out of memory");
+    goto done;
+  }
+  for (int y = 0; y < out_h; y++)
+    for (int x = 0; x < out_w; x++)
+      for (int c = 0; c < out_c; c++) {
+        double s = 0.0;
+        if (c < in_c)
+          for (int dy = 0; dy < 2; dy++)
+            for (int dx = 0; dx < 2; dx++) s += input.data[((size_t)(2 * y + dy) * in_w + 2 * x + dx) * in_c + c] / 4.0;
+        if (y < body_h && x < body_w) s += body.data[((size_t)y * body_w + x) * out_c + c];
+        const size_t i = ((size_t)y * out_w + x) * out_c + c;
+        want[i] = s > 0.0 ? s : 0.0;
+        tol[i] = 1e-6 * 4.0;
+      }
+  for (size_t t = 0; t < COUNT(shortcut_twins); t++) {
+    out_reset(&out);
+    shortcut_twins[t].fn(input.data, in_h, in_w, in_c, body.data, body_h, body_w, out_c, out.data);
+    check_output(shortcut_twins[t].name, params, &out, want, tol, out_h, out_w, out_c);
+  }
+done:
+  free(input.block);
+  free(body.block);
+  out_free(&out);
+  free(want);
+  free(tol);
+}
+
+static void face_op_tests(void) {
+  static const int channels[] = {1, 3, 5, 7, 17, 33};
+  static const int pixel_counts[] = {1, 2, 4, 49, 196};
+  for (size_t a = 0; a < COUNT(pixel_counts); a++)
+    for (size_t b = 0; b < COUNT(channels); b++) mean_case(pixel_counts[a], channels[b]);
+  mean_case(49, 256);
+  mean_case(196, 128);
+  /* Pooled map equal to the body, one larger (3x3 body in a 4x4 map, 1x1 in 2x2), odd inputs, channel padding. */
+  for (size_t b = 0; b < COUNT(channels); b++) {
+    const int c = channels[b];
+    shortcut_case(6, 6, c, 3, 3, c);
+    shortcut_case(6, 6, c, 3, 3, 2 * c);
+    shortcut_case(8, 8, c, 3, 3, 2 * c + 1);
+    shortcut_case(7, 5, c, 2, 2, c + 3);
+    shortcut_case(4, 4, c, 1, 1, c);
+    shortcut_case(2, 2, c, 0, 0, c);
+  }
+  shortcut_case(35, 35, 32, 17, 17, 64);
+  shortcut_case(8, 8, 128, 3, 3, 256);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Winograd F(2x2, 3x3): pack + input transform + 16 1x1 GEMMs + output     */
+/* transform against a naive 3x3 stride-1 SAME conv                         */
+
+typedef void (*wino_in_fn)(const float *, int, int, int, float *);
+typedef void (*wino_out_fn)(const float *, int, int, int, const float *, float *, fw_activation);
+
+static const struct {
+  const char *name;
+  wino_in_fn in;
+  wino_out_fn out;
+} winograd_twins[] = {
+    {"fw_f32_winograd_input/output__scalar", fw_f32_winograd_input__scalar, fw_f32_winograd_output__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_winograd_input/output__simd128", fw_f32_winograd_input__simd128, fw_f32_winograd_output__simd128},
+#endif
+};
+
+static void winograd_case(int h, int w, int in_c, int out_c, fw_activation act, int with_bias) {
+  const uint32_t seed = next_seed();
+  char params[256];
+  snprintf(params, sizeof params, "[in=%dx%dx%d (HxWxC) out_c=%d act=%s bias=%s seed=%u]", h, w, in_c, out_c,
+           act_name(act), with_bias ? "yes" : "NULL", (unsigned)seed);
+  rng r = {seed};
+  const int tiles = fw_winograd_tiles(h, w);
+  const size_t n_in = (size_t)h * w * in_c, n_filter = (size_t)9 * in_c * out_c, n_out = (size_t)h * w * out_c;
+  const size_t one = fw_conv_packed_size(1, in_c, out_c);
+  in_buf input = {0}, zero = {0};
+  out_buf out = {0};
+  float *filter = malloc(n_filter * sizeof(float)), *bias = malloc((size_t)out_c * sizeof(float));
+  float *packed = malloc(fw_winograd_packed_size(in_c, out_c) * sizeof(float));
+  float *v = malloc((size_t)FW_WINOGRAD_POSITIONS * tiles * in_c * sizeof(float));
+  float *m = malloc((size_t)FW_WINOGRAD_POSITIONS * tiles * out_c * sizeof(float));
+  double *want = malloc(n_out * sizeof(double)), *tol = malloc(n_out * sizeof(double));
+  if (!in_alloc(&input, n_in) || !in_alloc(&zero, (size_t)in_c) || !out_alloc(&out, n_out) || !filter || !bias ||
+      !packed || !v || !m || !want || !tol) {
+    record(0, "fw_winograd", params, "test out of memory");
+    goto done;
+  }
+  fill_unit(&r, input.data, n_in);
+  fill_unit(&r, filter, n_filter);
+  fill_unit(&r, bias, (size_t)out_c);
+  memset(zero.data, 0, (size_t)in_c * sizeof(float));
+  for (int oy = 0; oy < h; oy++)
+    for (int ox = 0; ox < w; ox++)
+      for (int co = 0; co < out_c; co++) {
+        double acc = with_bias ? bias[co] : 0.0, magnitude = 0.0;
+        for (int ky = 0; ky < 3; ky++)
+          for (int kx = 0; kx < 3; kx++) {
+            const int iy = oy - 1 + ky, ix = ox - 1 + kx;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+            for (int ci = 0; ci < in_c; ci++) {
+              const double p = (double)input.data[((size_t)iy * w + ix) * in_c + ci] *
+                               filter[(((size_t)ky * 3 + kx) * in_c + ci) * out_c + co];
+              acc += p;
+              magnitude += fabs(p);
+            }
+          }
+        const size_t i = ((size_t)oy * w + ox) * out_c + co;
+        want[i] = naive_act(acc, act);
+        /* The transforms scale terms by up to 4 before they cancel. */
+        tol[i] = 1e-5 * (1.0 + 4.0 * magnitude);
+      }
+  fw_pack_winograd(filter, in_c, out_c, packed);
+  const fw_conv_geometry g = fw_conv_geometry_tf(1, tiles, in_c, out_c, 1, 1, FW_PAD_VALID);
+  for (size_t t = 0; t < COUNT(winograd_twins); t++) {
+    out_reset(&out);
+    winograd_twins[t].in(input.data, h, w, in_c, v);
+    for (int xi = 0; xi < FW_WINOGRAD_POSITIONS; xi++)
+      fw_f32_conv__scalar(&g, v + (size_t)xi * tiles * in_c, packed + xi * one, zero.data,
+                          m + (size_t)xi * tiles * out_c, (fw_activation){FW_ACT_NONE, 0.0f});
+    winograd_twins[t].out(m, h, w, out_c, with_bias ? bias : NULL, out.data, act);
+    check_output(winograd_twins[t].name, params, &out, want, tol, h, w, out_c);
+  }
+done:
+  free(input.block);
+  free(zero.block);
+  out_free(&out);
+  free(filter);
+  free(bias);
+  free(packed);
+  free(v);
+  free(m);
+  free(want);
+  free(tol);
+}
+
+static void winograd_tests(void) {
+  static const int sizes[][2] = {{1, 1}, {1, 2}, {2, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 3}, {3, 7}, {8, 8}, {9, 6}, {17, 17}};
+  static const int channels[][2] = {{1, 1}, {3, 5}, {5, 7}, {7, 17}, {17, 8}, {33, 33}};
+  for (size_t a = 0; a < COUNT(sizes); a++)
+    for (size_t b = 0; b < COUNT(channels); b++)
+      winograd_case(sizes[a][0], sizes[a][1], channels[b][0], channels[b][1], activations[(a + b) % 4], (a + b) % 2);
+  /* The recognition net's shapes. */
+  winograd_case(35, 35, 32, 32, activations[1], 1);
+  winograd_case(4, 4, 256, 256, activations[0], 1);
+  winograd_case(3, 3, 256, 256, activations[0], 1);
+}
+
+/* ------------------------------------------------------------------------ */
 
 /* ------------------------------------------------------------------------ */
 /* Max pooling 3x3 (TinyXception's reduction blocks) and elementwise add     */
@@ -988,6 +1218,7 @@ static void maxpool3x3_tests(void) {
   /* TinyXception's pools, scaled down: 56 -> 28 with 64 channels, 14 -> 7 with 256. */
   maxpool3x3_case(2, FW_PAD_SAME, 28, 28, 64, 0);
   maxpool3x3_case(2, FW_PAD_SAME, 14, 14, 256, 1);
+  maxpool3x3_case(2, FW_PAD_VALID, 72, 72, 32, 0); /* the recognition stem */
 }
 
 typedef void (*add_fn)(const float *, const float *, size_t, float *, float *);
@@ -1069,6 +1300,8 @@ FW_TEST_EXPORT int run_kernel_tests(void) {
   batchnorm_tests();
   maxpool3x3_tests();
   add_tests();
+  face_op_tests();
+  winograd_tests();
 
   if (log_dropped) log_final("(%d more failure lines did not fit in the log)", log_dropped);
   log_final("kernel tests: %d passed, %d failed", n_passed, n_failed);
