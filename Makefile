@@ -15,7 +15,8 @@ STB_INC  = $(STB_DIR)/stb_image.h
 EXPORTS := fw_abi_version fw_last_error fw_alloc fw_free \
            fw_model_create fw_model_add_tensor fw_model_finish fw_model_destroy \
            fw_image_decode fw_image_encode_png fw_image_draw_rect \
-           fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results
+           fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results \
+           fw_ssd_mobilenetv1_detect fw_ssd_mobilenetv1_forward
 comma := ,
 empty :=
 space := $(empty) $(empty)

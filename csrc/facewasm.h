@@ -23,7 +23,7 @@
 
 #define FW_ABI_VERSION 1
 
-enum fw_net_kind { FW_NET_TINY_FACE_DETECTOR = 1 };
+enum fw_net_kind { FW_NET_TINY_FACE_DETECTOR = 1, FW_NET_SSD_MOBILENETV1 = 2 };
 
 int fw_abi_version(void);
 const char *fw_last_error(void);
@@ -54,5 +54,15 @@ int fw_tiny_face_detector_detect(int model, const uint8_t *rgba, int width, int 
                                  double score_threshold);
 const float *fw_tiny_face_detector_forward(int model, const uint8_t *rgba, int width, int height, int input_size);
 const double *fw_results(void);
+
+/* SSD MobileNetV1 (input 512x512). detect returns the number of detections
+ * above min_confidence after non-max suppression, at most max_results (any
+ * number, compared as face-api.js compares it), records at fw_results();
+ * forward returns FW_SSD_RAW_FLOATS floats: box encodings [5118 x 4], class
+ * logits [5118 x 3], decoded boxes [5118 x 4] (ymin, xmin, ymax, xmax relative
+ * to the padded square) and scores [5118] (valid until the next call). */
+int fw_ssd_mobilenetv1_detect(int model, const uint8_t *rgba, int width, int height, double min_confidence,
+                              double max_results);
+const float *fw_ssd_mobilenetv1_forward(int model, const uint8_t *rgba, int width, int height);
 
 #endif

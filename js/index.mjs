@@ -2,23 +2,28 @@
 
 import { FacewasmError, setWasmSource } from './wasm.mjs'
 import { TinyFaceDetector } from './tiny_face_detector.mjs'
-import { TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
+import { SsdMobilenetv1Options, TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
+import { SsdMobilenetv1 } from './ssd_mobilenetv1.mjs'
 
 export { FacewasmError, setWasmSource }
 export { Box, BoundingBox, Dimensions, FaceDetection, ObjectDetection, Point, Rect } from './classes.mjs'
 export { TinyFaceDetectorOptions, TinyYolov2Options }
 export { TinyFaceDetector }
+export { SsdMobilenetv1, SsdMobilenetv1Options }
 
 export const nets = {
-  tinyFaceDetector: new TinyFaceDetector()
+  tinyFaceDetector: new TinyFaceDetector(),
+  ssdMobilenetv1: new SsdMobilenetv1()
 }
 
 export const loadTinyFaceDetectorModel = (uri) => nets.tinyFaceDetector.load(uri)
+export const loadSsdMobilenetv1Model = (uri) => nets.ssdMobilenetv1.load(uri)
 
-function detectorFor (options) {
+// As face-api.js: no options means SSD MobileNetV1 with its defaults.
+function detectorFor (options = new SsdMobilenetv1Options()) {
   if (options instanceof TinyYolov2Options) return (input) => nets.tinyFaceDetector.locateFaces(input, options)
-  throw new FacewasmError('facewasm: only the Tiny Face Detector is available so far; ' +
-    'pass new TinyFaceDetectorOptions() as the detector options')
+  if (options instanceof SsdMobilenetv1Options) return (input) => nets.ssdMobilenetv1.locateFaces(input, options)
+  throw new FacewasmError('detectFaces - expected options to be instance of SsdMobilenetv1Options or TinyFaceDetectorOptions')
 }
 
 /** Detection task: await it for FaceDetection[], as face-api.js's DetectAllFacesTask. */
