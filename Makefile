@@ -30,7 +30,7 @@ WASM_LINK := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sABORTING_MAL
 NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
 
-.PHONY: all toolchain test test-native test-js models bench clean
+.PHONY: all toolchain test test-native test-js models bench clean reference-raw
 
 all: wasm/facewasm.wasm models
 
@@ -96,6 +96,11 @@ bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.jso
 
 bench: all models bench/node_modules/.package-lock.json
 	$(NODE) bench/bench.mjs
+
+# face-api.js's raw SSD outputs for the raw-output test, from the reference
+# harness in ../shared (slow: about a minute per image); written to build/reference.
+reference-raw:
+	$(NODE) tools/ssd-raw-reference.mjs
 
 clean:
 	rm -rf build wasm/*.wasm
