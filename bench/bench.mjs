@@ -85,6 +85,7 @@ const imageLabel = IMAGE ?? 'SYNTHETIC (gradients + noise, no faces; pass --imag
 
 const wasmBytes = fs.statSync(WASM_FILE).size // before loading: others may rebuild it meanwhile
 await faceapi.nets.tinyFaceDetector.loadFromDisk(OUR_MODELS)
+await faceapi.nets.ssdMobilenetv1.loadFromDisk(OUR_MODELS)
 const tfjs = await createTfjsWasmRunner({ modelDir: TFJS_MODELS })
 const tfImage = tfjs.prepareImage(image.data, image.width, image.height)
 
@@ -109,6 +110,18 @@ for (const inputSize of [416, 224]) {
     summary: (faces) => `${faces.length} faces`
   })
 }
+cases.push({
+  name: 'ssd forward @512',
+  ours: () => faceapi.nets.ssdMobilenetv1.forward(image), // { boxes, scores, ... } Float32Arrays
+  theirs: () => tfjs.ssdForward(tfImage), // the score count
+  summary: (out) => `${out.scores?.length ?? out} scores`
+})
+cases.push({
+  name: 'ssd detectAllFaces',
+  ours: () => faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options()),
+  theirs: () => tfjs.ssdDetect(tfImage),
+  summary: (faces) => `${faces.length} faces`
+})
 
 // ---- timing ----
 

@@ -75,6 +75,7 @@ const plainDetection = (d) => ({ score: d.score, box: { x: d.box.x, y: d.box.y, 
 export async function createTfjsWasmRunner({ modelDir }) {
   const info = await initWasmBackend();
   await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDir);
+  await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);
   // Other nets go here later, same pattern: load once from modelDir, then add a
   // `<net>Detect/<net>Forward(handle, ...)` pair below that takes a prepareImage() handle:
   //   await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);        // SSD
@@ -127,10 +128,27 @@ export async function createTfjsWasmRunner({ modelDir }) {
       return n;
     },
 
+    // Full face-api.js SSD MobileNetV1 detection with its default options.
+    async ssdDetect(handle) {
+      const dets = await faceapi.detectAllFaces(handle.tensor, new faceapi.SsdMobilenetv1Options());
+      return dets.map(plainDetection);
+    },
+
+    // SSD forward only (pad + resize to 512 + net + box decoding and scores, as
+    // face-api.js's forwardInput), outputs read back, then freed. Returns the score count.
+    async ssdForward(handle) {
+      const { boxes, scores } = await faceapi.nets.ssdMobilenetv1.forward(handle.tensor);
+      boxes[0].dataSync();
+      const n = scores[0].dataSync().length; // 5118
+      for (const t of [...boxes, ...scores]) t.dispose();
+      return n;
+    },
+
     dispose() {
       for (const h of images) h.tensor.dispose();
       images.clear();
       faceapi.nets.tinyFaceDetector.dispose(); // frees the weight tensors
+      faceapi.nets.ssdMobilenetv1.dispose();
     },
   };
 }
