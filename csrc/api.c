@@ -191,7 +191,7 @@ FW_EXPORT const double *fw_results(void) { return results; }
 _Static_assert(FW_SSD_ANCHORS <= FW_TINY_MAX_DETECTIONS && FW_SSD_DETECTION_FIELDS == FW_DETECTION_FIELDS,
                "the results buffer must hold every SSD detection");
 
-static int check_image(const uint8_t *rgba, int width, int height) {
+static int check_ssd_image(const uint8_t *rgba, int width, int height) {
   if (!rgba) return fw_fail("no image pixels");
   return fw_check_image_size(width, height);
 }
@@ -199,7 +199,7 @@ static int check_image(const uint8_t *rgba, int width, int height) {
 FW_EXPORT int fw_ssd_mobilenetv1_detect(int model, const uint8_t *rgba, int width, int height,
                                         double min_confidence, double max_results) {
   fw_ssd_mobilenetv1 *net = net_for(model, &fw_ssd_mobilenetv1_ops);
-  if (!net || check_image(rgba, width, height) != 0) return -1;
+  if (!net || check_ssd_image(rgba, width, height) != 0) return -1;
   if (!(min_confidence > 0.0 && min_confidence < 1.0))
     return fw_fail("minConfidence must be a number between 0 and 1");
   if (isnan(max_results)) return fw_fail("maxResults must be a number");
@@ -209,7 +209,7 @@ FW_EXPORT int fw_ssd_mobilenetv1_detect(int model, const uint8_t *rgba, int widt
 
 FW_EXPORT const float *fw_ssd_mobilenetv1_forward(int model, const uint8_t *rgba, int width, int height) {
   fw_ssd_mobilenetv1 *net = net_for(model, &fw_ssd_mobilenetv1_ops);
-  if (!net || check_image(rgba, width, height) != 0) return NULL;
+  if (!net || check_ssd_image(rgba, width, height) != 0) return NULL;
   const fw_rgba_image image = {rgba, width, height};
   return fw_ssd_mobilenetv1_net_forward(net, &image);
 }
