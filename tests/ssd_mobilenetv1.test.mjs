@@ -120,6 +120,15 @@ test('SSD before loading, or from a missing folder, gives clear errors', async (
   await assert.rejects(net.locateFaces({ data: new Uint8Array(4), width: 1, height: 1 }), /SsdMobilenetv1 - load model before inference/)
   await assert.rejects(net.forward({ data: new Uint8Array(4), width: 1, height: 1 }), /SsdMobilenetv1 - load model before inference/)
   await assert.rejects(net.loadFromDisk(path.join(repoRoot, 'no-such-folder')), /cannot read .*ssd_mobilenetv1_model-weights_manifest\.json: no such file/)
+  await assert.rejects(faceapi.detectAllFaces({ data: new Uint8Array(4), width: 1, height: 1 }, { minConfidence: 0.5 }),
+    /expected options to be instance of SsdMobilenetv1Options or TinyFaceDetectorOptions/)
+})
+
+test('SSD refuses another net\'s weights, naming the missing tensor', { skip: sharedMissing }, async () => {
+  const net = new faceapi.SsdMobilenetv1()
+  await assert.rejects(net.loadFromDisk(path.join(modelsDir, 'tiny_face_detector_model-weights_manifest.json')),
+    /ssd_mobilenetv1: tensor 'MobilenetV1\/Conv2d_0_pointwise\/weights' is missing/)
+  assert.equal(net.isLoaded, false)
 })
 
 test('SSD on a tiny and a very elongated image gives no error', { skip: sharedMissing }, async () => {
