@@ -33,7 +33,7 @@ export class DetectAllFacesTask {
     this.options = options
   }
 
-  run () { return detectorFor(this.options)(this.input) }
+  async run () { return detectorFor(this.options)(this.input) }
   then (onFulfilled, onRejected) { return this.run().then(onFulfilled, onRejected) }
 }
 
