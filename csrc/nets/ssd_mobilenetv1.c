@@ -47,8 +47,8 @@ static const fw_activation linear = {FW_ACT_NONE, 0.0f};
 /* Backbone blocks: channels in and out, depthwise stride. */
 static const struct {
   int in_c, out_c, stride;
-} blocks[BLOCKS] = {{32, 64, 1},   {64, 128, 2},  {128, 128, 1}, {128, 256, 2},  {256, 256, 1},
-                    {256, 512, 2}, {512, 512, 1}, {512, 512, 1}, {512, 512, 1},  {512, 512, 1},
+} blocks[BLOCKS] = {{32, 64, 1},   {64, 128, 2},   {128, 128, 1},  {128, 256, 2}, {256, 256, 1},
+                    {256, 512, 2}, {512, 512, 1},  {512, 512, 1},  {512, 512, 1}, {512, 512, 1},
                     {512, 512, 1}, {512, 1024, 2}, {1024, 1024, 1}};
 
 /* Prediction layer convs: kernel, channels in and out, stride. */
@@ -63,23 +63,23 @@ static const struct {
 } predictors[PREDICTORS] = {{512, 3}, {1024, 6}, {512, 6}, {256, 6}, {256, 6}, {128, 6}};
 
 struct fw_ssd_mobilenetv1 {
-  float *conv0;                /* packed 3x3 3 -> 32 with its offset */
-  float *depthwise[BLOCKS];    /* packed depthwise 3x3 with batch norm folded in */
-  float *pointwise[BLOCKS];    /* packed 1x1 with its offset */
-  float *extra[EXTRA_LAYERS];  /* packed prediction-layer convs */
-  float *box_head[PREDICTORS]; /* packed 1x1 -> 4 * anchors */
+  float *conv0;                  /* packed 3x3 3 -> 32 with its offset */
+  float *depthwise[BLOCKS];      /* packed depthwise 3x3 with batch norm folded in */
+  float *pointwise[BLOCKS];      /* packed 1x1 with its offset */
+  float *extra[EXTRA_LAYERS];    /* packed prediction-layer convs */
+  float *box_head[PREDICTORS];   /* packed 1x1 -> 4 * anchors */
   float *class_head[PREDICTORS]; /* packed 1x1 -> 3 * anchors */
-  float *anchors;              /* [5118][4] from Output/extra_dim */
+  float *anchors;                /* [5118][4] from Output/extra_dim */
 
   /* Working memory, laid out on the first forward (the input size is fixed). */
   int planned;
   fw_arena arena;
-  float *input;     /* [512,512,3] */
+  float *input;       /* [512,512,3] */
   float *ping, *pong; /* the largest activation: [256,256,64] */
-  float *conv11;    /* [32,32,512] */
-  float *zero;      /* MAX_CHANNELS zeros for padding taps */
-  float *raw;       /* FW_SSD_RAW_FLOATS, see the header */
-  fw_box *boxes;    /* decoded boxes for NMS (left = xmin, top = ymin, ...) */
+  float *conv11;      /* [32,32,512] */
+  float *zero;        /* MAX_CHANNELS zeros for padding taps */
+  float *raw;         /* FW_SSD_RAW_FLOATS, see the header */
+  fw_box *boxes;      /* decoded boxes for NMS (left = xmin, top = ymin, ...) */
   double *scores;
   fw_scored *candidates;
   int *kept;
@@ -109,8 +109,8 @@ static float *alloc_floats(size_t count, const char *what) {
   return p;
 }
 
-static float *pack_conv(const fw_weight_table *w, const char *filter_name, const char *bias_name, int kernel,
-                        int in_c, int out_c) {
+static float *pack_conv(const fw_weight_table *w, const char *filter_name, const char *bias_name, int kernel, int in_c,
+                        int out_c) {
   const fw_weight_tensor *filter = fw_weights_get(w, filter_name, 4, (int[]){kernel, kernel, in_c, out_c});
   const fw_weight_tensor *bias = filter ? fw_weights_get(w, bias_name, 1, (int[]){out_c}) : NULL;
   if (!bias) return NULL;
@@ -121,8 +121,7 @@ static float *pack_conv(const fw_weight_table *w, const char *filter_name, const
 
 /* A MobileNetV1 conv named <prefix>/Conv2d_<index>_pointwise (weights and a
  * batch-norm offset used as its bias). */
-static float *pack_pointwise(const fw_weight_table *w, const char *prefix, int index, int kernel, int in_c,
-                             int out_c) {
+static float *pack_pointwise(const fw_weight_table *w, const char *prefix, int index, int kernel, int in_c, int out_c) {
   char filter[96], offset[96];
   snprintf(filter, sizeof filter, "%s/Conv2d_%d_pointwise/weights", prefix, index);
   snprintf(offset, sizeof offset, "%s/Conv2d_%d_pointwise/convolution_bn_offset", prefix, index);
@@ -198,17 +197,16 @@ const fw_net_ops fw_ssd_mobilenetv1_ops = {"ssd_mobilenetv1", bind, destroy};
 static int plan(fw_ssd_mobilenetv1 *net) {
   if (net->planned) return 0;
   const size_t side = FW_SSD_INPUT_SIZE, half = side / 2;
-  const size_t sizes[] = {
-      side * side * 3 * sizeof(float),           /* input */
-      half * half * 64 * sizeof(float),          /* ping: block 1's output is the largest */
-      half * half * 64 * sizeof(float),          /* pong */
-      32 * 32 * 512 * sizeof(float),             /* conv11 */
-      MAX_CHANNELS * sizeof(float),              /* zero */
-      (size_t)FW_SSD_RAW_FLOATS * sizeof(float), /* raw */
-      FW_SSD_ANCHORS * sizeof(fw_box),
-      FW_SSD_ANCHORS * sizeof(double),
-      FW_SSD_ANCHORS * sizeof(fw_scored),
-      FW_SSD_ANCHORS * sizeof(int)};
+  const size_t sizes[] = {side * side * 3 * sizeof(float),           /* input */
+                          half * half * 64 * sizeof(float),          /* ping: block 1's output is the largest */
+                          half * half * 64 * sizeof(float),          /* pong */
+                          32 * 32 * 512 * sizeof(float),             /* conv11 */
+                          MAX_CHANNELS * sizeof(float),              /* zero */
+                          (size_t)FW_SSD_RAW_FLOATS * sizeof(float), /* raw */
+                          FW_SSD_ANCHORS * sizeof(fw_box),
+                          FW_SSD_ANCHORS * sizeof(double),
+                          FW_SSD_ANCHORS * sizeof(fw_scored),
+                          FW_SSD_ANCHORS * sizeof(int)};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
   if (fw_arena_reserve(&net->arena, total) != 0) return -1;
@@ -276,8 +274,8 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
   float *current = net->ping, *spare = net->pong;
 
   for (int i = 0; i < BLOCKS; i++) {
-    const fw_conv_geometry dw = fw_conv_geometry_tf(side, side, blocks[i].in_c, blocks[i].in_c, 3, blocks[i].stride,
-                                                    FW_PAD_SAME);
+    const fw_conv_geometry dw =
+        fw_conv_geometry_tf(side, side, blocks[i].in_c, blocks[i].in_c, 3, blocks[i].stride, FW_PAD_SAME);
     fw_f32_dwconv3x3(&dw, current, net->depthwise[i], net->zero, spare, relu6);
     side = dw.out_h;
     const fw_conv_geometry pw = fw_conv_geometry_tf(side, side, blocks[i].in_c, blocks[i].out_c, 1, 1, FW_PAD_VALID);
@@ -292,8 +290,8 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
   int anchor = run_predictor(net, 0, net->conv11, 32, 0);
   anchor = run_predictor(net, 1, current, side, anchor);
   for (int i = 0; i < EXTRA_LAYERS; i++) {
-    const fw_conv_geometry e = fw_conv_geometry_tf(side, side, extra[i].in_c, extra[i].out_c, extra[i].kernel,
-                                                   extra[i].stride, FW_PAD_SAME);
+    const fw_conv_geometry e =
+        fw_conv_geometry_tf(side, side, extra[i].in_c, extra[i].out_c, extra[i].kernel, extra[i].stride, FW_PAD_SAME);
     fw_f32_conv(&e, current, net->extra[i], net->zero, spare, relu6);
     side = e.out_h;
     float *t = current;
@@ -322,8 +320,8 @@ int fw_ssd_mobilenetv1_net_detect(fw_ssd_mobilenetv1 *net, const fw_rgba_image *
     net->boxes[i] = (fw_box){b[1], b[0], b[3], b[2]};
     net->scores[i] = scores[i];
   }
-  const int kept = fw_nms_by_score(net->boxes, net->scores, FW_SSD_ANCHORS, min_confidence, max_results,
-                                   iou_threshold, net->candidates, net->kept);
+  const int kept = fw_nms_by_score(net->boxes, net->scores, FW_SSD_ANCHORS, min_confidence, max_results, iou_threshold,
+                                   net->candidates, net->kept);
   if (kept > capacity) return fw_fail("internal: %d detections exceed the result capacity %d", kept, capacity);
 
   /* locateFaces: clip to [0, 1] of the square, undo the padding with the
