@@ -1,15 +1,16 @@
 // facewasm: face-api.js's API on a WebAssembly core.
 
-import { FacewasmError, setWasmSource } from './wasm.mjs'
+import { FacewasmError, hasSimd, setWasmSource, wasmFlavor } from './wasm.mjs'
 import { TinyFaceDetector } from './tiny_face_detector.mjs'
 import { SsdMobilenetv1Options, TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
 import { SsdMobilenetv1 } from './ssd_mobilenetv1.mjs'
 
-export { FacewasmError, setWasmSource }
+export { FacewasmError, hasSimd, setWasmSource, wasmFlavor }
 export { Box, BoundingBox, Dimensions, FaceDetection, ObjectDetection, Point, Rect } from './classes.mjs'
 export { TinyFaceDetectorOptions, TinyYolov2Options }
 export { TinyFaceDetector }
 export { SsdMobilenetv1, SsdMobilenetv1Options }
+export * as draw from './draw.mjs'
 
 export const nets = {
   tinyFaceDetector: new TinyFaceDetector(),
