@@ -17,7 +17,8 @@ EXPORTS := fw_abi_version fw_last_error fw_alloc fw_free \
            fw_image_decode fw_image_encode_png fw_image_draw_rect \
            fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results \
            fw_face_expression_predict fw_age_gender_predict \
-           fw_face_landmarks fw_face_descriptors fw_image_crop
+           fw_face_landmarks fw_face_descriptors fw_image_crop \
+           fw_ssd_mobilenetv1_detect fw_ssd_mobilenetv1_forward
 comma := ,
 empty :=
 space := $(empty) $(empty)
@@ -31,7 +32,7 @@ WASM_LINK := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sABORTING_MAL
 NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
 
-.PHONY: all toolchain test test-native test-js models bench clean scene-reference
+.PHONY: all toolchain test test-native test-js models bench clean scene-reference reference-raw
 
 all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm models
 
@@ -110,6 +111,10 @@ bench: all models bench/node_modules/.package-lock.json
 # FACEAPI_HARNESS=/path/to/installed/harness make scene-reference
 scene-reference:
 	$(NODE) tools/scene-reference.mjs
+# face-api.js's raw SSD outputs for the raw-output test, from the reference
+# harness in ../shared (slow: about a minute per image); written to build/reference.
+reference-raw:
+	$(NODE) tools/ssd-raw-reference.mjs
 
 clean:
 	rm -rf build wasm/*.wasm

@@ -92,6 +92,7 @@ await faceapi.nets.ageGenderNet.loadFromDisk(OUR_MODELS)
 await faceapi.nets.faceLandmark68Net.loadFromDisk(OUR_MODELS)
 await faceapi.nets.faceLandmark68TinyNet.loadFromDisk(OUR_MODELS)
 await faceapi.nets.faceRecognitionNet.loadFromDisk(OUR_MODELS)
+await faceapi.nets.ssdMobilenetv1.loadFromDisk(OUR_MODELS)
 const tfjs = await createTfjsWasmRunner({ modelDir: TFJS_MODELS })
 const tfImage = tfjs.prepareImage(image.data, image.width, image.height)
 
@@ -116,43 +117,45 @@ for (const inputSize of [416, 224]) {
     summary: (faces) => `${faces.length} faces`
   })
 }
+cases.push({
+  name: 'ssd forward @512',
+  ours: () => faceapi.nets.ssdMobilenetv1.forward(image), // { boxes, scores, ... } Float32Arrays
+  theirs: () => tfjs.ssdForward(tfImage), // the score count
+  summary: (out) => `${out.scores?.length ?? out} scores`
+})
+cases.push({
+  name: 'ssd detectAllFaces',
+  ours: () => faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options()),
+  theirs: () => tfjs.ssdDetect(tfImage),
+  summary: (faces) => `${faces.length} faces`
+})
 
-// Face nets on a 112x112 face image (their input size, so no resize on either side): the
-// middle 112x112 of the image, cut once outside timing.
-function cutFace (img, size = 112) {
+// Face nets on a face image already at the net's input size (112 or 150 square, the middle of
+// the image, cut once outside timing): one crop, the whole preprocessing included on both sides.
+function cutFace (img, size) {
   const x0 = Math.max(0, (img.width - size) >> 1), y0 = Math.max(0, (img.height - size) >> 1)
   const width = Math.min(size, img.width), height = Math.min(size, img.height)
   const data = new Uint8Array(width * height * 4)
   for (let y = 0; y < height; y++) data.set(img.data.subarray(((y0 + y) * img.width + x0) * 4, ((y0 + y) * img.width + x0 + width) * 4), y * width * 4)
   return { data, width, height }
 }
-const face = cutFace(image)
-const tfFace = tfjs.prepareImage(face.data, face.width, face.height)
+const face112 = cutFace(image, 112)
+const face150 = cutFace(image, 150)
+const tfFace112 = tfjs.prepareImage(face112.data, face112.width, face112.height)
+const tfFace150 = tfjs.prepareImage(face150.data, face150.width, face150.height)
 const topExpression = (e) => Object.entries(e).filter(([, v]) => typeof v === 'number').sort((a, b) => b[1] - a[1])[0][0]
 cases.push({
-  name: `expressions @${face.width}x${face.height}`,
-  ours: () => faceapi.nets.faceExpressionNet.predictExpressions(face),
-  theirs: () => tfjs.expressions(tfFace),
+  name: 'expressions 112x112',
+  ours: () => faceapi.nets.faceExpressionNet.predictExpressions(face112),
+  theirs: () => tfjs.expressions(tfFace112),
   summary: (e) => topExpression(e)
 })
 cases.push({
-  name: `age/gender @${face.width}x${face.height}`,
-  ours: () => faceapi.nets.ageGenderNet.predictAgeAndGender(face),
-  theirs: () => tfjs.ageAndGender(tfFace),
+  name: 'age/gender 112x112',
+  ours: () => faceapi.nets.ageGenderNet.predictAgeAndGender(face112),
+  theirs: () => tfjs.ageAndGender(tfFace112),
   summary: (r) => `${r.gender}, age ${Math.round(r.age)}`
 })
-
-// Face nets, forward on a face image already at the net's input size (112 or 150 square,
-// cut from the image's top-left corner): one crop, the whole preprocessing included on both sides.
-function cropImage ({ data, width }, size) {
-  const out = new Uint8Array(size * size * 4)
-  for (let y = 0; y < size; y++) out.set(data.subarray(y * width * 4, (y * width + size) * 4), y * size * 4)
-  return { data: out, width: size, height: size }
-}
-const face112 = cropImage(image, 112)
-const face150 = cropImage(image, 150)
-const tfFace112 = tfjs.prepareImage(face112.data, 112, 112)
-const tfFace150 = tfjs.prepareImage(face150.data, 150, 150)
 for (const [name, net, face, tfFace] of [
   ['landmark68 forward 112x112', 'faceLandmark68Net', face112, tfFace112],
   ['landmark68 tiny forward 112x112', 'faceLandmark68TinyNet', face112, tfFace112],
@@ -167,8 +170,14 @@ for (const [name, net, face, tfFace] of [
     summary: (out) => `${out.length ?? out} values`
   })
 }
-// Full pipeline. SSD is not in this build yet, so both sides run the Tiny Face Detector at 416,
-// then 68 landmarks and descriptors for every face.
+
+// Full pipelines: a detector, then 68 landmarks and a descriptor for every face.
+cases.push({
+  name: 'ssd + landmarks + descriptors',
+  ours: () => faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options()).withFaceLandmarks().withFaceDescriptors(),
+  theirs: () => tfjs.ssdLandmarksDescriptors(tfImage),
+  summary: (faces) => `${faces.length} faces`
+})
 cases.push({
   name: 'tiny@416 + landmarks + descriptors',
   ours: () => faceapi.detectAllFaces(image, new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 }))
@@ -259,7 +268,6 @@ if (JSON_OUT) {
 }
 
 tfjs.disposeImage(tfImage)
-tfjs.disposeImage(tfFace)
 tfjs.disposeImage(tfFace112)
 tfjs.disposeImage(tfFace150)
 tfjs.dispose()

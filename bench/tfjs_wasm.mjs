@@ -80,6 +80,7 @@ export async function createTfjsWasmRunner({ modelDir }) {
   await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
   await faceapi.nets.faceLandmark68TinyNet.loadFromDisk(modelDir);
   await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
+  await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);
   // Other nets go here later, same pattern: load once from modelDir, then add a
   // `<net>Detect/<net>Forward(handle, ...)` pair below that takes a prepareImage() handle:
   //   await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);        // SSD
@@ -141,6 +142,8 @@ export async function createTfjsWasmRunner({ modelDir }) {
     // { age, gender, genderProbability } of a face image, the same way.
     async ageAndGender(handle) {
       return faceapi.nets.ageGenderNet.predictAgeAndGender(handle.tensor);
+    },
+
     // Face nets on a face image (a prepareImage handle): forward only (centred pad to a
     // square, resize to 112 or 150, normalize, the net), output read back, then freed.
     // net: 'faceLandmark68Net' | 'faceLandmark68TinyNet' | 'faceRecognitionNet'.
@@ -152,11 +155,34 @@ export async function createTfjsWasmRunner({ modelDir }) {
       return n;
     },
 
+    // Full face-api.js pipeline: SSD MobileNetV1 (default options), 68 landmarks, descriptors.
+    async ssdLandmarksDescriptors(handle) {
+      const results = await faceapi.detectAllFaces(handle.tensor, new faceapi.SsdMobilenetv1Options())
+        .withFaceLandmarks().withFaceDescriptors();
+      return results.map((r) => ({ ...plainDetection(r.detection), descriptor: r.descriptor }));
+    },
+
     // Full face-api.js pipeline: Tiny Face Detector at inputSize, 68 landmarks, descriptors.
     async tinyLandmarksDescriptors(handle, inputSize) {
       const opts = new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.5 });
       const results = await faceapi.detectAllFaces(handle.tensor, opts).withFaceLandmarks().withFaceDescriptors();
       return results.map((r) => ({ ...plainDetection(r.detection), descriptor: r.descriptor }));
+    },
+
+    // Full face-api.js SSD MobileNetV1 detection with its default options.
+    async ssdDetect(handle) {
+      const dets = await faceapi.detectAllFaces(handle.tensor, new faceapi.SsdMobilenetv1Options());
+      return dets.map(plainDetection);
+    },
+
+    // SSD forward only (pad + resize to 512 + net + box decoding and scores, as
+    // face-api.js's forwardInput), outputs read back, then freed. Returns the score count.
+    async ssdForward(handle) {
+      const { boxes, scores } = await faceapi.nets.ssdMobilenetv1.forward(handle.tensor);
+      boxes[0].dataSync();
+      const n = scores[0].dataSync().length; // 5118
+      for (const t of [...boxes, ...scores]) t.dispose();
+      return n;
     },
 
     dispose() {
@@ -168,6 +194,7 @@ export async function createTfjsWasmRunner({ modelDir }) {
       faceapi.nets.faceLandmark68Net.dispose();
       faceapi.nets.faceLandmark68TinyNet.dispose();
       faceapi.nets.faceRecognitionNet.dispose();
+      faceapi.nets.ssdMobilenetv1.dispose();
     },
   };
 }

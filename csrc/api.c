@@ -3,6 +3,7 @@
  * JavaScript is an error, not a wild pointer. */
 #include "facewasm.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "nets/age_gender_net.h"
 #include "nets/face_landmark_68.h"
 #include "nets/face_recognition.h"
+#include "nets/ssd_mobilenetv1.h"
 
 #if defined(__EMSCRIPTEN__)
 #define FW_EXPORT __attribute__((used, visibility("default")))
@@ -42,6 +44,7 @@ static const fw_net_ops *ops_for_kind(int kind) {
     case FW_NET_FACE_LANDMARK_68: return &fw_face_landmark_68_ops;
     case FW_NET_FACE_LANDMARK_68_TINY: return &fw_face_landmark_68_tiny_ops;
     case FW_NET_FACE_RECOGNITION: return &fw_face_recognition_ops;
+    case FW_NET_SSD_MOBILENETV1: return &fw_ssd_mobilenetv1_ops;
     default: return NULL;
   }
 }
@@ -289,4 +292,32 @@ FW_EXPORT int fw_image_crop(const uint8_t *rgba, int width, int height, int x, i
   for (int r = 0; r < crop_height; r++)
     memcpy(out + (size_t)r * row_bytes, rgba + ((size_t)(y + r) * width + x) * 4, row_bytes);
   return 0;
+}
+
+/* ---- SSD MobileNetV1 ---- */
+
+_Static_assert(FW_SSD_ANCHORS <= FW_TINY_MAX_DETECTIONS && FW_SSD_DETECTION_FIELDS == FW_DETECTION_FIELDS,
+               "the results buffer must hold every SSD detection");
+
+static int check_ssd_image(const uint8_t *rgba, int width, int height) {
+  if (!rgba) return fw_fail("no image pixels");
+  return fw_check_image_size(width, height);
+}
+
+FW_EXPORT int fw_ssd_mobilenetv1_detect(int model, const uint8_t *rgba, int width, int height,
+                                        double min_confidence, double max_results) {
+  fw_ssd_mobilenetv1 *net = net_for(model, &fw_ssd_mobilenetv1_ops);
+  if (!net || check_ssd_image(rgba, width, height) != 0) return -1;
+  if (!(min_confidence > 0.0 && min_confidence < 1.0))
+    return fw_fail("minConfidence must be a number between 0 and 1");
+  if (isnan(max_results)) return fw_fail("maxResults must be a number");
+  const fw_rgba_image image = {rgba, width, height};
+  return fw_ssd_mobilenetv1_net_detect(net, &image, min_confidence, max_results, results, FW_TINY_MAX_DETECTIONS);
+}
+
+FW_EXPORT const float *fw_ssd_mobilenetv1_forward(int model, const uint8_t *rgba, int width, int height) {
+  fw_ssd_mobilenetv1 *net = net_for(model, &fw_ssd_mobilenetv1_ops);
+  if (!net || check_ssd_image(rgba, width, height) != 0) return NULL;
+  const fw_rgba_image image = {rgba, width, height};
+  return fw_ssd_mobilenetv1_net_forward(net, &image);
 }

@@ -26,6 +26,7 @@
 /* Net kinds; js/ modules name the same numbers. */
 enum fw_net_kind {
   FW_NET_TINY_FACE_DETECTOR = 1,
+  FW_NET_SSD_MOBILENETV1 = 2,
   FW_NET_FACE_LANDMARK_68 = 3,
   FW_NET_FACE_LANDMARK_68_TINY = 4,
   FW_NET_FACE_RECOGNITION = 5,
@@ -91,5 +92,14 @@ int fw_face_descriptors(int model, const uint8_t *rgba, int width, int height, c
  * RGBA pixels into out (crop_width * crop_height * 4 bytes): extractFaces. */
 int fw_image_crop(const uint8_t *rgba, int width, int height, int x, int y, int crop_width, int crop_height,
                   uint8_t *out);
+/* SSD MobileNetV1 (input 512x512). detect returns the number of detections
+ * above min_confidence after non-max suppression, at most max_results (any
+ * number, compared as face-api.js compares it), records at fw_results();
+ * forward returns FW_SSD_RAW_FLOATS floats: box encodings [5118 x 4], class
+ * logits [5118 x 3], decoded boxes [5118 x 4] (ymin, xmin, ymax, xmax relative
+ * to the padded square) and scores [5118] (valid until the next call). */
+int fw_ssd_mobilenetv1_detect(int model, const uint8_t *rgba, int width, int height, double min_confidence,
+                              double max_results);
+const float *fw_ssd_mobilenetv1_forward(int model, const uint8_t *rgba, int width, int height);
 
 #endif

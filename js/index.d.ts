@@ -94,6 +94,13 @@ export class TinyYolov2Options {
 }
 export class TinyFaceDetectorOptions extends TinyYolov2Options {}
 
+export interface ISsdMobilenetv1Options { minConfidence?: number; maxResults?: number }
+export class SsdMobilenetv1Options {
+  constructor(options?: ISsdMobilenetv1Options)
+  get minConfidence(): number
+  get maxResults(): number
+}
+
 /** RGBA pixels: ImageData or anything shaped like it. */
 export interface ImageDataLike { data: Uint8Array | Uint8ClampedArray; width: number; height: number }
 
@@ -121,30 +128,50 @@ export class TinyFaceDetector extends NeuralNetwork {
   forward(input: TNetInput, inputSize?: number): Promise<Float32Array>
 }
 
+/** SSD MobileNetV1's outputs before non-max suppression, over its 5118 anchors. */
+export interface SsdMobilenetv1Outputs {
+  /** [5118 x 4] raw box regressions */
+  boxPredictions: Float32Array
+  /** [5118 x 3] raw class logits; the face score is sigmoid of index 1 */
+  classPredictions: Float32Array
+  /** [5118 x 4] decoded (ymin, xmin, ymax, xmax), relative to the padded 512x512 square */
+  boxes: Float32Array
+  /** [5118] face scores */
+  scores: Float32Array
+}
+
+export class SsdMobilenetv1 extends NeuralNetwork {
+  locateFaces(input: TNetInput, options?: ISsdMobilenetv1Options | SsdMobilenetv1Options): Promise<FaceDetection[]>
+  forward(input: TNetInput): Promise<SsdMobilenetv1Outputs>
+}
+
 export const nets: {
   tinyFaceDetector: TinyFaceDetector
+  ssdMobilenetv1: SsdMobilenetv1
 }
 
 export function loadTinyFaceDetectorModel(uriOrPath: string): Promise<void>
+export function loadSsdMobilenetv1Model(uriOrPath: string): Promise<void>
 
-export type FaceDetectionOptions = TinyFaceDetectorOptions
+export type FaceDetectionOptions = TinyFaceDetectorOptions | SsdMobilenetv1Options
 
 export class DetectAllFacesTask implements PromiseLike<FaceDetection[]> {
-  constructor(input: TNetInput, options: FaceDetectionOptions)
+  constructor(input: TNetInput, options?: FaceDetectionOptions)
   run(): Promise<FaceDetection[]>
   then<T1 = FaceDetection[], T2 = never>(onfulfilled?: ((value: FaceDetection[]) => T1 | PromiseLike<T1>) | null,
     onrejected?: ((reason: any) => T2 | PromiseLike<T2>) | null): Promise<T1 | T2>
 }
 
 export class DetectSingleFaceTask implements PromiseLike<FaceDetection | undefined> {
-  constructor(input: TNetInput, options: FaceDetectionOptions)
+  constructor(input: TNetInput, options?: FaceDetectionOptions)
   run(): Promise<FaceDetection | undefined>
   then<T1 = FaceDetection | undefined, T2 = never>(onfulfilled?: ((value: FaceDetection | undefined) => T1 | PromiseLike<T1>) | null,
     onrejected?: ((reason: any) => T2 | PromiseLike<T2>) | null): Promise<T1 | T2>
 }
 
-export function detectAllFaces(input: TNetInput, options: FaceDetectionOptions): DetectAllFacesTask
-export function detectSingleFace(input: TNetInput, options: FaceDetectionOptions): DetectSingleFaceTask
+/** Without options: SSD MobileNetV1 with its defaults, as face-api.js. */
+export function detectAllFaces(input: TNetInput, options?: FaceDetectionOptions): DetectAllFacesTask
+export function detectSingleFace(input: TNetInput, options?: FaceDetectionOptions): DetectSingleFaceTask
 
 export namespace draw {
   type CanvasArg = string | HTMLCanvasElement | OffscreenCanvas | CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D

@@ -2,7 +2,8 @@
 
 import { FacewasmError, hasSimd, setWasmSource, wasmFlavor } from './wasm.mjs'
 import { TinyFaceDetector } from './tiny_face_detector.mjs'
-import { TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
+import { SsdMobilenetv1 } from './ssd_mobilenetv1.mjs'
+import { SsdMobilenetv1Options, TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
 import { FaceExpressionNet, FaceExpressions, FACE_EXPRESSION_LABELS } from './face_expression_net.mjs'
 import { AgeGenderNet, Gender } from './age_gender_net.mjs'
 import { FaceLandmark68Net, FaceLandmark68TinyNet, FaceRecognitionNet } from './face_nets.mjs'
@@ -10,14 +11,18 @@ import { DetectAllFacesTask, DetectSingleFaceTask } from './tasks.mjs'
 
 export { FacewasmError, hasSimd, setWasmSource, wasmFlavor }
 export { Box, BoundingBox, Dimensions, FaceDetection, ObjectDetection, Point, Rect } from './classes.mjs'
-export { TinyFaceDetectorOptions, TinyYolov2Options }
+export { SsdMobilenetv1Options, TinyFaceDetectorOptions, TinyYolov2Options }
 export * as draw from './draw.mjs'
 
 // ---- the nets ----
 
-export { TinyFaceDetector, FaceLandmark68Net, FaceLandmark68TinyNet, FaceRecognitionNet, FaceExpressionNet, AgeGenderNet }
+export {
+  TinyFaceDetector, SsdMobilenetv1, FaceLandmark68Net, FaceLandmark68TinyNet, FaceRecognitionNet, FaceExpressionNet,
+  AgeGenderNet
+}
 
 export const nets = {
+  ssdMobilenetv1: new SsdMobilenetv1(),
   tinyFaceDetector: new TinyFaceDetector(),
   faceLandmark68Net: new FaceLandmark68Net(),
   faceLandmark68TinyNet: new FaceLandmark68TinyNet(),
@@ -26,6 +31,7 @@ export const nets = {
   ageGenderNet: new AgeGenderNet()
 }
 
+export const loadSsdMobilenetv1Model = (uri) => nets.ssdMobilenetv1.load(uri)
 export const loadTinyFaceDetectorModel = (uri) => nets.tinyFaceDetector.load(uri)
 export const loadFaceLandmarkModel = (uri) => nets.faceLandmark68Net.load(uri)
 export const loadFaceLandmarkTinyModel = (uri) => nets.faceLandmark68TinyNet.load(uri)
@@ -33,6 +39,7 @@ export const loadFaceRecognitionModel = (uri) => nets.faceRecognitionNet.load(ur
 export const loadFaceExpressionModel = (uri) => nets.faceExpressionNet.load(uri)
 export const loadAgeGenderModel = (uri) => nets.ageGenderNet.load(uri)
 
+export const locateFaces = (input, options) => nets.ssdMobilenetv1.locateFaces(input, options)
 export const detectFaceLandmarks = (input) => nets.faceLandmark68Net.detectLandmarks(input)
 export const detectFaceLandmarksTiny = (input) => nets.faceLandmark68TinyNet.detectLandmarks(input)
 export const computeFaceDescriptor = (input) => nets.faceRecognitionNet.computeFaceDescriptor(input)
@@ -49,16 +56,18 @@ export { extractFaces } from './extract_faces.mjs'
 // ---- detection and the chain ----
 
 /**
- * The chain's detector for the options: a synchronous (core, pixels) -> FaceDetection[]
+ * The chain's detector for the options (SSD MobileNetV1 with its defaults when
+ * none are given, as face-api.js): a synchronous (core, pixels) -> FaceDetection[]
  * on pixels already in linear memory.
  */
-function detectorFor (options) {
+function detectorFor (options = new SsdMobilenetv1Options()) {
   if (options instanceof TinyYolov2Options) return (core, pixels) => nets.tinyFaceDetector._locateOnPixels(core, pixels, options)
-  throw new FacewasmError('facewasm: only the Tiny Face Detector is available so far; ' +
-    'pass new TinyFaceDetectorOptions() as the detector options')
+  if (options instanceof SsdMobilenetv1Options) return (core, pixels) => nets.ssdMobilenetv1._locateOnPixels(core, pixels, options)
+  throw new FacewasmError('detectFaces - expected options to be instance of SsdMobilenetv1Options or TinyFaceDetectorOptions')
 }
 
-const taskContext = (input, options) => ({ input, detect: detectorFor(options), nets })
+// The detector is chosen when the task runs, so bad options reject its promise.
+const taskContext = (input, options) => ({ input, detect: (core, pixels) => detectorFor(options)(core, pixels), nets })
 
 export function detectAllFaces (input, options) { return new DetectAllFacesTask(taskContext(input, options)) }
 export function detectSingleFace (input, options) { return new DetectSingleFaceTask(taskContext(input, options)) }

@@ -218,3 +218,33 @@ test('browser face nets and chain equal Node results; extractFaces gives canvase
   assert.deepEqual(errors, [])
   await page.close()
 })
+
+test('SSD MobileNetV1 in the browser: two-shard weights over HTTP, detectAllFaces default, same as Node', { skip: noBrowser }, async (t) => {
+  const { page, errors } = await openPage()
+  const src = hasShared ? '/shared/testdata/decoded/faces.png' : null
+  // ../shared/models holds face-api.js's two-shard SSD weights; models/ a one-file copy.
+  const modelsUrl = hasShared ? '/shared/models' : '/models'
+  const got = await page.evaluate(async ({ src, modelsUrl, pattern }) => {
+    const { faceapi } = window
+    await faceapi.nets.ssdMobilenetv1.loadFromUri(modelsUrl)
+    let input
+    if (src) {
+      const img = new Image()
+      img.src = src
+      await img.decode()
+      input = img
+    } else {
+      input = new ImageData(new Uint8ClampedArray(pattern.data), pattern.width, pattern.height)
+    }
+    return (await faceapi.detectAllFaces(input)).map((f) => ({
+      score: f.score, box: { x: f.box.x, y: f.box.y, width: f.box.width, height: f.box.height }, imageWidth: f.imageWidth, imageHeight: f.imageHeight
+    }))
+  }, { src, modelsUrl, pattern: (({ data, width, height }) => ({ data: [...data], width, height }))(pattern(160, 120)) })
+  await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelsDir)
+  const expected = plain(await faceapi.detectAllFaces(hasShared ? readFileSync(sharedPath('testdata', 'decoded', 'faces.png')) : pattern(160, 120)))
+  if (hasShared) assert.equal(expected.length, 6)
+  assert.deepEqual(got, expected)
+  t.diagnostic(`${expected.length} faces, identical to Node's`)
+  assert.deepEqual(errors, [])
+  await page.close()
+})

@@ -52,3 +52,23 @@ test('SIMD128 and scalar builds give bit-identical raw outputs (same accumulatio
   assert.equal(simd.length, (3 * 3 + 10 * 10) * 25)
   assert.deepEqual(simd, scalar)
 })
+
+test('SSD MobileNetV1: SIMD128 and scalar builds give bit-identical raw outputs', async () => {
+  const rawOutputs = async (wasm) => {
+    const script = `
+      import * as faceapi from ${JSON.stringify(new URL('../js/index.mjs', import.meta.url).href)}
+      faceapi.setWasmSource(${JSON.stringify(wasm)})
+      await faceapi.nets.ssdMobilenetv1.loadFromDisk(${JSON.stringify(modelsDir)})
+      const width = 301, height = 217
+      const data = new Uint8Array(width * height * 4).map((_, i) => (Math.imul(i, 2654435761) >>> 24) & 255)
+      const { boxPredictions, classPredictions, boxes, scores } = await faceapi.nets.ssdMobilenetv1.forward({ data, width, height })
+      const out = new Float32Array([...boxPredictions, ...classPredictions, ...boxes, ...scores])
+      process.stdout.write(Buffer.from(out.buffer))`
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { encoding: 'buffer', maxBuffer: 1 << 24 })
+    return new Float32Array(stdout.buffer, stdout.byteOffset, stdout.length / 4)
+  }
+  const simd = await rawOutputs(fileURLToPath(new URL('../wasm/facewasm.wasm', import.meta.url)))
+  const scalar = await rawOutputs(scalarWasm)
+  assert.equal(simd.length, 5118 * 12)
+  assert.deepEqual(simd, scalar)
+})

@@ -18,4 +18,22 @@ double fw_box_iou(fw_box a, fw_box b);
 int fw_non_max_suppression(const fw_box *boxes, const double *scores, int n, double iou_threshold, int *order,
                            int *kept);
 
+/* A candidate of fw_nms_by_score: its score and index into the boxes. */
+typedef struct fw_scored {
+  double score;
+  int index;
+} fw_scored;
+
+/* face-api.js's SSD nonMaxSuppression (ssdMobilenetv1/nonMaxSuppression.js):
+ * candidates are the boxes with score > score_threshold, visited by
+ * descending score (ties by ascending index, as its stable sort leaves them);
+ * a candidate is kept when its IoU with every box kept so far is <=
+ * iou_threshold, until `max_output` are kept (compared as a double, as
+ * face-api.js compares maxResults). Its IoU takes min/max of each box's
+ * corners and counts a box with a non-positive area as not overlapping.
+ * `scratch` holds n entries; the kept indices go to `kept` in order.
+ * Returns how many were kept. */
+int fw_nms_by_score(const fw_box *boxes, const double *scores, int n, double score_threshold, double max_output,
+                    double iou_threshold, fw_scored *scratch, int *kept);
+
 #endif

@@ -842,6 +842,126 @@ static void box_tests(void) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* SSD non-max suppression: face-api.js's ssdMobilenetv1/nonMaxSuppression.js */
+
+/* Its IOU(): corners sorted with min/max, non-positive areas give 0. */
+static double naive_ssd_iou(fw_box a, fw_box b) {
+  const double ay0 = fmin(a.top, a.bottom), ax0 = fmin(a.left, a.right), ay1 = fmax(a.top, a.bottom),
+               ax1 = fmax(a.left, a.right);
+  const double by0 = fmin(b.top, b.bottom), bx0 = fmin(b.left, b.right), by1 = fmax(b.top, b.bottom),
+               bx1 = fmax(b.left, b.right);
+  const double area_a = (ay1 - ay0) * (ax1 - ax0), area_b = (by1 - by0) * (bx1 - bx0);
+  if (area_a <= 0 || area_b <= 0) return 0.0;
+  const double inter = fmax(fmin(ay1, by1) - fmax(ay0, by0), 0.0) * fmax(fmin(ax1, bx1) - fmax(ax0, bx0), 0.0);
+  return inter / (area_a + area_b - inter);
+}
+
+/* The algorithm step by step: filter, stable sort by descending score
+ * (insertion sort), then for each candidate walk the selected boxes from the
+ * last, multiplying its score by (iou <= threshold) and stopping once it is
+ * <= the score threshold; kept if its score is unchanged. */
+static int naive_ssd_nms(const fw_box *boxes, const double *scores, int n, double score_threshold,
+                         double max_output, double iou_threshold, int *kept) {
+  int order[NMS_MAX], candidates = 0;
+  for (int i = 0; i < n; i++) {
+    if (!(scores[i] > score_threshold)) continue;
+    int j = candidates++;
+    while (j > 0 && scores[order[j - 1]] < scores[i]) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = i;
+  }
+  const double output_size = max_output < n ? max_output : n;
+  int count = 0;
+  for (int c = 0; c < candidates; c++) {
+    if (count >= output_size) break;
+    double score = scores[order[c]];
+    for (int j = count - 1; j >= 0; j--) {
+      const double iou = naive_ssd_iou(boxes[order[c]], boxes[kept[j]]);
+      if (iou == 0.0) continue;
+      score *= iou <= iou_threshold ? 1 : 0;
+      if (score <= score_threshold) break;
+    }
+    if (score == scores[order[c]]) kept[count++] = order[c];
+  }
+  return count;
+}
+
+static void ssd_nms_case(const char *name, const fw_box *boxes, const double *scores, int n, double score_threshold,
+                         double max_output, double iou_threshold) {
+  fw_scored scratch[NMS_MAX + 2];
+  int kept[NMS_MAX + 2 * INT_GUARD], expect[NMS_MAX];
+  for (int i = 0; i < NMS_MAX + 2 * INT_GUARD; i++) kept[i] = INT_SENTINEL;
+  const int n_expect = naive_ssd_nms(boxes, scores, n, score_threshold, max_output, iou_threshold, expect);
+  const int count = fw_nms_by_score(boxes, scores, n, score_threshold, max_output, iou_threshold, scratch,
+                                    kept + INT_GUARD);
+  int ok = count == n_expect, guards_ok = 1;
+  for (int i = 0; ok && i < count; i++) ok = kept[INT_GUARD + i] == expect[i];
+  for (int i = 0; i < INT_GUARD; i++)
+    if (kept[i] != INT_SENTINEL || kept[INT_GUARD + n + i] != INT_SENTINEL) guards_ok = 0;
+  char params[3072] = "", detail[512] = "";
+  snprintf(params, sizeof params, "[%s: n=%d score>%.17g max=%g iou<=%.17g boxes(l,t,r,b)/scores=", name, n,
+           score_threshold, max_output, iou_threshold);
+  for (int i = 0; i < n; i++) {
+    size_t len = strlen(params);
+    if (len + 48 >= sizeof params) break;
+    snprintf(params + len, sizeof params - len, "%s(%g,%g,%g,%g)/%g", i ? " " : "", boxes[i].left, boxes[i].top,
+             boxes[i].right, boxes[i].bottom, scores[i]);
+  }
+  strncat(params, "]", sizeof params - strlen(params) - 1);
+  snprintf(detail, sizeof detail, "want %d kept [", n_expect);
+  append_ints(detail, sizeof detail, expect, n_expect);
+  snprintf(detail + strlen(detail), sizeof detail - strlen(detail), "] got %d [", count);
+  append_ints(detail, sizeof detail, kept + INT_GUARD, count > 0 && count <= n ? count : 0);
+  snprintf(detail + strlen(detail), sizeof detail - strlen(detail), "]; guards %s", guards_ok ? "intact" : "CLOBBERED");
+  record(ok && guards_ok, "fw_nms_by_score", params, detail);
+}
+
+static void ssd_nms_tests(void) {
+  static const fw_box row[4] = {{0, 0, 1, 1}, {2, 0, 3, 1}, {4, 0, 5, 1}, {6, 0, 7, 1}};
+  static const fw_box same[3] = {{1, 1, 3, 3}, {1, 1, 3, 3}, {1, 1, 3, 3}};
+  static const fw_box swapped[2] = {{3, 3, 1, 1}, {1, 1, 3, 3}}; /* corners given in reverse */
+  static const fw_box flat[2] = {{1, 1, 1, 3}, {1, 1, 1, 3}};    /* zero area: never overlap */
+  static const fw_box half[2] = {{0, 0, 3, 1}, {1, 0, 4, 1}};    /* IoU exactly 0.5 */
+  static const double s_ties[4] = {0.6, 0.6, 0.6, 0.6}, s_same[3] = {0.7, 0.9, 0.9}, s_two[2] = {0.8, 0.6};
+  static const double s_edge[4] = {0.5, 0.50000001, 0.9, 0.2};
+  ssd_nms_case("equal scores: earlier index first", row, s_ties, 4, 0.5, 100, 0.5);
+  ssd_nms_case("identical boxes, tie: earlier index wins", same, s_same, 3, 0.5, 100, 0.5);
+  ssd_nms_case("score equal to the threshold: not a candidate", row, s_edge, 4, 0.5, 100, 0.5);
+  ssd_nms_case("max_output 2", row, s_ties, 4, 0.5, 2, 0.5);
+  ssd_nms_case("max_output 2.5 keeps 3", row, s_ties, 4, 0.5, 2.5, 0.5);
+  ssd_nms_case("max_output 0 and negative keep none", row, s_ties, 4, 0.5, -1, 0.5);
+  ssd_nms_case("max_output infinite", row, s_ties, 4, 0.5, INFINITY, 0.5);
+  ssd_nms_case("reversed corners overlap fully", swapped, s_two, 2, 0.5, 100, 0.5);
+  ssd_nms_case("zero-area boxes never suppress", flat, s_two, 2, 0.5, 100, 0.5);
+  ssd_nms_case("IoU exactly at threshold: kept", half, s_two, 2, 0.5, 100, 0.5);
+  ssd_nms_case("IoU just above threshold: dropped", half, s_two, 2, 0.5, 100, 0.4999999);
+
+  static const int ns[] = {1, 2, 3, 5, 8, 13, 21, 40, 64};
+  static const double thresholds[] = {0.0, 0.2, 1.0 / 3.0, 0.5, 0.7, 1.0};
+  static const double max_outputs[] = {100, 3, 1};
+  for (size_t a = 0; a < COUNT(ns); a++)
+    for (size_t b = 0; b < COUNT(thresholds); b++) {
+      const uint32_t seed = next_seed();
+      rng r = {seed};
+      char name[48];
+      snprintf(name, sizeof name, "random, seed=%u", (unsigned)seed);
+      fw_box boxes[NMS_MAX];
+      double scores[NMS_MAX];
+      for (int i = 0; i < ns[a]; i++) {
+        const int x = rng_int(&r, 8), y = rng_int(&r, 8);
+        /* some boxes with corners reversed or zero extent */
+        const int w = rng_int(&r, 6) - 1, h = rng_int(&r, 6) - 1;
+        boxes[i] = box(x, y, x + w, y + h);
+        scores[i] = (1 + rng_int(&r, 7)) / 8.0;
+      }
+      ssd_nms_case(name, boxes, scores, ns[a], (1 + rng_int(&r, 4)) / 8.0, max_outputs[rng_int(&r, 3)],
+                   thresholds[b]);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Batch-norm folding: conv with folded weights == conv, then tf.batchNorm.  */
 
 static void batchnorm_case(int k, int in_c, int out_c, int with_bias, int depthwise) {
@@ -1297,6 +1417,7 @@ FW_TEST_EXPORT int run_kernel_tests(void) {
   maxpool_tests();
   preprocess_tests();
   box_tests();
+  ssd_nms_tests();
   batchnorm_tests();
   maxpool3x3_tests();
   add_tests();

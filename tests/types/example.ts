@@ -15,6 +15,16 @@ export async function findFaces (modelDir: string, pixels: faceapi.ImageDataLike
   return [faces.length, box.area, best?.score ?? 0, faces[0]?.forSize(100, 100).box.width ?? 0]
 }
 
+export async function findFacesSsd (modelDir: string, pixels: faceapi.ImageDataLike): Promise<number> {
+  await faceapi.loadSsdMobilenetv1Model(modelDir)
+  const all: FaceDetection[] = await faceapi.detectAllFaces(pixels)
+  const strict = await faceapi.detectAllFaces(pixels, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.7, maxResults: 5 }))
+  const single: FaceDetection | undefined = await faceapi.detectSingleFace(pixels)
+  const raw: faceapi.SsdMobilenetv1Outputs = await faceapi.nets.ssdMobilenetv1.forward(pixels)
+  const located: FaceDetection[] = await faceapi.nets.ssdMobilenetv1.locateFaces(pixels, { minConfidence: 0.6 })
+  return all.length + strict.length + located.length + (single?.score ?? 0) + raw.scores.length
+}
+
 export function drawAll (canvas: HTMLCanvasElement, faces: FaceDetection[]): void {
   faceapi.draw.drawDetections(canvas, faces)
   new faceapi.draw.DrawBox({ x: 1, y: 2, width: 3, height: 4 }, { label: 'face', boxColor: 'red' }).draw(canvas)
