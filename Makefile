@@ -32,7 +32,7 @@ WASM_LINK := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sABORTING_MAL
 NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
 
-.PHONY: all toolchain test test-native test-js models bench clean scene-reference reference-raw
+.PHONY: all toolchain test test-native test-js models bench clean scene-reference reference-raw reference-data
 
 all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm models
 
@@ -95,7 +95,7 @@ models/.installed: models/package.json models/package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-test-js: all build/kernel_tests.wasm node_modules/.package-lock.json
+test-js: all build/kernel_tests.wasm node_modules/.package-lock.json $(if $(wildcard $(SHARED)/reference/harness/ref.mjs),reference-data)
 	$(NODE) --test --test-reporter=spec tests/
 
 test: test-native test-js
@@ -106,15 +106,17 @@ bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.jso
 bench: all models bench/node_modules/.package-lock.json
 	$(NODE) bench/bench.mjs
 
-# face-api.js's answers for the labelled expression photos of ../shared/testdata/scenes
-# (build-local, read by the expression tests). Needs the reference harness:
-# FACEAPI_HARNESS=/path/to/installed/harness make scene-reference
-scene-reference:
-	$(NODE) tools/scene-reference.mjs
-# face-api.js's raw SSD outputs for the raw-output test, from the reference
-# harness in ../shared (slow: about a minute per image); written to build/reference.
+# More reference data derived from face-api.js itself, made locally (build/reference,
+# not in git) by the reference harness in ../shared: the SSD's raw outputs before
+# NMS and the answers for the labelled expression photos. Slow the first time
+# (about a minute per image, on face-api.js's CPU backend), kept afterwards.
+# Without ../shared the tests that need it skip and say so.
+SHARED ?= ../shared
 reference-raw:
 	$(NODE) tools/ssd-raw-reference.mjs
+scene-reference:
+	$(NODE) tools/scene-reference.mjs
+reference-data: reference-raw scene-reference
 
 clean:
 	rm -rf build wasm/*.wasm

@@ -8,17 +8,16 @@
 //
 //   node tools/scene-reference.mjs [--harness DIR] [--force] [--only LABEL[,LABEL...]]
 //
-// DIR is a copy of ../shared/reference/harness with `npm ci` run in it (default:
-// $FACEAPI_HARNESS). Slow: about a minute per photo. Photos already done are skipped
+// DIR is an installed copy of ../shared/reference/harness (default: $FACEAPI_HARNESS,
+// else build/harness, installed on first use by tools/harness.mjs). Slow: about a minute per photo. Photos already done are skipped
 // unless --force. --only limits the run to some labels (e.g. --only fearful).
 
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const SHARED = process.env.FACEWASM_SHARED || path.join(ROOT, '..', 'shared')
+import { ensureHarness, ROOT, SHARED } from './harness.mjs'
+
 const OUT = path.join(ROOT, 'build', 'reference', 'scenes')
 export const EXPRESSION_LABELS = ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised']
 
@@ -29,11 +28,8 @@ const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',
 const die = (message) => { console.error(`scene-reference: ${message}`); process.exit(1) }
 
 if (!existsSync(path.join(SHARED, 'testdata', 'scenes'))) die(`no ${SHARED}/testdata/scenes`)
-if (!harnessArg) die('pass --harness DIR (a copy of ../shared/reference/harness after `npm ci`) or set FACEAPI_HARNESS')
-const harness = path.resolve(harnessArg)
-if (!existsSync(path.join(harness, 'ref.mjs')) || !existsSync(path.join(harness, 'node_modules', 'face-api.js'))) {
-  die(`${harness} is not an installed harness (needs ref.mjs and node_modules/face-api.js; run npm ci there)`)
-}
+let harness
+try { harness = ensureHarness(harnessArg) } catch (error) { die(error.message) }
 
 // Photos byte-identical to a test image already have face-api.js's answers in ../shared/reference.
 const images = readdirSync(path.join(SHARED, 'testdata', 'images'))

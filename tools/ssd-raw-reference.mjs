@@ -6,8 +6,8 @@
 //   node tools/ssd-raw-reference.mjs [--harness DIR] [--out DIR] [IMAGE...]
 //
 // --harness: a folder with the harness installed (ref.mjs + node_modules), default
-//   $FACEAPI_HARNESS, else a copy of ../shared/reference/harness made in
-//   build/harness and installed there with `npm ci` (once).
+//   $FACEAPI_HARNESS, else build/harness (tools/harness.mjs installs it once).
+// Images already dumped are kept.
 // --out: default build/reference (gitignored; the test reads it from there, or
 //   from $FACEWASM_SSD_RAW_DIR).
 // IMAGE: names in ../shared/testdata/images (default faces.jpg angry.jpg).
@@ -18,10 +18,9 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const SHARED = process.env.FACEWASM_SHARED || path.join(ROOT, '..', 'shared')
+import { ensureHarness, ROOT, SHARED } from './harness.mjs'
+
 const argv = process.argv.slice(2)
 const option = (name, fallback) => {
   const i = argv.indexOf(`--${name}`)
@@ -30,26 +29,21 @@ const option = (name, fallback) => {
   argv.splice(i, 2)
   return value
 }
-let harness = option('harness', process.env.FACEAPI_HARNESS)
+const harnessArg = option('harness', process.env.FACEAPI_HARNESS)
 const outDir = option('out', path.join(ROOT, 'build', 'reference'))
 const images = argv.length ? argv : ['faces.jpg', 'angry.jpg']
 const die = (message) => { console.error(`ssd-raw-reference: ${message}`); process.exit(1) }
 
 if (!fs.existsSync(path.join(SHARED, 'reference'))) die(`${SHARED} has no reference/ folder`)
-if (!harness) {
-  harness = path.join(ROOT, 'build', 'harness')
-  if (!fs.existsSync(path.join(harness, 'node_modules'))) {
-    console.error(`installing the harness in ${harness} (npm ci)`)
-    fs.cpSync(path.join(SHARED, 'reference', 'harness'), harness, { recursive: true })
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: harness, stdio: 'inherit' })
-  }
-}
-if (!fs.existsSync(path.join(harness, 'ref.mjs'))) die(`no ref.mjs in ${harness}`)
+let harness
+try { harness = ensureHarness(harnessArg) } catch (error) { die(error.message) }
 
 fs.mkdirSync(outDir, { recursive: true })
 for (const image of images) {
   const imagePath = path.join(SHARED, 'testdata', 'images', image)
   if (!fs.existsSync(imagePath)) die(`no image ${imagePath}`)
+  const file = path.join(outDir, `ssd_mobilenetv1-raw-${path.parse(image).name}.json`)
+  if (fs.existsSync(file)) { console.error(`${image}: already done`); continue }
   console.error(`${image}: running face-api.js (about a minute)`)
   const text = execFileSync('node', ['ref.mjs', '--models', path.join(SHARED, 'models'), '--raw', 'ssd_mobilenetv1', imagePath],
     { cwd: harness, maxBuffer: 1 << 28, encoding: 'utf8' })
@@ -61,7 +55,6 @@ for (const image of images) {
     return [name, { shape: t.shape, values: t.values.flat(Infinity) }]
   }))
   const result = { model: dump.model, image: dump.image, width: dump.width, height: dump.height, rgbSha256: dump.rgbSha256, preprocess: dump.preprocess, outputs }
-  const file = path.join(outDir, `ssd_mobilenetv1-raw-${path.parse(image).name}.json`)
   fs.writeFileSync(file, JSON.stringify(result))
   console.error(`wrote ${file}`)
 }
