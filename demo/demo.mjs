@@ -8,7 +8,8 @@ import * as faceapi from '../js/index.mjs'
 import { FaceApiWorker } from '../js/worker.mjs'
 import { runTimed, summarize } from './pipeline.mjs'
 
-const MODELS = new URL('../models/', import.meta.url).href
+// The weights folder: the repository's models/ (filled by `make models`), or ?models=URL (same origin).
+const MODELS = new URL(new URLSearchParams(location.search).get('models') ?? '../models/', location.href).href
 const SAMPLES = [1, 2, 3, 4, 5, 6].map((n) => new URL(`samples/sample${n}.jpg`, import.meta.url).href)
 const $ = (id) => document.getElementById(id)
 
@@ -129,8 +130,11 @@ class Engine {
 
   load (net) {
     if (!this.loading.has(net)) {
-      const promise = this.worker ? this.worker.load(net, MODELS) : faceapi.nets[net].loadFromUri(MODELS)
-      promise.catch(() => this.loading.delete(net))
+      const promise = (this.worker ? this.worker.load(net, MODELS) : faceapi.nets[net].loadFromUri(MODELS)).catch((error) => {
+        this.loading.delete(net)
+        if (/HTTP 404/.test(error.message)) error.message += ` (no ${net} weights in ${MODELS}: see the README's demo section)`
+        throw error
+      })
       this.loading.set(net, promise)
     }
     return this.loading.get(net)
@@ -456,7 +460,7 @@ function setUp () {
   setUpControls()
   setUpSamples()
   $('engine').textContent = faceapi.hasSimd() ? 'WebAssembly SIMD128 available' : 'no WebAssembly SIMD: scalar fallback'
-  $('detector').addEventListener('change', () => { showDetectorOptions(); scheduleRun() })
+  $('detector').addEventListener('change', showDetectorOptions)
   for (const input of document.querySelectorAll('#controls input:not([type=file]), #controls select')) {
     input.addEventListener('change', () => {
       if (input.id === 'landmarks' && !input.checked) $('descriptors').checked = false
