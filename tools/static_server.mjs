@@ -21,13 +21,15 @@ export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-ev
   "img-src 'self' blob: data:; media-src 'self' blob: mediastream:; worker-src 'self'; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'"
 
-function resolveFile (root, relative) {
-  const file = path.join(root, relative)
-  if (file !== root && !file.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) return null
-  const stat = statSync(file, { throwIfNoEntry: false })
-  if (stat?.isFile()) return file
-  if (stat?.isDirectory() && relative.endsWith('/')) return resolveFile(root, relative + 'index.html')
-  return null
+/** The file to serve for a URL path inside root: { file }, { redirect } for a folder without '/', or {}. */
+function resolvePath (root, relative) {
+  const full = path.join(root, relative)
+  if (full !== root && !full.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) return {}
+  const stat = statSync(full, { throwIfNoEntry: false })
+  if (stat?.isFile()) return { file: full }
+  if (!stat?.isDirectory()) return {}
+  if (!relative.endsWith('/')) return { redirect: true }
+  return statSync(path.join(full, 'index.html'), { throwIfNoEntry: false })?.isFile() ? { file: path.join(full, 'index.html') } : {}
 }
 
 /**
@@ -38,7 +40,11 @@ export function serveStatic (mounts, headers = {}, { port = 0, host = '127.0.0.1
   const server = createServer((request, response) => {
     const pathname = decodeURIComponent(new URL(request.url, 'http://x').pathname)
     const [prefix, root] = Object.entries(mounts).find(([p]) => pathname.startsWith(p)) ?? []
-    const file = root && resolveFile(path.resolve(root), pathname.slice(prefix.length))
+    const { file, redirect } = root ? resolvePath(path.resolve(root), pathname.slice(prefix.length)) : {}
+    if (redirect) {
+      response.writeHead(301, { location: `${pathname}/` }).end() // /demo -> /demo/, so relative URLs resolve
+      return
+    }
     if (!file) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
       return
