@@ -333,7 +333,8 @@ async function runOnce () {
   }
   showTimings(timings, fps)
   showFaces(results, media)
-  lastRun = { results, media, timings, fps, task, realm: current.realm, summary: summarize(results) }
+  const matches = results.map((r) => matchOf(r)?.toString() ?? null)
+  lastRun = { results, media, timings, fps, task, realm: current.realm, summary: summarize(results), matches }
   $('json').textContent = JSON.stringify(lastRun.summary, (key, v) => (key === 'descriptor' ? `[${v.length} numbers]` : v), 1)
   setStatus(`${results.length} ${results.length === 1 ? 'face' : 'faces'} in ${timings.total.toFixed(1)} ms` +
     (fps !== undefined ? `, ${fps.toFixed(1)} fps` : ''))

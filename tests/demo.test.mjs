@@ -6,7 +6,7 @@
 // screenshots to test-output/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 import * as faceapi from '../js/index.mjs'
@@ -85,7 +85,7 @@ const lastRun = (page) => page.evaluate(() => {
   const run = window.facewasmDemo.lastRun
   const errors = document.body.dataset.errors
   if (errors) return { error: document.getElementById('status').textContent }
-  return { summary: run.summary, task: run.task, realm: run.realm, fps: run.fps, timings: run.timings }
+  return { summary: run.summary, task: run.task, realm: run.realm, fps: run.fps, timings: run.timings, matches: run.matches }
 })
 
 /** Sets controls as a user would (change events included); returns once the page is idle again. */
@@ -155,6 +155,8 @@ test('the demo loads under the strict CSP, says which build runs, and offers wha
   const samples = await page.evaluate(() => document.querySelectorAll('#samples button').length)
   assert.equal(samples, 6)
   await afterRuns(page, () => page.click('#samples button[data-sample="1"]'))
+  const progress = await page.evaluate(() => ({ value: document.getElementById('progress').value, hidden: document.getElementById('loading').hidden }))
+  assert.deepEqual(progress, { value: 1, hidden: true }, 'the progress bar ran to the end and was put away')
   const flavor = await page.evaluate(() => document.getElementById('engine').dataset.flavor)
   assert.equal(flavor, 'simd128')
   assert.match(await page.textContent('#engine'), /SIMD128/)
@@ -215,6 +217,105 @@ test('webcam (Chromium\'s fake camera) runs frame after frame, in the worker and
   }
   await assertClean(page, problems)
   await page.close()
+})
+
+/**
+ * A still 640x480 video of sample3.jpg (centre crop) in the y4m format
+ * Chromium's fake camera reads: the page draws the photo, Node converts the
+ * pixels to I420 (BT.601, limited range).
+ */
+async function writeFaceVideo (page, file) {
+  const { width, height, base64 } = await page.evaluate(async () => {
+    const img = new Image()
+    img.src = 'samples/sample3.jpg'
+    await img.decode()
+    const canvas = document.createElement('canvas')
+    canvas.width = 640
+    canvas.height = 480
+    const ctx = canvas.getContext('2d')
+    const sourceWidth = img.naturalHeight * 4 / 3
+    ctx.drawImage(img, (img.naturalWidth - sourceWidth) / 2, 0, sourceWidth, img.naturalHeight, 0, 0, 640, 480)
+    const { data } = ctx.getImageData(0, 0, 640, 480)
+    let binary = ''
+    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode.apply(null, data.subarray(i, i + 0x8000))
+    return { width: 640, height: 480, base64: btoa(binary) }
+  })
+  const rgba = Buffer.from(base64, 'base64')
+  const y = Buffer.alloc(width * height)
+  const u = Buffer.alloc(width * height / 4)
+  const v = Buffer.alloc(width * height / 4)
+  const clamp = (x) => Math.max(0, Math.min(255, Math.round(x)))
+  for (let i = 0; i < width * height; i++) {
+    y[i] = clamp(16 + (65.738 * rgba[4 * i] + 129.057 * rgba[4 * i + 1] + 25.064 * rgba[4 * i + 2]) / 256)
+  }
+  for (let row = 0; row < height / 2; row++) {
+    for (let col = 0; col < width / 2; col++) {
+      let r = 0
+      let g = 0
+      let b = 0
+      for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+        const i = 4 * ((2 * row + dy) * width + 2 * col + dx)
+        r += rgba[i] / 4
+        g += rgba[i + 1] / 4
+        b += rgba[i + 2] / 4
+      }
+      u[row * width / 2 + col] = clamp(128 + (-37.945 * r - 74.494 * g + 112.439 * b) / 256)
+      v[row * width / 2 + col] = clamp(128 + (112.439 * r - 94.154 * g - 18.285 * b) / 256)
+    }
+  }
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, u, v])
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F30:1 Ip A1:1 C420jpeg\n`), frame, frame]))
+}
+
+test('webcam with faces (a y4m file as the fake camera): faces found, and named when labelled in a photo', { skip: noBrowser, timeout: 2 * TIMEOUT }, async (t) => {
+  const video = path.join(OUTPUT, 'fake-camera.y4m')
+  {
+    const { page } = await openDemo()
+    await writeFaceVideo(page, video)
+    await page.close()
+  }
+  const { chromium } = await import('playwright-core')
+  const cameraBrowser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, `--use-file-for-fake-video-capture=${video}`] })
+  const saved = browser
+  browser = cameraBrowser
+  try {
+    const { page, problems, available } = await openDemo()
+    const matching = available.descriptors && available.matching
+    if (matching) {
+      // Name the faces of the photo the camera films, then film it.
+      await configure(page, { descriptors: true })
+      const photo = await afterRuns(page, () => page.click('#samples button[data-sample="3"]'))
+      assert.ok(photo.summary.length > 0)
+      const names = ['Ann', 'Bea', 'Cat', 'Dee', 'Eve', 'Fay'].slice(0, photo.summary.length)
+      for (const [i, name] of names.entries()) {
+        await page.fill(`#faces .face:nth-child(${i + 1}) input`, name)
+        await page.click(`#faces .face:nth-child(${i + 1}) button`)
+      }
+    }
+    const before = await runCount(page)
+    await page.click('#camera')
+    await page.waitForFunction(({ target }) => document.body.dataset.errors || Number(document.body.dataset.runs ?? 0) >= target,
+      { target: before + 4 }, { timeout: TIMEOUT })
+    const run = await lastRun(page)
+    assert.equal(run.error, undefined)
+    assert.ok(run.summary.length > 0, 'faces found on the webcam')
+    assert.equal(run.summary[0].imageWidth, 640)
+    if (matching) {
+      const named = run.matches.filter((m) => m && !m.startsWith('unknown'))
+      assert.ok(named.length > 0, `no face named on the webcam: ${run.matches.join(', ')}`)
+      t.diagnostic(`webcam: ${run.summary.length} faces, named ${named.join(', ')}`)
+    } else {
+      t.diagnostic(`webcam: ${run.summary.length} faces (matching not in this build)`)
+    }
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.screenshot({ path: path.join(OUTPUT, 'demo-webcam.png') })
+    await page.click('#camera')
+    await assertClean(page, problems)
+    await page.close()
+  } finally {
+    browser = saved
+    await cameraBrowser.close()
+  }
 })
 
 test('upload and drag-and-drop run the photo; a screenshot with overlays goes to test-output/', { skip: noBrowser, timeout: 2 * TIMEOUT }, async (t) => {
