@@ -328,7 +328,8 @@ async function runOnce () {
   if (source === 'video') {
     const now = performance.now()
     frameTimes.push(now)
-    while (frameTimes[0] < now - 1000) frameTimes.shift()
+    // Over the last 2 seconds, but at least the last two frames (slow nets give well under 1 fps).
+    while (frameTimes.length > 2 && frameTimes[0] < now - 2000) frameTimes.shift()
     fps = frameTimes.length > 1 ? (frameTimes.length - 1) * 1000 / (now - frameTimes[0]) : 0
   }
   showTimings(timings, fps)
