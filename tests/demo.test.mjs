@@ -164,6 +164,29 @@ test('the demo loads under the strict CSP, says which build runs, and offers wha
   await page.close()
 })
 
+test('without wasm SIMD the page runs the scalar fallback and says so', { skip: noBrowser, timeout: TIMEOUT }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const problems = []
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`) })
+  // An engine without SIMD128: the library's probe module (the only tiny module validated) fails.
+  await page.addInitScript(() => {
+    const validate = WebAssembly.validate
+    WebAssembly.validate = (bytes) => (bytes.byteLength < 64 ? false : validate(bytes))
+  })
+  await page.goto(`${server.url}/demo/?models=/models/`)
+  await page.waitForFunction(() => document.body.dataset.state === 'idle')
+  assert.match(await page.textContent('#engine'), /scalar fallback/)
+  await configure(page, { realm: 'main' })
+  const run = await afterRuns(page, () => page.click('#samples button[data-sample="1"]'))
+  assert.equal(run.error, undefined)
+  assert.ok(run.summary.length > 0)
+  assert.equal(await page.evaluate(() => document.getElementById('engine').dataset.flavor), 'scalar')
+  assert.match(await page.textContent('#engine'), /scalar fallback build/)
+  assert.deepEqual(problems, [])
+  await page.close()
+})
+
 test('for two images and every detector, main thread and worker give what Node computes from the same pixels', { skip: noBrowser, timeout: 6 * TIMEOUT }, async (t) => {
   const { page, problems, available } = await openDemo()
   await configure(page, everyToggle(available))
