@@ -149,6 +149,7 @@ export class FaceApiWorker {
     this.worker = worker
     this._pending = new Map()
     this._nextId = 1
+    this._failed = null
     worker.addEventListener('message', ({ data: { id, result, error } }) => {
       const pending = this._pending.get(id)
       if (!pending) return
@@ -162,14 +163,20 @@ export class FaceApiWorker {
       }
     })
     worker.addEventListener('error', (event) => {
-      const error = new faceapi.FacewasmError(`worker failed: ${event.message ?? 'could not be started'}`)
-      for (const { reject } of this._pending.values()) reject(error)
-      this._pending.clear()
+      this._fail(new faceapi.FacewasmError(`worker failed: ${event.message || 'it could not be started (see the console)'}`))
     })
+  }
+
+  /** Rejects every pending and future call. */
+  _fail (error) {
+    this._failed = error
+    for (const { reject } of this._pending.values()) reject(error)
+    this._pending.clear()
   }
 
   /** Calls a method of the worker; `transfer` lists objects to move rather than copy. */
   call (method, args = [], transfer = []) {
+    if (this._failed) return Promise.reject(this._failed)
     const id = this._nextId++
     return new Promise((resolve, reject) => {
       this._pending.set(id, { resolve, reject })
@@ -206,5 +213,9 @@ export class FaceApiWorker {
   /** 'simd128', 'scalar' or 'custom': the build the worker runs (known once a net is loaded). */
   wasmFlavor () { return this.call('wasmFlavor') }
 
-  terminate () { this.worker.terminate() }
+  terminate () {
+    this.worker.terminate?.()
+    this.worker.close?.()
+    this._fail(new faceapi.FacewasmError('worker terminated'))
+  }
 }

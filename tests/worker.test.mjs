@@ -72,6 +72,8 @@ test('FaceApiWorker and serveFaceApi over a MessageChannel give runTask\'s resul
     const box = await client.call('echo', [new faceapi.Box({ x: 1, y: 2, width: 3, height: 4 })])
     assert.ok(box instanceof faceapi.Box)
     assert.equal(box.right, 4)
+    client.terminate()
+    await assert.rejects(client.wasmFlavor(), /worker terminated/)
   } finally {
     port1.close()
     port2.close()
