@@ -132,7 +132,7 @@ class Engine {
     if (!this.loading.has(net)) {
       const promise = (this.worker ? this.worker.load(net, MODELS) : faceapi.nets[net].loadFromUri(MODELS)).catch((error) => {
         this.loading.delete(net)
-        if (/HTTP 404/.test(error.message)) error.message += ` (no ${net} weights in ${MODELS}: see the README's demo section)`
+        if (/HTTP 404/.test(error.message) && error.message.includes(MODELS)) error.message += ` (no ${net} weights in ${MODELS}: see the README's demo section)`
         throw error
       })
       this.loading.set(net, promise)
