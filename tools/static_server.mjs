@@ -5,6 +5,7 @@
 // is served with a strict Content-Security-Policy).
 //
 //   node tools/static_server.mjs [--port 8080] [--host 127.0.0.1] [--no-csp] [folder]
+// (without a folder: the repository, where / redirects to the demo)
 import { createServer } from 'node:http'
 import { createReadStream, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -34,11 +35,16 @@ function resolvePath (root, relative) {
 
 /**
  * Starts serving; resolves to { url, close }. `mounts` maps URL prefixes to
- * folders (the first matching prefix wins); `headers` go on every 200 response.
+ * folders (the first matching prefix wins); `headers` go on every 200 response;
+ * `home`, if given, is where '/' redirects.
  */
-export function serveStatic (mounts, headers = {}, { port = 0, host = '127.0.0.1' } = {}) {
+export function serveStatic (mounts, headers = {}, { port = 0, host = '127.0.0.1', home } = {}) {
   const server = createServer((request, response) => {
     const pathname = decodeURIComponent(new URL(request.url, 'http://x').pathname)
+    if (home && pathname === '/') {
+      response.writeHead(302, { location: home }).end()
+      return
+    }
     const [prefix, root] = Object.entries(mounts).find(([p]) => pathname.startsWith(p)) ?? []
     const { file, redirect } = root ? resolvePath(path.resolve(root), pathname.slice(prefix.length)) : {}
     if (redirect) {
@@ -73,8 +79,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const port = Number(option('--port', 8080))
   const host = option('--host', '127.0.0.1')
   const csp = !args.includes('--no-csp')
-  const root = args.find((a) => !a.startsWith('--')) ?? fileURLToPath(new URL('..', import.meta.url))
-  const { url } = await serveStatic({ '/': root }, csp ? { 'content-security-policy': STRICT_CSP } : {}, { port, host })
+  const folder = args.find((a) => !a.startsWith('--'))
+  const root = folder ?? fileURLToPath(new URL('..', import.meta.url))
+  const home = folder ? undefined : '/demo/' // the repository: / opens the demo
+  const { url } = await serveStatic({ '/': root }, csp ? { 'content-security-policy': STRICT_CSP } : {}, { port, host, home })
   console.log(`serving ${root} on ${url}${csp ? ' (strict Content-Security-Policy)' : ''}`)
-  console.log(`demo: ${url}/demo/`)
+  if (home) console.log(`demo: ${url}/demo/`)
 }
