@@ -32,7 +32,8 @@ WASM_LINK := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sABORTING_MAL
 NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
 
-.PHONY: all toolchain test test-native test-js models bench clean scene-reference reference-raw reference-data
+.PHONY: all toolchain test test-native test-js models bench clean scene-reference reference-raw reference-data \
+        demo demo-samples
 
 all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm models
 
@@ -95,10 +96,26 @@ models/.installed: models/package.json models/package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-test-js: all build/kernel_tests.wasm node_modules/.package-lock.json $(if $(wildcard $(SHARED)/reference/harness/ref.mjs),reference-data)
+test-js: all build/kernel_tests.wasm node_modules/.package-lock.json demo-samples \
+         $(if $(wildcard $(SHARED)/reference/harness/ref.mjs),reference-data)
 	$(NODE) --test --test-reporter=spec tests/
 
 test: test-native test-js
+
+# The demo's sample photos come from the @vladmandic/face-api package that
+# `make models` installs (its demo/sample1.jpg ... sample6.jpg); not in git.
+DEMO_SAMPLES := $(patsubst %,demo/samples/sample%.jpg,1 2 3 4 5 6)
+demo/samples/%.jpg: models/.installed
+	@mkdir -p demo/samples
+	cp models/node_modules/@vladmandic/face-api/demo/$(notdir $@) $@
+
+demo-samples: $(DEMO_SAMPLES)
+
+# Serves the repository with the strict Content-Security-Policy the demo is
+# written for; the demo is at http://localhost:8080/demo/
+DEMO_PORT ?= 8080
+demo: all demo-samples
+	$(NODE) tools/static_server.mjs --port $(DEMO_PORT) --host localhost
 
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
 	cd bench && npm ci --no-audit --no-fund --loglevel=error

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 
 import * as faceapi from '../js/index.mjs'
 import { hasShared, modelsDir, repoRoot, sharedDir, sharedPath } from './shared.mjs'
-import { serveStatic } from './static_server.mjs'
+import { serveStatic } from '../tools/static_server.mjs'
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const noBrowser = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (tools/install-deps.sh installs Debian's chromium)`

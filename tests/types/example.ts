@@ -34,3 +34,17 @@ export function drawAll (canvas: HTMLCanvasElement, faces: FaceDetection[]): voi
 export function handle (error: unknown): string {
   return error instanceof faceapi.FacewasmError ? error.message : String(error)
 }
+
+// The worker helper ('facewasm/worker').
+import { FaceApiWorker, fromTransferable, toTransferable, type FaceTask } from 'facewasm/worker'
+
+export async function inWorker (worker: Worker, bitmap: ImageBitmap): Promise<number> {
+  const fw = new FaceApiWorker(worker)
+  await fw.load('tinyFaceDetector', '/models')
+  const task: FaceTask = { detector: 'tinyFaceDetector', options: { inputSize: 320 }, landmarks: false }
+  const faces: FaceDetection[] = await fw.run(bitmap, task)
+  const { data, transfer } = toTransferable(faces)
+  const copy: FaceDetection[] = fromTransferable(structuredClone(data, { transfer }))
+  fw.terminate()
+  return copy.length
+}
