@@ -15,14 +15,15 @@ STB_INC  = $(STB_DIR)/stb_image.h
 EXPORTS := fw_abi_version fw_last_error fw_alloc fw_free \
            fw_model_create fw_model_add_tensor fw_model_finish fw_model_destroy \
            fw_image_decode fw_image_encode_png fw_image_draw_rect \
-           fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results
+           fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results \
+           fw_mtcnn_detect fw_mtcnn_results fw_mtcnn_pnet
 comma := ,
 empty :=
 space := $(empty) $(empty)
 EXPORT_LIST := $(subst $(space),$(comma),$(patsubst %,_%,$(EXPORTS)))
 
 STB_DIR  := /usr/include/stb
-CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Icsrc -isystem $(STB_DIR)
+CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers -Icsrc -isystem $(STB_DIR)
 WASM_FLAGS := -O3 -flto -msimd128 $(CFLAGS_COMMON) -DNDEBUG
 WASM_LINK := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sABORTING_MALLOC=0 \
              -sINITIAL_MEMORY=33554432 -sMAXIMUM_MEMORY=2147483648 -sTOTAL_STACK=1048576 -sFILESYSTEM=0

@@ -3,6 +3,7 @@
  * JavaScript is an error, not a wild pointer. */
 #include "facewasm.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,6 +12,7 @@
 #include "image/codec.h"
 #include "image/draw.h"
 #include "nets/tiny_face_detector.h"
+#include "nets/mtcnn.h"
 
 #if defined(__EMSCRIPTEN__)
 #define FW_EXPORT __attribute__((used, visibility("default")))
@@ -32,6 +34,7 @@ static double results[FW_TINY_MAX_DETECTIONS * FW_DETECTION_FIELDS];
 static const fw_net_ops *ops_for_kind(int kind) {
   switch (kind) {
     case FW_NET_TINY_FACE_DETECTOR: return &fw_tiny_face_detector_ops;
+    case FW_NET_MTCNN: return &fw_mtcnn_ops;
     default: return NULL;
   }
 }
@@ -182,3 +185,38 @@ FW_EXPORT const float *fw_tiny_face_detector_forward(int model, const uint8_t *r
 }
 
 FW_EXPORT const double *fw_results(void) { return results; }
+
+/* ---- MTCNN ---- */
+
+FW_EXPORT int fw_mtcnn_detect(int model, const uint8_t *rgba, int width, int height, const double *scales,
+                              int scale_count, double threshold1, double threshold2, double threshold3) {
+  fw_mtcnn *net = net_for(model, &fw_mtcnn_ops);
+  if (!net) return -1;
+  if (!rgba) return fw_fail("no image pixels");
+  if (fw_check_image_size(width, height) != 0) return -1;
+  if (scale_count < 0 || scale_count > FW_MTCNN_MAX_SCALES)
+    return fw_fail("%d pyramid scales; at most %d are supported", scale_count, FW_MTCNN_MAX_SCALES);
+  if (scale_count > 0 && !scales) return fw_fail("no pyramid scales");
+  const double thresholds[3] = {threshold1, threshold2, threshold3};
+  for (int i = 0; i < 3; i++)
+    if (isnan(thresholds[i])) return fw_fail("scoreThresholds[%d] is not a number", i);
+  const fw_rgba_image image = {rgba, width, height};
+  return fw_mtcnn_net_detect(net, &image, scales, scale_count, thresholds);
+}
+
+FW_EXPORT const double *fw_mtcnn_results(int model) {
+  fw_mtcnn *net = net_for(model, &fw_mtcnn_ops);
+  return net ? fw_mtcnn_net_results(net) : NULL;
+}
+
+FW_EXPORT const float *fw_mtcnn_pnet(int model, const uint8_t *rgba, int width, int height, double scale, int *size) {
+  fw_mtcnn *net = net_for(model, &fw_mtcnn_ops);
+  if (!net) return NULL;
+  if (!rgba || !size) {
+    fw_fail("invalid arguments to the P-Net forward");
+    return NULL;
+  }
+  if (fw_check_image_size(width, height) != 0) return NULL;
+  const fw_rgba_image image = {rgba, width, height};
+  return fw_mtcnn_net_pnet(net, &image, scale, &size[0], &size[1]);
+}

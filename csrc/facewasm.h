@@ -24,6 +24,7 @@
 #define FW_ABI_VERSION 1
 
 enum fw_net_kind { FW_NET_TINY_FACE_DETECTOR = 1 };
+enum { FW_NET_MTCNN = 6 };
 
 int fw_abi_version(void);
 const char *fw_last_error(void);
@@ -54,5 +55,17 @@ int fw_tiny_face_detector_detect(int model, const uint8_t *rgba, int width, int 
                                  double score_threshold);
 const float *fw_tiny_face_detector_forward(int model, const uint8_t *rgba, int width, int height, int input_size);
 const double *fw_results(void);
+
+/* MTCNN. scales: the image-pyramid scales (face-api.js's pyramidDown or
+ * scaleSteps, already filtered to levels wider and taller than 12 pixels and
+ * cut to maxNumScales); thresholds: P-Net, R-Net, O-Net scores. Returns the
+ * number of faces; records of 15 doubles at fw_mtcnn_results(model): score,
+ * box x, y, width, height, the 5 landmarks' x, then their y (image pixels).
+ * pnet: P-Net's raw output at one scale ([*rows][*cols][6]: 2 logits, 4 box
+ * regressions; transposed: rows run along the image's x). */
+int fw_mtcnn_detect(int model, const uint8_t *rgba, int width, int height, const double *scales, int scale_count,
+                    double threshold1, double threshold2, double threshold3);
+const double *fw_mtcnn_results(int model);
+const float *fw_mtcnn_pnet(int model, const uint8_t *rgba, int width, int height, double scale, int *size);
 
 #endif

@@ -2,23 +2,29 @@
 
 import { FacewasmError, setWasmSource } from './wasm.mjs'
 import { TinyFaceDetector } from './tiny_face_detector.mjs'
-import { TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
+import { MtcnnOptions, TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
+import { Mtcnn } from './mtcnn.mjs'
 
 export { FacewasmError, setWasmSource }
 export { Box, BoundingBox, Dimensions, FaceDetection, ObjectDetection, Point, Rect } from './classes.mjs'
 export { TinyFaceDetectorOptions, TinyYolov2Options }
 export { TinyFaceDetector }
+export { MtcnnOptions, Mtcnn }
+export { FaceLandmarks, FaceLandmarks5 } from './landmarks.mjs'
 
 export const nets = {
-  tinyFaceDetector: new TinyFaceDetector()
+  tinyFaceDetector: new TinyFaceDetector(),
+  mtcnn: new Mtcnn()
 }
 
 export const loadTinyFaceDetectorModel = (uri) => nets.tinyFaceDetector.load(uri)
+export const loadMtcnnModel = (uri) => nets.mtcnn.load(uri)
 
 function detectorFor (options) {
   if (options instanceof TinyYolov2Options) return (input) => nets.tinyFaceDetector.locateFaces(input, options)
-  throw new FacewasmError('facewasm: only the Tiny Face Detector is available so far; ' +
-    'pass new TinyFaceDetectorOptions() as the detector options')
+  if (options instanceof MtcnnOptions) return (input) => nets.mtcnn.locateFaces(input, options)
+  throw new FacewasmError('facewasm: only the Tiny Face Detector and MTCNN are available so far; ' +
+    'pass new TinyFaceDetectorOptions() or new MtcnnOptions() as the detector options')
 }
 
 /** Detection task: await it for FaceDetection[], as face-api.js's DetectAllFacesTask. */

@@ -58,15 +58,15 @@ void fw_f32_conv__simd128(const fw_conv_geometry *g, const float *input, const f
         const int full_panel = p + FW_CONV_PANEL <= g->out_c;
         for (int i = 0; i < n; i++) {
           float *dst = out + (size_t)i * g->out_c + p;
-          const v128_t lo = fw_activate_f32x4(acc[i][0], act), hi = fw_activate_f32x4(acc[i][1], act);
           if (full_panel) {
-            wasm_v128_store(dst, lo);
-            wasm_v128_store(dst + 4, hi);
+            wasm_v128_store(dst, fw_activate_f32x4_channels(acc[i][0], act, p));
+            wasm_v128_store(dst + 4, fw_activate_f32x4_channels(acc[i][1], act, p + 4));
           } else {
+            /* Channels past out_c have no PReLU alpha: activate the tail one by one. */
             float tmp[FW_CONV_PANEL];
-            wasm_v128_store(tmp, lo);
-            wasm_v128_store(tmp + 4, hi);
-            for (int j = 0; p + j < g->out_c; j++) dst[j] = tmp[j];
+            wasm_v128_store(tmp, acc[i][0]);
+            wasm_v128_store(tmp + 4, acc[i][1]);
+            for (int j = 0; p + j < g->out_c; j++) dst[j] = fw_activate_channel(tmp[j], act, p + j);
           }
         }
       }

@@ -18,4 +18,15 @@ double fw_box_iou(fw_box a, fw_box b);
 int fw_non_max_suppression(const fw_box *boxes, const double *scores, int n, double iou_threshold, int *order,
                            int *kept);
 
+/* face-api.js's iou(a, b, false), MTCNN's 'Min' overlap: intersection over
+ * the smaller of the two areas. */
+double fw_box_overlap_min(fw_box a, fw_box b);
+
+typedef enum fw_overlap { FW_OVERLAP_IOU = 0, FW_OVERLAP_MIN = 1 } fw_overlap;
+
+/* fw_non_max_suppression with face-api.js's isIOU flag: FW_OVERLAP_MIN
+ * measures overlap with fw_box_overlap_min (MTCNN's third stage). */
+int fw_non_max_suppression_overlap(const fw_box *boxes, const double *scores, int n, double threshold,
+                                   fw_overlap overlap, int *order, int *kept);
+
 #endif
