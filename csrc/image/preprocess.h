@@ -38,7 +38,8 @@ void fw_rgba_resize_bilinear(const fw_rgba_image *image, int out_width, int out_
 /* An integer region of the image scaled to out_width x out_height as a 2D
  * canvas drawImage does it with imageSmoothingQuality 'low' (no
  * antialiasing): bilinear on half-pixel centres,
- *   src = clamp((dst + 0.5) * extent / out - 0.5, 0, extent - 1)   per axis,
+ *   src = clamp((dst + 0.5) * (extent / out) - 0.5, 0, extent - 1)   per axis
+ * (the ratio first, as the canvas computes it),
  * neighbours floor(src) and min(floor(src) + 1, extent - 1), blended in
  * double (a * (1 - f) + b * f, columns first) and rounded half up to 8 bits.
  * The region must lie inside the image; an empty one (width or height 0)
