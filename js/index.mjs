@@ -19,6 +19,8 @@ export const nets = {
 
 export const loadTinyFaceDetectorModel = (uri) => nets.tinyFaceDetector.load(uri)
 export const loadMtcnnModel = (uri) => nets.mtcnn.load(uri)
+/** face-api.js's shorthand for nets.mtcnn.forward. */
+export const mtcnn = (input, options) => nets.mtcnn.forward(input, options)
 
 function detectorFor (options) {
   if (options instanceof TinyYolov2Options) return (input) => nets.tinyFaceDetector.locateFaces(input, options)

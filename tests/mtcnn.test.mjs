@@ -116,6 +116,8 @@ test('detectAllFaces / detectSingleFace with MtcnnOptions give the forward pass 
   const single = await faceapi.detectSingleFace(decoded('faces'), options)
   assert.equal(single.score, Math.max(...all.map((d) => d.score)))
   assert.equal(await faceapi.detectSingleFace(decoded('white'), options), undefined)
+  const shorthand = await faceapi.mtcnn(decoded('faces'))
+  assert.deepEqual(shorthand.map((r) => r.detection.score), forward.map((r) => r.detection.score))
 })
 
 test('MTCNN results carry face-api.js landmark objects: shifted, unshifted, aligned box', { skip }, async () => {
