@@ -169,4 +169,10 @@ test('MTCNN errors: before load, wrong weights, absurd scales', { skip }, async 
   await assert.rejects(faceapi.nets.mtcnn.forwardPnet(decoded('faces'), 0.01), /smaller than 12 pixels/)
   // Scales whose level is 12 px or less are dropped, as face-api.js does: no faces, no error.
   assert.deepEqual(await faceapi.nets.mtcnn.forward(decoded('faces'), { scaleSteps: [0.01] }), [])
+  // A P-Net threshold of 0 keeps every cell: past the candidate cap, a clear error.
+  const gray = { data: new Uint8Array(1200 * 1200 * 4).fill(128), width: 1200, height: 1200 }
+  await assert.rejects(faceapi.nets.mtcnn.forward(gray, { scaleSteps: [1], scoreThresholds: [0, 0.7, 0.7] }),
+    /more than 65536 candidate boxes .*raise minFaceSize or scoreThresholds\[0\]/)
+  // and the net stays usable
+  assert.equal((await faceapi.nets.mtcnn.forward(decoded('face1'))).length, 1)
 })

@@ -49,6 +49,12 @@
 #define MAX_FC_INPUT 1152
 #define ONET_LARGEST (46 * 46 * 32) /* O-Net's conv1 output, its largest tensor */
 
+/* Candidate lists hold every P-Net cell of every level, up to this many: a
+ * cap on working memory for large photos (about 360 bytes a candidate) that
+ * real images stay far below (faces.jpg, 710x473, has 61000 cells in all and
+ * 96 boxes after stage 1). Exceeding it is an error, never a silent cut. */
+#define MAX_CANDIDATES (1 << 16)
+
 static const fw_activation linear = {FW_ACT_NONE, 0.0f};
 
 typedef struct layer {
@@ -77,6 +83,7 @@ struct fw_mtcnn {
 
   /* Working memory, laid out for one image size and scale list at a time. */
   int planned_width, planned_height, planned_count;
+  int capacity; /* of every candidate list */
   double planned_scales[FW_MTCNN_MAX_SCALES];
   fw_arena arena;
   float *resized; /* one pyramid level, RGB, image layout */
@@ -317,7 +324,7 @@ static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
  * every level (the most any stage can keep). Runs only when they change. */
 static int plan(fw_mtcnn *net, const fw_rgba_image *image, const double *scales, int count) {
   if (net->planned_width == image->width && net->planned_height == image->height && net->planned_count == count &&
-      memcmp(net->planned_scales, scales, (size_t)count * sizeof(double)) == 0)
+      (count == 0 || memcmp(net->planned_scales, scales, (size_t)count * sizeof(double)) == 0))
     return 0;
   net->planned_count = -1;
   size_t resized = 0, largest = ONET_LARGEST, cells = 0;
@@ -332,6 +339,7 @@ static int plan(fw_mtcnn *net, const fw_rgba_image *image, const double *scales,
     if (!fw_add_size(cells, (size_t)d.out_h * d.out_w, &cells)) return fw_fail("too many pyramid cells");
   }
   if (cells == 0) cells = 1;
+  if (cells > MAX_CANDIDATES) cells = MAX_CANDIDATES;
   size_t sizes[13];
   int ok = fw_mul_size(resized ? resized : 1, sizeof(float), &sizes[0]) && fw_mul_size(largest, sizeof(float), &sizes[1]) &&
            fw_mul_size(largest, sizeof(float), &sizes[2]);
@@ -363,8 +371,9 @@ static int plan(fw_mtcnn *net, const fw_rgba_image *image, const double *scales,
   memset(net->zero, 0, sizes[3]);
   net->planned_width = image->width;
   net->planned_height = image->height;
-  memcpy(net->planned_scales, scales, (size_t)count * sizeof(double));
+  if (count > 0) memcpy(net->planned_scales, scales, (size_t)count * sizeof(double));
   net->planned_count = count;
+  net->capacity = (int)cells;
   return 0;
 }
 
@@ -426,6 +435,11 @@ static int prepare_level(fw_mtcnn *net, const fw_rgba_image *image, double scale
   return 0;
 }
 
+static int too_many_candidates(double scale) {
+  return fw_fail("more than %d candidate boxes (at pyramid scale %g): raise minFaceSize or scoreThresholds[0]",
+                 MAX_CANDIDATES, scale);
+}
+
 /* Stage 1 over every level: the squared, rounded boxes in net->all. */
 static int stage1(fw_mtcnn *net, const fw_rgba_image *image, const double *scales, int count, double threshold) {
   int total = 0;
@@ -442,6 +456,7 @@ static int stage1(fw_mtcnn *net, const fw_rgba_image *image, const double *scale
         const float *out = net->pong + ((size_t)i * d.out_w + j) * PNET_HEAD;
         const float score = face_probability(out[0], out[1]);
         if (!(score >= threshold)) continue;
+        if (n == net->capacity) return too_many_candidates(scale);
         candidate *c = &net->level[n++];
         c->box = from_edges(js_round((i * CELL_STRIDE + 1) / scale), js_round((j * CELL_STRIDE + 1) / scale),
                             js_round((i * CELL_STRIDE + CELL_SIZE) / scale),
@@ -450,6 +465,7 @@ static int stage1(fw_mtcnn *net, const fw_rgba_image *image, const double *scale
         memcpy(c->region, out + 2, sizeof c->region);
       }
     const int kept = nms(net, net->level, n, 0.5, FW_OVERLAP_IOU);
+    if (kept > net->capacity - total) return too_many_candidates(scale);
     for (int k = 0; k < kept; k++) net->all[total++] = net->level[net->kept[k]];
   }
   const int kept = nms(net, net->all, total, 0.7, FW_OVERLAP_IOU);
