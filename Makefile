@@ -71,9 +71,15 @@ build/native/obj/%.o: csrc/%.c $(HEADERS)
 build/native/libfacewasm.a: $(NATIVE_OBJ)
 	ar rcs $@ $^
 
-test-native: build/native/libfacewasm.a build/native/kernel_tests build/native/kernel_tests_san
+# MTCNN end to end under ASan/UBSan (weights and image from ../shared; says so and passes without).
+build/native/mtcnn_smoke_san: tests/c/mtcnn_smoke.c $(CORE_SRC) $(HEADERS)
+	@mkdir -p build/native
+	clang $(SAN_FLAGS) tests/c/mtcnn_smoke.c $(CORE_SRC) -lm -o $@
+
+test-native: build/native/libfacewasm.a build/native/kernel_tests build/native/kernel_tests_san build/native/mtcnn_smoke_san
 	build/native/kernel_tests
 	build/native/kernel_tests_san
+	build/native/mtcnn_smoke_san $(or $(FACEWASM_SHARED),../shared)
 
 models: models/.installed
 
