@@ -89,7 +89,7 @@ struct fw_mtcnn {
   float *resized; /* one pyramid level, RGB, image layout */
   float *ping, *pong, *zero;
   uint8_t *patch; /* one R-Net/O-Net patch, RGB bytes */
-  candidate *level, *all, *next; /* a stage's candidates, the survivors so far, scratch */
+  candidate *level, *all; /* a stage's candidates (also scratch), the survivors so far */
   fw_box *nms_boxes;
   double *nms_scores;
   int *order, *kept;
@@ -321,7 +321,8 @@ static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
 
 /* Lays the arena out for this image size and scale list: buffers for the
  * largest pyramid level (and O-Net), candidate lists for every P-Net cell of
- * every level (the most any stage can keep). Runs only when they change. */
+ * every level (the most any stage can keep), up to MAX_CANDIDATES. Runs only
+ * when they change. */
 static int plan(fw_mtcnn *net, const fw_rgba_image *image, const double *scales, int count) {
   if (net->planned_width == image->width && net->planned_height == image->height && net->planned_count == count &&
       (count == 0 || memcmp(net->planned_scales, scales, (size_t)count * sizeof(double)) == 0))
@@ -340,16 +341,15 @@ static int plan(fw_mtcnn *net, const fw_rgba_image *image, const double *scales,
   }
   if (cells == 0) cells = 1;
   if (cells > MAX_CANDIDATES) cells = MAX_CANDIDATES;
-  size_t sizes[13];
+  size_t sizes[12];
   int ok = fw_mul_size(resized ? resized : 1, sizeof(float), &sizes[0]) && fw_mul_size(largest, sizeof(float), &sizes[1]) &&
            fw_mul_size(largest, sizeof(float), &sizes[2]);
   sizes[3] = MAX_FC_INPUT * sizeof(float);
   sizes[4] = ONET_SIZE * ONET_SIZE * 3;
   ok = ok && fw_mul_size(cells, sizeof(candidate), &sizes[5]) && fw_mul_size(cells, sizeof(candidate), &sizes[6]) &&
-       fw_mul_size(cells, sizeof(candidate), &sizes[7]) && fw_mul_size(cells, sizeof(fw_box), &sizes[8]) &&
-       fw_mul_size(cells, sizeof(double), &sizes[9]) && fw_mul_size(cells, sizeof(int), &sizes[10]) &&
-       fw_mul_size(cells, sizeof(int), &sizes[11]) &&
-       fw_bytes4(cells, FW_MTCNN_RECORD_FIELDS, 1, sizeof(double), &sizes[12]);
+       fw_mul_size(cells, sizeof(fw_box), &sizes[7]) && fw_mul_size(cells, sizeof(double), &sizes[8]) &&
+       fw_mul_size(cells, sizeof(int), &sizes[9]) && fw_mul_size(cells, sizeof(int), &sizes[10]) &&
+       fw_bytes4(cells, FW_MTCNN_RECORD_FIELDS, 1, sizeof(double), &sizes[11]);
   size_t total = 0;
   for (size_t i = 0; ok && i < sizeof sizes / sizeof sizes[0]; i++)
     ok = fw_add_size(total, fw_arena_footprint(sizes[i]), &total);
@@ -362,12 +362,11 @@ static int plan(fw_mtcnn *net, const fw_rgba_image *image, const double *scales,
   net->patch = fw_arena_alloc(&net->arena, sizes[4]);
   net->level = fw_arena_alloc(&net->arena, sizes[5]);
   net->all = fw_arena_alloc(&net->arena, sizes[6]);
-  net->next = fw_arena_alloc(&net->arena, sizes[7]);
-  net->nms_boxes = fw_arena_alloc(&net->arena, sizes[8]);
-  net->nms_scores = fw_arena_alloc(&net->arena, sizes[9]);
-  net->order = fw_arena_alloc(&net->arena, sizes[10]);
-  net->kept = fw_arena_alloc(&net->arena, sizes[11]);
-  net->records = fw_arena_alloc(&net->arena, sizes[12]);
+  net->nms_boxes = fw_arena_alloc(&net->arena, sizes[7]);
+  net->nms_scores = fw_arena_alloc(&net->arena, sizes[8]);
+  net->order = fw_arena_alloc(&net->arena, sizes[9]);
+  net->kept = fw_arena_alloc(&net->arena, sizes[10]);
+  net->records = fw_arena_alloc(&net->arena, sizes[11]);
   memset(net->zero, 0, sizes[3]);
   net->planned_width = image->width;
   net->planned_height = image->height;
@@ -470,10 +469,10 @@ static int stage1(fw_mtcnn *net, const fw_rgba_image *image, const double *scale
   }
   const int kept = nms(net, net->all, total, 0.7, FW_OVERLAP_IOU);
   for (int k = 0; k < kept; k++) {
-    net->next[k] = net->all[net->kept[k]];
-    net->next[k].box = calibrate(net->next[k].box, net->next[k].region);
+    net->level[k] = net->all[net->kept[k]];
+    net->level[k].box = calibrate(net->level[k].box, net->level[k].region);
   }
-  memcpy(net->all, net->next, (size_t)kept * sizeof(candidate));
+  memcpy(net->all, net->level, (size_t)kept * sizeof(candidate));
   return kept;
 }
 
