@@ -32,7 +32,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 
 .PHONY: all toolchain test test-native test-js models bench clean
 
-all: wasm/facewasm.wasm models
+all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm models
 
 toolchain:
 	@command -v $(EMCC) >/dev/null 2>&1 || { echo "error: emcc not found. Install Debian's emscripten package: sudo apt-get install emscripten" >&2; exit 1; }
@@ -42,6 +42,13 @@ toolchain:
 wasm/facewasm.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
 	@mkdir -p wasm
 	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) $(WASM_LINK) -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
+	@$(NODE) tools/wasm-info.mjs $@
+
+# The same core without SIMD128, for engines that lack it: js/wasm.mjs picks it
+# automatically. Only the scalar kernel twins are compiled in.
+wasm/facewasm-scalar.wasm: $(CORE_SRC) $(HEADERS) | toolchain
+	@mkdir -p wasm
+	$(EMCC) $(subst -msimd128,,$(WASM_FLAGS)) $(CORE_SRC) $(WASM_LINK) -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
 	@$(NODE) tools/wasm-info.mjs $@
 
 # Kernel tests link only the code they test (kernels, preprocessing, box math),

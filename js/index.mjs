@@ -1,14 +1,15 @@
 // facewasm: face-api.js's API on a WebAssembly core.
 
-import { FacewasmError, setWasmSource } from './wasm.mjs'
+import { FacewasmError, hasSimd, setWasmSource, wasmFlavor } from './wasm.mjs'
 import { TinyFaceDetector } from './tiny_face_detector.mjs'
 import { MtcnnOptions, TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
 import { Mtcnn } from './mtcnn.mjs'
 
-export { FacewasmError, setWasmSource }
+export { FacewasmError, hasSimd, setWasmSource, wasmFlavor }
 export { Box, BoundingBox, Dimensions, FaceDetection, ObjectDetection, Point, Rect } from './classes.mjs'
 export { TinyFaceDetectorOptions, TinyYolov2Options }
 export { TinyFaceDetector }
+export * as draw from './draw.mjs'
 export { MtcnnOptions, Mtcnn }
 export { FaceLandmarks, FaceLandmarks5 } from './landmarks.mjs'
 

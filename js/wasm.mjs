@@ -14,6 +14,14 @@ export class FacewasmError extends Error {
 
 let corePromise = null
 let wasmSource = null
+let flavor = null
+
+// A minimal module whose one function uses i8x16.splat: it validates only
+// where the engine supports SIMD128.
+const SIMD_PROBE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0,
+  0x0a, 8, 1, 6, 0, 0x41, 0, 0xfd, 0x0f, 0x0b])
+
+export const hasSimd = () => WebAssembly.validate(SIMD_PROBE)
 
 /** Overrides where the .wasm comes from: a URL, a path (Node), bytes or a compiled WebAssembly.Module. */
 export function setWasmSource (source) {
@@ -21,8 +29,24 @@ export function setWasmSource (source) {
   wasmSource = source
 }
 
+/** Which build runs: 'simd128', 'scalar', or 'custom' (set by setWasmSource or $FACEWASM_WASM). */
+export const wasmFlavor = () => flavor
+
+function defaultSource () {
+  const override = isNode ? process.env.FACEWASM_WASM : undefined
+  if (override) {
+    flavor = 'custom'
+    return override
+  }
+  flavor = hasSimd() ? 'simd128' : 'scalar'
+  return flavor === 'simd128'
+    ? new URL('../wasm/facewasm.wasm', import.meta.url)
+    : new URL('../wasm/facewasm-scalar.wasm', import.meta.url)
+}
+
 async function compile () {
-  const source = wasmSource ?? new URL('../wasm/facewasm.wasm', import.meta.url)
+  if (wasmSource) flavor = 'custom'
+  const source = wasmSource ?? defaultSource()
   if (source instanceof WebAssembly.Module) return source
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source)
   const url = source instanceof URL ? source : new URL(String(source), isNode ? `file://${process.cwd()}/` : globalThis.location?.href)

@@ -127,3 +127,37 @@ test('in the browser, errors are clear and the instance stays usable', { skip: n
   assert.ok(errors.every((e) => /404/.test(e)), errors.join('\n'))
   await page.close()
 })
+
+test('draw.drawDetections outlines each face on a canvas, with its score', { skip: noBrowser }, async () => {
+  const { page, errors } = await openPage()
+  const result = await page.evaluate(async ({ src }) => {
+    const { faceapi } = window
+    await faceapi.nets.tinyFaceDetector.loadFromUri('/models')
+    let canvas
+    if (src) {
+      const img = new Image()
+      img.src = src
+      await img.decode()
+      canvas = document.createElement('canvas')
+      canvas.width = img.naturalWidth
+      canvas.height = img.naturalHeight
+      canvas.getContext('2d').drawImage(img, 0, 0)
+    } else {
+      canvas = document.createElement('canvas')
+      canvas.width = 200
+      canvas.height = 100
+    }
+    document.body.appendChild(canvas)
+    const faces = src ? await faceapi.detectAllFaces(canvas, new faceapi.TinyFaceDetectorOptions()) : []
+    const boxes = faces.length ? faces : [new faceapi.FaceDetection(0.87, new faceapi.Rect(0.2, 0.2, 0.5, 0.5), { width: 200, height: 100 })]
+    faceapi.draw.drawDetections(canvas, boxes)
+    const ctx = canvas.getContext('2d')
+    // The 2-px line centred on x fully covers pixel floor(x): it must be the box colour, rgba(0, 0, 255, 1).
+    const edges = boxes.map(({ box }) => [...ctx.getImageData(Math.floor(box.x), Math.round(box.y + box.height / 2), 1, 1).data])
+    return { count: boxes.length, edges }
+  }, { src: hasShared ? '/shared/testdata/decoded/faces.png' : null })
+  if (hasShared) assert.equal(result.count, 6)
+  for (const rgba of result.edges) assert.deepEqual(rgba, [0, 0, 255, 255])
+  assert.deepEqual(errors, [])
+  await page.close()
+})

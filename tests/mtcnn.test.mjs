@@ -176,3 +176,30 @@ test('MTCNN errors: before load, wrong weights, absurd scales', { skip }, async 
   // and the net stays usable
   assert.equal((await faceapi.nets.mtcnn.forward(decoded('face1'))).length, 1)
 })
+
+test('SIMD128 and scalar builds give bit-identical MTCNN results', { skip }, async () => {
+  const { execFile } = await import('node:child_process')
+  const { promisify } = await import('node:util')
+  const { fileURLToPath } = await import('node:url')
+  // Each build in its own process: the core is one instance per realm.
+  const run = async (wasm) => {
+    const script = `
+      import * as faceapi from ${JSON.stringify(new URL('../js/index.mjs', import.meta.url).href)}
+      faceapi.setWasmSource(${JSON.stringify(wasm)})
+      await faceapi.nets.mtcnn.loadFromDisk(${JSON.stringify(mtcnnModels)})
+      const input = ${JSON.stringify(decoded('faces'))}
+      const results = await faceapi.nets.mtcnn.forward(input)
+      const pnet = await faceapi.nets.mtcnn.forwardPnet(input, 0.3)
+      process.stdout.write(JSON.stringify({
+        results: results.map((r) => [r.detection.score, r.detection.box.x, r.detection.box.y, r.detection.box.width,
+          r.detection.box.height, ...r.landmarks.positions.flatMap((p) => [p.x, p.y])]),
+        pnet: Array.from(pnet.values)
+      }))`
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 1 << 26 })
+    return JSON.parse(stdout)
+  }
+  const simd = await run(fileURLToPath(new URL('../wasm/facewasm.wasm', import.meta.url)))
+  const scalar = await run(fileURLToPath(new URL('../wasm/facewasm-scalar.wasm', import.meta.url)))
+  assert.equal(simd.results.length, 6)
+  assert.deepEqual(scalar, simd)
+})

@@ -58,6 +58,7 @@ test('Tiny Face Detector matches face-api.js on every test image and input size'
       }
     }
   }
+  t.diagnostic(`wasm build: ${faceapi.wasmFlavor()}${process.env.FACEWASM_WASM ? ` (${process.env.FACEWASM_WASM})` : ''}`)
   t.diagnostic(`largest box edge difference ${worstBox.toExponential(2)} px, largest score difference ${worstScore.toExponential(2)}`)
 })
 

@@ -27,10 +27,11 @@ static axis_taps taps_for(int dst, double ratio, int square, int before, int ext
   return t;
 }
 
-/* Channel c of crop pixel (row, col); zero for padding taps. */
-static double sample(const uint8_t *crop_origin, size_t row_stride, int row, int col, int c) {
-  if (row < 0 || col < 0) return 0.0;
-  return crop_origin[(size_t)row * row_stride + (size_t)col * 4 + c];
+/* Padding taps read this black pixel instead of the image. */
+static const uint8_t padding_pixel[4] = {0, 0, 0, 0};
+
+static const uint8_t *pixel_at(const uint8_t *row, int col) {
+  return row && col >= 0 ? row + (size_t)col * 4 : padding_pixel;
 }
 
 void fw_rgba_to_square_input(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
@@ -49,15 +50,17 @@ void fw_rgba_to_square_input(const fw_rgba_image *image, fw_crop crop, fw_square
     for (int i = 0; i < n; i++) columns[i] = taps_for(c0 + i, ratio, square, left, crop.width);
     for (int r = 0; r < size; r++) {
       const axis_taps rows = taps_for(r, ratio, square, top, crop.height);
+      const uint8_t *near_row = rows.near >= 0 ? origin + (size_t)rows.near * row_stride : NULL;
+      const uint8_t *far_row = rows.far >= 0 ? origin + (size_t)rows.far * row_stride : NULL;
       float *dst = out + ((size_t)r * size + c0) * 3;
       for (int i = 0; i < n; i++) {
         const axis_taps cols = columns[i];
+        const uint8_t *tl = pixel_at(near_row, cols.near), *tr = pixel_at(near_row, cols.far);
+        const uint8_t *bl = pixel_at(far_row, cols.near), *br = pixel_at(far_row, cols.far);
         for (int ch = 0; ch < 3; ch++) {
-          const double tl = sample(origin, row_stride, rows.near, cols.near, ch);
-          const double tr = sample(origin, row_stride, rows.near, cols.far, ch);
-          const double bl = sample(origin, row_stride, rows.far, cols.near, ch);
-          const double br = sample(origin, row_stride, rows.far, cols.far, ch);
-          const double upper = tl + (tr - tl) * cols.frac, lower = bl + (br - bl) * cols.frac;
+          /* The same double arithmetic as tfjs, in the same order. */
+          const double upper = tl[ch] + ((double)tr[ch] - tl[ch]) * cols.frac;
+          const double lower = bl[ch] + ((double)br[ch] - bl[ch]) * cols.frac;
           const float value = (float)(upper + (lower - upper) * rows.frac);
           *dst++ = (value - mean[ch]) / divisor;
         }
