@@ -18,6 +18,7 @@
 #include "nets/face_landmark_68.h"
 #include "nets/face_recognition.h"
 #include "nets/ssd_mobilenetv1.h"
+#include "nets/mtcnn.h"
 
 #if defined(__EMSCRIPTEN__)
 #define FW_EXPORT __attribute__((used, visibility("default")))
@@ -45,6 +46,7 @@ static const fw_net_ops *ops_for_kind(int kind) {
     case FW_NET_FACE_LANDMARK_68_TINY: return &fw_face_landmark_68_tiny_ops;
     case FW_NET_FACE_RECOGNITION: return &fw_face_recognition_ops;
     case FW_NET_SSD_MOBILENETV1: return &fw_ssd_mobilenetv1_ops;
+    case FW_NET_MTCNN: return &fw_mtcnn_ops;
     default: return NULL;
   }
 }
@@ -320,4 +322,39 @@ FW_EXPORT const float *fw_ssd_mobilenetv1_forward(int model, const uint8_t *rgba
   if (!net || check_ssd_image(rgba, width, height) != 0) return NULL;
   const fw_rgba_image image = {rgba, width, height};
   return fw_ssd_mobilenetv1_net_forward(net, &image);
+}
+
+/* ---- MTCNN ---- */
+
+FW_EXPORT int fw_mtcnn_detect(int model, const uint8_t *rgba, int width, int height, const double *scales,
+                              int scale_count, double threshold1, double threshold2, double threshold3) {
+  fw_mtcnn *net = net_for(model, &fw_mtcnn_ops);
+  if (!net) return -1;
+  if (!rgba) return fw_fail("no image pixels");
+  if (fw_check_image_size(width, height) != 0) return -1;
+  if (scale_count < 0 || scale_count > FW_MTCNN_MAX_SCALES)
+    return fw_fail("%d pyramid scales; at most %d are supported", scale_count, FW_MTCNN_MAX_SCALES);
+  if (scale_count > 0 && !scales) return fw_fail("no pyramid scales");
+  const double thresholds[3] = {threshold1, threshold2, threshold3};
+  for (int i = 0; i < 3; i++)
+    if (isnan(thresholds[i])) return fw_fail("scoreThresholds[%d] is not a number", i);
+  const fw_rgba_image image = {rgba, width, height};
+  return fw_mtcnn_net_detect(net, &image, scales, scale_count, thresholds);
+}
+
+FW_EXPORT const double *fw_mtcnn_results(int model) {
+  fw_mtcnn *net = net_for(model, &fw_mtcnn_ops);
+  return net ? fw_mtcnn_net_results(net) : NULL;
+}
+
+FW_EXPORT const float *fw_mtcnn_pnet(int model, const uint8_t *rgba, int width, int height, double scale, int *size) {
+  fw_mtcnn *net = net_for(model, &fw_mtcnn_ops);
+  if (!net) return NULL;
+  if (!rgba || !size) {
+    fw_fail("invalid arguments to the P-Net forward");
+    return NULL;
+  }
+  if (fw_check_image_size(width, height) != 0) return NULL;
+  const fw_rgba_image image = {rgba, width, height};
+  return fw_mtcnn_net_pnet(net, &image, scale, &size[0], &size[1]);
 }

@@ -30,6 +30,7 @@ enum fw_net_kind {
   FW_NET_FACE_LANDMARK_68 = 3,
   FW_NET_FACE_LANDMARK_68_TINY = 4,
   FW_NET_FACE_RECOGNITION = 5,
+  FW_NET_MTCNN = 6,
   FW_NET_FACE_EXPRESSION = 7,
   FW_NET_AGE_GENDER = 8
 };
@@ -92,6 +93,7 @@ int fw_face_descriptors(int model, const uint8_t *rgba, int width, int height, c
  * RGBA pixels into out (crop_width * crop_height * 4 bytes): extractFaces. */
 int fw_image_crop(const uint8_t *rgba, int width, int height, int x, int y, int crop_width, int crop_height,
                   uint8_t *out);
+
 /* SSD MobileNetV1 (input 512x512). detect returns the number of detections
  * above min_confidence after non-max suppression, at most max_results (any
  * number, compared as face-api.js compares it), records at fw_results();
@@ -101,5 +103,17 @@ int fw_image_crop(const uint8_t *rgba, int width, int height, int x, int y, int 
 int fw_ssd_mobilenetv1_detect(int model, const uint8_t *rgba, int width, int height, double min_confidence,
                               double max_results);
 const float *fw_ssd_mobilenetv1_forward(int model, const uint8_t *rgba, int width, int height);
+
+/* MTCNN. scales: the image-pyramid scales (face-api.js's pyramidDown or
+ * scaleSteps, already filtered to levels wider and taller than 12 pixels and
+ * cut to maxNumScales); thresholds: P-Net, R-Net, O-Net scores. Returns the
+ * number of faces; records of 15 doubles at fw_mtcnn_results(model): score,
+ * box x, y, width, height, the 5 landmarks' x, then their y (image pixels).
+ * pnet: P-Net's raw output at one scale ([*rows][*cols][6]: 2 logits, 4 box
+ * regressions; transposed: rows run along the image's x). */
+int fw_mtcnn_detect(int model, const uint8_t *rgba, int width, int height, const double *scales, int scale_count,
+                    double threshold1, double threshold2, double threshold3);
+const double *fw_mtcnn_results(int model);
+const float *fw_mtcnn_pnet(int model, const uint8_t *rgba, int width, int height, double scale, int *size);
 
 #endif

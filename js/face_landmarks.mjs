@@ -1,4 +1,4 @@
-// FaceLandmarks / FaceLandmarks68: face-api.js's landmark result classes,
+// FaceLandmarks, FaceLandmarks68 and FaceLandmarks5 (MTCNN's): face-api.js's landmark result classes,
 // with its alignment rules (min bounding box + 20 % padding, and the dlib box
 // the recognition net runs on).
 
@@ -90,4 +90,12 @@ export class FaceLandmarks68 extends FaceLandmarks {
   getRightEye () { return this.positions.slice(42, 48) }
   getMouth () { return this.positions.slice(48, 68) }
   getRefPointsForAlignment () { return [this.getLeftEye(), this.getRightEye(), this.getMouth()].map(centerOf) }
+}
+
+/** MTCNN's 5 points: left eye, right eye, nose, left and right mouth corner. */
+export class FaceLandmarks5 extends FaceLandmarks {
+  getRefPointsForAlignment () {
+    const pts = this.positions
+    return [pts[0], pts[1], centerOf([pts[3], pts[4]])]
+  }
 }

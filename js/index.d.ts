@@ -148,12 +148,66 @@ export class SsdMobilenetv1 extends NeuralNetwork {
 export const nets: {
   tinyFaceDetector: TinyFaceDetector
   ssdMobilenetv1: SsdMobilenetv1
+  mtcnn: Mtcnn
 }
 
 export function loadTinyFaceDetectorModel(uriOrPath: string): Promise<void>
 export function loadSsdMobilenetv1Model(uriOrPath: string): Promise<void>
 
-export type FaceDetectionOptions = TinyFaceDetectorOptions | SsdMobilenetv1Options
+export type FaceDetectionOptions = TinyFaceDetectorOptions | SsdMobilenetv1Options | MtcnnOptions
+
+// ---- MTCNN and face landmarks ----
+
+export interface IMtcnnOptions {
+  minFaceSize?: number
+  scaleFactor?: number
+  maxNumScales?: number
+  scoreThresholds?: number[]
+  scaleSteps?: number[]
+}
+export class MtcnnOptions {
+  constructor(options?: IMtcnnOptions)
+  get minFaceSize(): number
+  get scaleFactor(): number
+  get maxNumScales(): number
+  get scoreThresholds(): number[]
+  get scaleSteps(): number[] | undefined
+}
+
+export class FaceLandmarks {
+  constructor(relativeFaceLandmarkPositions: Point[], imgDims: IDimensions, shift?: Point)
+  get shift(): Point
+  get imageWidth(): number
+  get imageHeight(): number
+  get positions(): Point[]
+  get relativePositions(): Point[]
+  forSize<T extends FaceLandmarks>(this: T, width: number, height: number): T
+  shiftBy<T extends FaceLandmarks>(this: T, x: number, y: number): T
+  shiftByPoint<T extends FaceLandmarks>(this: T, pt: IPoint): T
+  align(detection?: FaceDetection | IRect | IBoundingBox | null, options?: { useDlibAlignment?: boolean; minBoxPadding?: number }): Box
+  alignDlib(): Box
+  alignMinBbox(padding: number): Box
+}
+/** MTCNN's 5 points: left eye, right eye, nose, left and right mouth corner. */
+export class FaceLandmarks5 extends FaceLandmarks {}
+
+export interface MtcnnResult {
+  detection: FaceDetection
+  landmarks: FaceLandmarks5
+  unshiftedLandmarks: FaceLandmarks5
+  alignedRect: FaceDetection
+}
+
+export class Mtcnn extends NeuralNetwork {
+  forward(input: TNetInput, options?: IMtcnnOptions | MtcnnOptions): Promise<MtcnnResult[]>
+  locateFaces(input: TNetInput, options?: IMtcnnOptions | MtcnnOptions): Promise<FaceDetection[]>
+  /** P-Net's raw output at one scale: rows x cols x 6 (2 logits, 4 box regressions), rows along the image's x. */
+  forwardPnet(input: TNetInput, scale: number): Promise<{ rows: number; cols: number; values: Float32Array }>
+}
+
+export function loadMtcnnModel(uriOrPath: string): Promise<void>
+/** face-api.js's shorthand for nets.mtcnn.forward. */
+export function mtcnn(input: TNetInput, options?: IMtcnnOptions | MtcnnOptions): Promise<MtcnnResult[]>
 
 export class DetectAllFacesTask implements PromiseLike<FaceDetection[]> {
   constructor(input: TNetInput, options?: FaceDetectionOptions)

@@ -3,7 +3,8 @@
 import { FacewasmError, hasSimd, setWasmSource, wasmFlavor } from './wasm.mjs'
 import { TinyFaceDetector } from './tiny_face_detector.mjs'
 import { SsdMobilenetv1 } from './ssd_mobilenetv1.mjs'
-import { SsdMobilenetv1Options, TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
+import { Mtcnn } from './mtcnn.mjs'
+import { MtcnnOptions, SsdMobilenetv1Options, TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
 import { FaceExpressionNet, FaceExpressions, FACE_EXPRESSION_LABELS } from './face_expression_net.mjs'
 import { AgeGenderNet, Gender } from './age_gender_net.mjs'
 import { FaceLandmark68Net, FaceLandmark68TinyNet, FaceRecognitionNet } from './face_nets.mjs'
@@ -11,19 +12,20 @@ import { DetectAllFacesTask, DetectSingleFaceTask } from './tasks.mjs'
 
 export { FacewasmError, hasSimd, setWasmSource, wasmFlavor }
 export { Box, BoundingBox, Dimensions, FaceDetection, ObjectDetection, Point, Rect } from './classes.mjs'
-export { SsdMobilenetv1Options, TinyFaceDetectorOptions, TinyYolov2Options }
+export { MtcnnOptions, SsdMobilenetv1Options, TinyFaceDetectorOptions, TinyYolov2Options }
 export * as draw from './draw.mjs'
 
 // ---- the nets ----
 
 export {
-  TinyFaceDetector, SsdMobilenetv1, FaceLandmark68Net, FaceLandmark68TinyNet, FaceRecognitionNet, FaceExpressionNet,
-  AgeGenderNet
+  TinyFaceDetector, SsdMobilenetv1, Mtcnn, FaceLandmark68Net, FaceLandmark68TinyNet, FaceRecognitionNet,
+  FaceExpressionNet, AgeGenderNet
 }
 
 export const nets = {
   ssdMobilenetv1: new SsdMobilenetv1(),
   tinyFaceDetector: new TinyFaceDetector(),
+  mtcnn: new Mtcnn(),
   faceLandmark68Net: new FaceLandmark68Net(),
   faceLandmark68TinyNet: new FaceLandmark68TinyNet(),
   faceRecognitionNet: new FaceRecognitionNet(),
@@ -33,6 +35,7 @@ export const nets = {
 
 export const loadSsdMobilenetv1Model = (uri) => nets.ssdMobilenetv1.load(uri)
 export const loadTinyFaceDetectorModel = (uri) => nets.tinyFaceDetector.load(uri)
+export const loadMtcnnModel = (uri) => nets.mtcnn.load(uri)
 export const loadFaceLandmarkModel = (uri) => nets.faceLandmark68Net.load(uri)
 export const loadFaceLandmarkTinyModel = (uri) => nets.faceLandmark68TinyNet.load(uri)
 export const loadFaceRecognitionModel = (uri) => nets.faceRecognitionNet.load(uri)
@@ -40,6 +43,8 @@ export const loadFaceExpressionModel = (uri) => nets.faceExpressionNet.load(uri)
 export const loadAgeGenderModel = (uri) => nets.ageGenderNet.load(uri)
 
 export const locateFaces = (input, options) => nets.ssdMobilenetv1.locateFaces(input, options)
+/** face-api.js's shorthand for nets.mtcnn.forward. */
+export const mtcnn = (input, options) => nets.mtcnn.forward(input, options)
 export const detectFaceLandmarks = (input) => nets.faceLandmark68Net.detectLandmarks(input)
 export const detectFaceLandmarksTiny = (input) => nets.faceLandmark68TinyNet.detectLandmarks(input)
 export const computeFaceDescriptor = (input) => nets.faceRecognitionNet.computeFaceDescriptor(input)
@@ -49,7 +54,7 @@ export const predictAgeAndGender = (input) => nets.ageGenderNet.predictAgeAndGen
 // ---- results ----
 
 export { FaceExpressions, FACE_EXPRESSION_LABELS, Gender }
-export { FaceLandmarks, FaceLandmarks68 } from './face_landmarks.mjs'
+export { FaceLandmarks, FaceLandmarks5, FaceLandmarks68 } from './face_landmarks.mjs'
 export { euclideanDistance, FaceMatch, FaceMatcher, LabeledFaceDescriptors } from './face_matcher.mjs'
 export { extractFaces } from './extract_faces.mjs'
 
@@ -63,7 +68,8 @@ export { extractFaces } from './extract_faces.mjs'
 function detectorFor (options = new SsdMobilenetv1Options()) {
   if (options instanceof TinyYolov2Options) return (core, pixels) => nets.tinyFaceDetector._locateOnPixels(core, pixels, options)
   if (options instanceof SsdMobilenetv1Options) return (core, pixels) => nets.ssdMobilenetv1._locateOnPixels(core, pixels, options)
-  throw new FacewasmError('detectFaces - expected options to be instance of SsdMobilenetv1Options or TinyFaceDetectorOptions')
+  if (options instanceof MtcnnOptions) return (core, pixels) => nets.mtcnn._locateOnPixels(core, pixels, options)
+  throw new FacewasmError('detectFaces - expected options to be instance of TinyFaceDetectorOptions | SsdMobilenetv1Options | MtcnnOptions | TinyYolov2Options')
 }
 
 // The detector is chosen when the task runs, so bad options reject its promise.

@@ -10,7 +10,7 @@ import { describeWasm } from '../tools/wasm-info.mjs'
 import { modelsDir, sharedMissing } from './shared.mjs'
 
 const scalarWasm = fileURLToPath(new URL('../wasm/facewasm-scalar.wasm', import.meta.url))
-const REFERENCE_TESTS = ['tiny_face_detector.test.mjs']
+const REFERENCE_TESTS = ['tiny_face_detector.test.mjs', 'mtcnn.test.mjs']
 
 test('the scalar build has no SIMD128 instructions and the same imports', () => {
   const { simd, imports } = describeWasm(scalarWasm)

@@ -121,7 +121,7 @@ test('SSD before loading, or from a missing folder, gives clear errors', async (
   await assert.rejects(net.forward({ data: new Uint8Array(4), width: 1, height: 1 }), /SsdMobilenetv1 - load model before inference/)
   await assert.rejects(net.loadFromDisk(path.join(repoRoot, 'no-such-folder')), /cannot read .*ssd_mobilenetv1_model-weights_manifest\.json: no such file/)
   await assert.rejects(faceapi.detectAllFaces({ data: new Uint8Array(4), width: 1, height: 1 }, { minConfidence: 0.5 }).run(),
-    /expected options to be instance of SsdMobilenetv1Options or TinyFaceDetectorOptions/)
+    /expected options to be instance of TinyFaceDetectorOptions \| SsdMobilenetv1Options \| MtcnnOptions/)
 })
 
 test('SSD refuses another net\'s weights, naming the missing tensor', { skip: sharedMissing }, async () => {

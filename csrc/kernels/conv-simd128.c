@@ -73,15 +73,15 @@ static void store_tile(const tile_acc *a, float *out, int pixels, int out_c, int
   const int full_panel = p + FW_CONV_PANEL <= out_c;
   for (int i = 0; i < pixels; i++) {
     float *dst = out + (size_t)i * out_c + p;
-    const v128_t lo = fw_activate_f32x4(a->lo[i], act), hi = fw_activate_f32x4(a->hi[i], act);
     if (full_panel) {
-      wasm_v128_store(dst, lo);
-      wasm_v128_store(dst + 4, hi);
+      wasm_v128_store(dst, fw_activate_f32x4_channels(a->lo[i], act, p));
+      wasm_v128_store(dst + 4, fw_activate_f32x4_channels(a->hi[i], act, p + 4));
     } else {
+      /* Channels past out_c have no PReLU alpha: activate the tail one by one. */
       float tmp[FW_CONV_PANEL];
-      wasm_v128_store(tmp, lo);
-      wasm_v128_store(tmp + 4, hi);
-      for (int j = 0; p + j < out_c; j++) dst[j] = tmp[j];
+      wasm_v128_store(tmp, a->lo[i]);
+      wasm_v128_store(tmp + 4, a->hi[i]);
+      for (int j = 0; p + j < out_c; j++) dst[j] = fw_activate_channel(tmp[j], act, p + j);
     }
   }
 }

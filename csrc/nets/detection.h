@@ -35,5 +35,15 @@ typedef struct fw_scored {
  * Returns how many were kept. */
 int fw_nms_by_score(const fw_box *boxes, const double *scores, int n, double score_threshold, double max_output,
                     double iou_threshold, fw_scored *scratch, int *kept);
+/* face-api.js's iou(a, b, false), MTCNN's 'Min' overlap: intersection over
+ * the smaller of the two areas. */
+double fw_box_overlap_min(fw_box a, fw_box b);
+
+typedef enum fw_overlap { FW_OVERLAP_IOU = 0, FW_OVERLAP_MIN = 1 } fw_overlap;
+
+/* fw_non_max_suppression with face-api.js's isIOU flag: FW_OVERLAP_MIN
+ * measures overlap with fw_box_overlap_min (MTCNN's third stage). */
+int fw_non_max_suppression_overlap(const fw_box *boxes, const double *scores, int n, double threshold,
+                                   fw_overlap overlap, int *order, int *kept);
 
 #endif

@@ -229,7 +229,7 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
   const fw_conv_geometry sg = fw_conv_geometry_tf(INPUT_SIZE, INPUT_SIZE, 3, STEM_CHANNELS, 7, 2, FW_PAD_VALID);
   fw_f32_conv(&sg, net->input, net->stem, net->zero, net->stem_out, relu);
   const fw_conv_geometry pool = fw_conv_geometry_tf(STEM_SIDE, STEM_SIDE, STEM_CHANNELS, STEM_CHANNELS, 3, 2, FW_PAD_VALID);
-  fw_f32_maxpool3x3(&pool, net->stem_out, net->x);
+  fw_f32_maxpool_kxk(&pool, net->stem_out, net->x);
 
   /* x holds the stage input and receives its output; t and u are the body's maps. */
   int side = POOL_SIDE, channels = STEM_CHANNELS;

@@ -33,11 +33,11 @@
 #include "kernels/conv.h"
 #include "kernels/dwconv.h"
 #include "kernels/maxpool.h"
-#include "kernels/maxpool3x3.h"
 #include "kernels/add.h"
 #include "kernels/global_mean.h"
 #include "kernels/shortcut_down.h"
 #include "kernels/winograd.h"
+#include "kernels/maxpool_kxk.h"
 #include "nets/detection.h"
 
 #ifdef __EMSCRIPTEN__
@@ -212,6 +212,7 @@ static const char *act_name(fw_activation a) {
     case FW_ACT_RELU: return "relu";
     case FW_ACT_RELU6: return "relu6";
     case FW_ACT_LEAKY: return "leaky";
+    case FW_ACT_PRELU: return "prelu";
   }
   return "?";
 }
@@ -221,9 +222,16 @@ static double naive_act(double x, fw_activation a) {
     case FW_ACT_RELU: return x < 0.0 ? 0.0 : x;
     case FW_ACT_RELU6: return x < 0.0 ? 0.0 : x > 6.0 ? 6.0 : x;
     case FW_ACT_LEAKY: return x < 0.0 ? (double)a.alpha * x : x; /* max(x, alpha x), 0 < alpha < 1 */
+    case FW_ACT_PRELU: /* needs the channel: naive_act_channel */
     case FW_ACT_NONE: break;
   }
   return x;
+}
+
+/* naive_act for output channel c: PReLU is x for x > 0, alphas[c] * x otherwise. */
+static double naive_act_channel(double x, fw_activation a, int c) {
+  if (a.kind == FW_ACT_PRELU) return x > 0.0 ? x : (double)a.alphas[c] * x;
+  return naive_act(x, a);
 }
 
 /* tf.conv2d: SAME: out = ceil(in / stride), total padding
@@ -335,8 +343,10 @@ static void conv_case(int k, int stride, fw_padding padding, int in_h, int in_w,
   float *filter = malloc(n_filter * sizeof(float)), *bias = malloc((size_t)out_c * sizeof(float));
   float *packed = malloc(fw_conv_packed_size(k, in_c, out_c) * sizeof(float));
   double *want = malloc((n_out ? n_out : 1) * sizeof(double)), *tol = malloc((n_out ? n_out : 1) * sizeof(double));
+  /* PReLU alphas: exactly out_c floats (under ASan any read past them is caught). */
+  float *alphas = act.kind == FW_ACT_PRELU ? malloc((size_t)out_c * sizeof(float)) : NULL;
   if (!in_alloc(&input, n_in) || !in_alloc(&zero, (size_t)in_c) || !out_alloc(&out, n_out) || !filter || !bias ||
-      !packed || !want || !tol) {
+      !packed || !want || !tol || (act.kind == FW_ACT_PRELU && !alphas)) {
     record(0, "fw_f32_conv", params, "test out of memory");
     goto done;
   }
@@ -344,6 +354,10 @@ static void conv_case(int k, int stride, fw_padding padding, int in_h, int in_w,
   fill_unit(&r, filter, n_filter);
   fill_unit(&r, bias, (size_t)out_c);
   memset(zero.data, 0, (size_t)in_c * sizeof(float));
+  if (alphas) { /* in (-1, 1): PReLU alphas need not be positive */
+    fill_unit(&r, alphas, (size_t)out_c);
+    act.alphas = alphas;
+  }
 
   /* Naive: straight from HWIO [k][k][in_c][out_c]. */
   for (int oy = 0; oy < g.out_h; oy++)
@@ -365,7 +379,7 @@ static void conv_case(int k, int stride, fw_padding padding, int in_h, int in_w,
           }
         }
         const size_t i = ((size_t)oy * g.out_w + ox) * out_c + co;
-        want[i] = naive_act(acc, act);
+        want[i] = naive_act_channel(acc, act, co);
         tol[i] = 1e-5 * (1.0 + magnitude);
       }
 
@@ -384,6 +398,7 @@ done:
   free(packed);
   free(want);
   free(tol);
+  free(alphas);
 }
 
 static void conv_tests(void) {
@@ -1026,6 +1041,273 @@ static void batchnorm_tests(void) {
   batchnorm_case(3, 33, 1, 1, 1);
 }
 
+
+/* ------------------------------------------------------------------------ */
+/* MTCNN: PReLU conv epilogue, KxK max pooling, rectangular tfjs resize,     */
+/* canvas-style patch scaling, 'Min' overlap NMS                             */
+
+static void prelu_conv_tests(void) {
+  static const fw_activation prelu = {.kind = FW_ACT_PRELU}; /* conv_case supplies the alphas */
+  static const int kernels[] = {1, 2, 3};
+  static const int in_cs[] = {1, 3, 5, 17};
+  static const int out_cs[] = {1, 3, 8, 9, 10, 16, 25, 33};
+  static const int sizes[][2] = {{1, 1}, {5, 7}, {15, 7}, {4, 16}};
+  for (size_t a = 0; a < COUNT(kernels); a++)
+    for (size_t d = 0; d < COUNT(in_cs); d++)
+      for (size_t e = 0; e < COUNT(out_cs); e++)
+        for (size_t f = 0; f < COUNT(sizes); f++)
+          conv_case(kernels[a], 1, (a + f) % 2 ? FW_PAD_SAME : FW_PAD_VALID, sizes[f][0], sizes[f][1], in_cs[d],
+                    out_cs[e], prelu, (d + e) % 3 != 0);
+  /* MTCNN's shapes: P-Net conv1 and heads, R-Net conv3, an FC layer as a 1x1 conv. */
+  conv_case(3, 1, FW_PAD_VALID, 23, 17, 3, 10, prelu, 1);
+  conv_case(3, 1, FW_PAD_VALID, 11, 9, 10, 16, prelu, 1);
+  conv_case(2, 1, FW_PAD_VALID, 4, 4, 48, 64, prelu, 1);
+  conv_case(1, 1, FW_PAD_VALID, 1, 1, 576, 128, prelu, 1);
+}
+
+typedef void (*pool_kxk_fn)(const fw_conv_geometry *, const float *, float *);
+
+static const struct {
+  const char *name;
+  pool_kxk_fn fn;
+} pool_kxk_twins[] = {
+    {"fw_f32_maxpool_kxk__scalar", fw_f32_maxpool_kxk__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_maxpool_kxk__simd128", fw_f32_maxpool_kxk__simd128},
+#endif
+};
+
+static void maxpool_kxk_case(int k, int stride, fw_padding padding, int in_h, int in_w, int channels, int negative) {
+  const uint32_t seed = next_seed();
+  char params[256];
+  snprintf(params, sizeof params, "[K=%d stride=%d pad=%s in=%dx%dx%d (HxWxC) values=%s seed=%u]", k, stride,
+           pad_name(padding), in_h, in_w, channels, negative ? "negative" : "[-1,1]", (unsigned)seed);
+  const fw_conv_geometry g = fw_conv_geometry_tf(in_h, in_w, channels, channels, k, stride, padding);
+  if (!geometry_ok(&g, in_h, in_w, k, stride, padding, params)) return;
+  rng r = {seed};
+  const size_t n_in = (size_t)in_h * in_w * channels, n_out = (size_t)g.out_h * g.out_w * channels;
+  in_buf input = {0};
+  out_buf out = {0};
+  double *want = malloc((n_out ? n_out : 1) * sizeof(double));
+  if (!in_alloc(&input, n_in) || !out_alloc(&out, n_out) || !want) {
+    record(0, "fw_f32_maxpool_kxk", params, "test out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < n_in; i++) {
+    const float v = rng_unit(&r);
+    input.data[i] = negative ? -0.01f - 0.99f * fabsf(v) : v;
+  }
+  /* tf.maxPool: the max over the window's taps inside the input (padding is -infinity). */
+  for (int oy = 0; oy < g.out_h; oy++)
+    for (int ox = 0; ox < g.out_w; ox++)
+      for (int c = 0; c < channels; c++) {
+        double m = -INFINITY;
+        for (int dy = 0; dy < k; dy++)
+          for (int dx = 0; dx < k; dx++) {
+            const int iy = oy * stride - g.pad_top + dy, ix = ox * stride - g.pad_left + dx;
+            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) continue;
+            const double v = input.data[((size_t)iy * in_w + ix) * channels + c];
+            if (v > m) m = v;
+          }
+        want[((size_t)oy * g.out_w + ox) * channels + c] = m;
+      }
+  for (size_t t = 0; t < COUNT(pool_kxk_twins); t++) {
+    out_reset(&out);
+    pool_kxk_twins[t].fn(&g, input.data, out.data);
+    check_output(pool_kxk_twins[t].name, params, &out, want, NULL, g.out_h, g.out_w, channels);
+  }
+done:
+  free(input.block);
+  out_free(&out);
+  free(want);
+}
+
+static void maxpool_kxk_tests(void) {
+  static const int sizes[][2] = {{1, 1}, {1, 5}, {3, 1}, {2, 2}, {3, 3}, {4, 6}, {5, 7}, {9, 9}, {15, 7}, {22, 13}};
+  static const int channels[] = {1, 3, 4, 5, 17, 33};
+  static const fw_padding paddings[] = {FW_PAD_SAME, FW_PAD_VALID};
+  for (int k = 2; k <= 3; k++)
+    for (int stride = 1; stride <= 2; stride++)
+      for (size_t p = 0; p < COUNT(paddings); p++)
+        for (size_t a = 0; a < COUNT(sizes); a++)
+          for (size_t b = 0; b < COUNT(channels); b++)
+            maxpool_kxk_case(k, stride, paddings[p], sizes[a][0], sizes[a][1], channels[b], (int)((a + b) % 2));
+  /* R-Net's and O-Net's pools. */
+  maxpool_kxk_case(3, 2, FW_PAD_SAME, 22, 22, 28, 0);
+  maxpool_kxk_case(3, 2, FW_PAD_VALID, 9, 9, 48, 1);
+  maxpool_kxk_case(3, 2, FW_PAD_SAME, 46, 46, 32, 0);
+  maxpool_kxk_case(3, 2, FW_PAD_VALID, 21, 21, 64, 0);
+  /* TinyXception's pools, scaled down, and the recognition stem's. */
+  maxpool_kxk_case(3, 2, FW_PAD_SAME, 28, 28, 64, 0);
+  maxpool_kxk_case(3, 2, FW_PAD_SAME, 14, 14, 256, 1);
+  maxpool_kxk_case(3, 2, FW_PAD_VALID, 72, 72, 32, 0);
+}
+
+/* tfjs-core 1.7 CPU resizeBilinear, alignCorners false, one ratio per axis. */
+static void resize_case(int img_w, int img_h, int out_w, int out_h) {
+  const uint32_t seed = next_seed();
+  char params[160];
+  snprintf(params, sizeof params, "[image=%dx%d out=%dx%d (WxH) seed=%u]", img_w, img_h, out_w, out_h, (unsigned)seed);
+  rng r = {seed};
+  const size_t n_out = (size_t)out_w * out_h * 3;
+  uint8_t *pixels = malloc((size_t)img_w * img_h * 4);
+  double *want = malloc(n_out * sizeof(double));
+  out_buf out = {0};
+  if (!pixels || !want || !out_alloc(&out, n_out)) {
+    record(0, "fw_rgba_resize_bilinear", params, "test out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < (size_t)img_w * img_h * 4; i++) pixels[i] = (uint8_t)(rng_next(&r) >> 24);
+  const double row_ratio = (double)img_h / out_h, col_ratio = (double)img_w / out_w;
+  for (int row = 0; row < out_h; row++) {
+    const double src_r = row_ratio * row;
+    const int r0 = (int)floor(src_r), r1 = (int)fmin(ceil(src_r), img_h - 1);
+    for (int col = 0; col < out_w; col++) {
+      const double src_c = col_ratio * col;
+      const int c0 = (int)floor(src_c), c1 = (int)fmin(ceil(src_c), img_w - 1);
+      for (int c = 0; c < 3; c++) {
+        const double tl = pixels[((size_t)r0 * img_w + c0) * 4 + c], tr = pixels[((size_t)r0 * img_w + c1) * 4 + c];
+        const double bl = pixels[((size_t)r1 * img_w + c0) * 4 + c], br = pixels[((size_t)r1 * img_w + c1) * 4 + c];
+        const double top = tl + (tr - tl) * (src_c - c0), bottom = bl + (br - bl) * (src_c - c0);
+        want[((size_t)row * out_w + col) * 3 + c] = (float)(top + (bottom - top) * (src_r - r0));
+      }
+    }
+  }
+  const fw_rgba_image image = {pixels, img_w, img_h};
+  out_reset(&out);
+  fw_rgba_resize_bilinear(&image, out_w, out_h, out.data);
+  check_output("fw_rgba_resize_bilinear", params, &out, want, NULL, out_h, out_w, 3);
+done:
+  free(pixels);
+  free(want);
+  out_free(&out);
+}
+
+/* Canvas drawImage scaling (half-pixel centres, edge-clamped, rounded half up). */
+static void canvas_case(int img_w, int img_h, fw_crop region, int out_w, int out_h) {
+  const uint32_t seed = next_seed();
+  char params[200];
+  snprintf(params, sizeof params, "[image=%dx%d region x=%d y=%d w=%d h=%d out=%dx%d (WxH) seed=%u]", img_w, img_h,
+           region.x, region.y, region.width, region.height, out_w, out_h, (unsigned)seed);
+  rng r = {seed};
+  const size_t n_out = (size_t)out_w * out_h * 3;
+  uint8_t *pixels = malloc((size_t)img_w * img_h * 4), *got = malloc(n_out + 2 * GUARD);
+  if (!pixels || !got) {
+    record(0, "fw_rgba_crop_resize_canvas", params, "test out of memory");
+    free(pixels);
+    free(got);
+    return;
+  }
+  for (size_t i = 0; i < (size_t)img_w * img_h * 4; i++) pixels[i] = (uint8_t)(rng_next(&r) >> 24);
+  memset(got, 0xA5, n_out + 2 * GUARD);
+  const fw_rgba_image image = {pixels, img_w, img_h};
+  fw_rgba_crop_resize_canvas(&image, region, out_w, out_h, got + GUARD);
+  size_t bad = 0, first = 0;
+  int want_first = 0;
+  for (int y = 0; y < out_h; y++)
+    for (int x = 0; x < out_w; x++)
+      for (int c = 0; c < 3; c++) {
+        int want = 0;
+        if (region.width > 0 && region.height > 0) {
+          /* The scale factor first, then the position: (x + 0.5) * (extent / out) - 0.5. */
+          const double fy = (double)region.height / out_h, fx = (double)region.width / out_w;
+          const double sy = fmin(fmax((y + 0.5) * fy - 0.5, 0.0), region.height - 1);
+          const double sx = fmin(fmax((x + 0.5) * fx - 0.5, 0.0), region.width - 1);
+          const int y0 = (int)floor(sy), x0 = (int)floor(sx);
+          const int y1 = y0 + 1 < region.height ? y0 + 1 : region.height - 1;
+          const int x1 = x0 + 1 < region.width ? x0 + 1 : region.width - 1;
+          const double wy = sy - y0, wx = sx - x0;
+#define PX(yy, xx) pixels[((size_t)(region.y + (yy)) * img_w + (region.x + (xx))) * 4 + c]
+          const double top = PX(y0, x0) * (1 - wx) + PX(y0, x1) * wx, bottom = PX(y1, x0) * (1 - wx) + PX(y1, x1) * wx;
+#undef PX
+          want = (int)floor(top * (1 - wy) + bottom * wy + 0.5);
+        }
+        const size_t i = ((size_t)y * out_w + x) * 3 + c;
+        if (got[GUARD + i] != want) {
+          if (!bad) first = i, want_first = want;
+          bad++;
+        }
+      }
+  int guards_ok = 1;
+  for (size_t i = 0; i < GUARD; i++) guards_ok &= got[i] == 0xA5 && got[GUARD + n_out + i] == 0xA5;
+  char detail[200];
+  snprintf(detail, sizeof detail, "%zu of %zu bytes wrong (first at %zu: want %d got %d); guards %s", bad, n_out, first,
+           want_first, bad ? got[GUARD + first] : 0, guards_ok ? "intact" : "CLOBBERED");
+  record(!bad && guards_ok, "fw_rgba_crop_resize_canvas", params, detail);
+  free(pixels);
+  free(got);
+}
+
+static void mtcnn_image_tests(void) {
+  static const int images[][2] = {{7, 3}, {3, 7}, {1, 1}, {20, 13}, {64, 48}};
+  static const int outs[][2] = {{1, 1}, {5, 3}, {3, 5}, {12, 12}, {13, 17}, {24, 24}, {48, 48}, {70, 41}};
+  for (size_t a = 0; a < COUNT(images); a++) {
+    const int w = images[a][0], h = images[a][1];
+    for (size_t b = 0; b < COUNT(outs); b++) {
+      resize_case(w, h, outs[b][0], outs[b][1]);
+      const fw_crop regions[3] = {{0, 0, w, h}, {w / 3, h / 2, w - w / 3, h - h / 2}, {w - 1, 0, 1, h}};
+      for (int k = 0; k < 3; k++) canvas_case(w, h, regions[k], outs[b][0], outs[b][1]);
+    }
+    canvas_case(w, h, (fw_crop){0, 0, 0, h}, 24, 24); /* empty regions: zeros */
+    canvas_case(w, h, (fw_crop){0, 0, w, 0}, 24, 24);
+  }
+}
+
+static double naive_overlap_min(fw_box a, fw_box b) {
+  const double w = fmax(0.0, fmin(a.right, b.right) - fmax(a.left, b.left));
+  const double h = fmax(0.0, fmin(a.bottom, b.bottom) - fmax(a.top, b.top));
+  return w * h / fmin((a.right - a.left) * (a.bottom - a.top), (b.right - b.left) * (b.bottom - b.top));
+}
+
+static void overlap_min_tests(void) {
+  static const struct {
+    const char *name;
+    fw_box a, b;
+    double want;
+  } cases[] = {{"contained: 1", {0, 0, 4, 4}, {1, 1, 3, 3}, 1.0},
+               {"half of the smaller", {0, 0, 4, 4}, {3, 0, 5, 2}, 0.5},
+               {"disjoint", {0, 0, 1, 1}, {2, 2, 3, 3}, 0.0},
+               {"identical", {1, 1, 3, 3}, {1, 1, 3, 3}, 1.0}};
+  for (size_t i = 0; i < COUNT(cases); i++) {
+    const double got = fw_box_overlap_min(cases[i].a, cases[i].b), swapped = fw_box_overlap_min(cases[i].b, cases[i].a);
+    char detail[96];
+    snprintf(detail, sizeof detail, "want %.17g got %.17g (swapped %.17g)", cases[i].want, got, swapped);
+    record(got == cases[i].want && swapped == cases[i].want, "fw_box_overlap_min", cases[i].name, detail);
+  }
+  /* NMS with the 'Min' overlap against a naive loop: best first (ties to the later index). */
+  for (int n = 1; n <= 40; n += 3) {
+    const uint32_t seed = next_seed();
+    rng r = {seed};
+    fw_box boxes[NMS_MAX];
+    double scores[NMS_MAX];
+    int alive[NMS_MAX], expect[NMS_MAX], order[NMS_MAX], kept[NMS_MAX];
+    for (int i = 0; i < n; i++) {
+      const int x = rng_int(&r, 8), y = rng_int(&r, 8);
+      boxes[i] = box(x, y, x + 1 + rng_int(&r, 4), y + 1 + rng_int(&r, 4));
+      scores[i] = (1 + rng_int(&r, 5)) / 8.0;
+      alive[i] = 1;
+    }
+    int n_expect = 0;
+    for (;;) {
+      int best = -1;
+      for (int i = 0; i < n; i++)
+        if (alive[i] && (best < 0 || scores[i] >= scores[best])) best = i;
+      if (best < 0) break;
+      expect[n_expect++] = best;
+      alive[best] = 0;
+      for (int i = 0; i < n; i++)
+        if (alive[i] && !(naive_overlap_min(boxes[best], boxes[i]) <= 0.7)) alive[i] = 0;
+    }
+    const int count = fw_non_max_suppression_overlap(boxes, scores, n, 0.7, FW_OVERLAP_MIN, order, kept);
+    int ok = count == n_expect;
+    for (int i = 0; ok && i < count; i++) ok = kept[i] == expect[i];
+    char params[64], detail[64];
+    snprintf(params, sizeof params, "[n=%d threshold=0.7 seed=%u]", n, (unsigned)seed);
+    snprintf(detail, sizeof detail, "want %d kept, got %d (or a different order)", n_expect, count);
+    record(ok, "fw_non_max_suppression_overlap(MIN)", params, detail);
+  }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Face nets' small ops: global mean and the downsampling ResNet join        */
 
@@ -1256,90 +1538,7 @@ static void winograd_tests(void) {
 /* ------------------------------------------------------------------------ */
 
 /* ------------------------------------------------------------------------ */
-/* Max pooling 3x3 (TinyXception's reduction blocks) and elementwise add     */
-
-typedef void (*pool3_fn)(const fw_conv_geometry *, const float *, float *);
-
-static const struct {
-  const char *name;
-  pool3_fn fn;
-} pool3_twins[] = {
-    {"fw_f32_maxpool3x3__scalar", fw_f32_maxpool3x3__scalar},
-#ifdef __wasm_simd128__
-    {"fw_f32_maxpool3x3__simd128", fw_f32_maxpool3x3__simd128},
-#endif
-};
-
-/* negative: all inputs in [-1, -0.01], so a padding value of 0 winning a
- * max would show. */
-static void maxpool3x3_case(int stride, fw_padding padding, int in_h, int in_w, int channels, int negative) {
-  const uint32_t seed = next_seed();
-  char params[256];
-  snprintf(params, sizeof params, "[stride=%d pad=%s in=%dx%dx%d (HxWxC) values=%s seed=%u]", stride,
-           pad_name(padding), in_h, in_w, channels, negative ? "negative" : "[-1,1]", (unsigned)seed);
-  int out_h, out_w, pad_top, pad_left;
-  naive_tf_axis(in_h, 3, stride, padding, &out_h, &pad_top);
-  naive_tf_axis(in_w, 3, stride, padding, &out_w, &pad_left);
-  const fw_conv_geometry g = fw_conv_geometry_tf(in_h, in_w, channels, channels, 3, stride, padding);
-  if (g.out_h != out_h || g.out_w != out_w || g.pad_top != pad_top || g.pad_left != pad_left) {
-    record(0, "fw_conv_geometry_tf (3x3 pool)", params, "geometry differs from the definition");
-    return;
-  }
-  if (out_h == 0 || out_w == 0) return;
-
-  rng r = {seed};
-  const size_t n_in = (size_t)in_h * in_w * channels, n_out = (size_t)out_h * out_w * channels;
-  in_buf input = {0};
-  out_buf out = {0};
-  double *want = malloc(n_out * sizeof(double));
-  if (!in_alloc(&input, n_in) || !out_alloc(&out, n_out) || !want) {
-    record(0, "fw_f32_maxpool3x3", params, "test out of memory");
-    goto done;
-  }
-  for (size_t i = 0; i < n_in; i++) {
-    const float v = rng_unit(&r);
-    input.data[i] = negative ? -0.01f - 0.99f * fabsf(v) : v;
-  }
-  for (int oy = 0; oy < out_h; oy++)
-    for (int ox = 0; ox < out_w; ox++)
-      for (int c = 0; c < channels; c++) {
-        double m = -INFINITY;
-        for (int dy = 0; dy < 3; dy++)
-          for (int dx = 0; dx < 3; dx++) {
-            const int iy = oy * stride - pad_top + dy, ix = ox * stride - pad_left + dx;
-            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) continue;
-            const double v = input.data[((size_t)iy * in_w + ix) * channels + c];
-            if (v > m) m = v;
-          }
-        want[((size_t)oy * out_w + ox) * channels + c] = m;
-      }
-  for (size_t t = 0; t < COUNT(pool3_twins); t++) {
-    out_reset(&out);
-    pool3_twins[t].fn(&g, input.data, out.data);
-    check_output(pool3_twins[t].name, params, &out, want, NULL, out_h, out_w, channels);
-  }
-done:
-  free(input.block);
-  out_free(&out);
-  free(want);
-}
-
-static void maxpool3x3_tests(void) {
-  static const int sizes[][2] = {{1, 1}, {1, 2}, {1, 5}, {2, 1}, {7, 1}, {2, 2}, {3, 3},
-                                 {4, 6}, {5, 7}, {15, 7}, {9, 16}, {13, 13}, {14, 14}};
-  static const int channels[] = {1, 3, 4, 5, 7, 17, 33};
-  static const fw_padding paddings[] = {FW_PAD_SAME, FW_PAD_VALID};
-  for (size_t a = 0; a < COUNT(sizes); a++)
-    for (size_t b = 0; b < COUNT(channels); b++)
-      for (int stride = 1; stride <= 3; stride++)
-        for (size_t p = 0; p < COUNT(paddings); p++)
-          for (int negative = 0; negative < 2; negative++)
-            maxpool3x3_case(stride, paddings[p], sizes[a][0], sizes[a][1], channels[b], negative);
-  /* TinyXception's pools, scaled down: 56 -> 28 with 64 channels, 14 -> 7 with 256. */
-  maxpool3x3_case(2, FW_PAD_SAME, 28, 28, 64, 0);
-  maxpool3x3_case(2, FW_PAD_SAME, 14, 14, 256, 1);
-  maxpool3x3_case(2, FW_PAD_VALID, 72, 72, 32, 0); /* the recognition stem */
-}
+/* Elementwise add (residual and dense connections)                         */
 
 typedef void (*add_fn)(const float *, const float *, size_t, float *, float *);
 
@@ -1419,10 +1618,13 @@ FW_TEST_EXPORT int run_kernel_tests(void) {
   box_tests();
   ssd_nms_tests();
   batchnorm_tests();
-  maxpool3x3_tests();
   add_tests();
   face_op_tests();
   winograd_tests();
+  prelu_conv_tests();
+  maxpool_kxk_tests();
+  mtcnn_image_tests();
+  overlap_min_tests();
 
   if (log_dropped) log_final("(%d more failure lines did not fit in the log)", log_dropped);
   log_final("kernel tests: %d passed, %d failed", n_passed, n_failed);

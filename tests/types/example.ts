@@ -48,3 +48,12 @@ export async function inWorker (worker: Worker, bitmap: ImageBitmap): Promise<nu
   fw.terminate()
   return copy.length
 }
+
+export async function mtcnnFaces (modelDir: string, pixels: faceapi.ImageDataLike): Promise<number[]> {
+  await faceapi.nets.mtcnn.loadFromDisk(modelDir)
+  const results: faceapi.MtcnnResult[] = await faceapi.nets.mtcnn.forward(pixels, { minFaceSize: 40 })
+  const faces: FaceDetection[] = await faceapi.detectAllFaces(pixels, new faceapi.MtcnnOptions({ scoreThresholds: [0.6, 0.7, 0.8] }))
+  const eyes: faceapi.Point[] = results[0]?.landmarks.positions.slice(0, 2) ?? []
+  const moved: faceapi.FaceLandmarks5 | undefined = results[0]?.landmarks.shiftBy(1, 2)
+  return [faces.length, eyes.length, moved?.positions.length ?? 0]
+}
