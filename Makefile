@@ -2,6 +2,8 @@
 # `make bench` compares with tfjs-wasm; `make models` fetches the weights.
 
 EMCC ?= emcc
+# Reference material beside the repository, when present (tests skip without it).
+SHARED ?= ../shared
 CC ?= cc
 NODE ?= node
 export NODE_PATH ?= /usr/share/nodejs
@@ -135,7 +137,6 @@ bench: all models bench/node_modules/.package-lock.json
 # NMS and the answers for the labelled expression photos. Slow the first time
 # (about a minute per image, on face-api.js's CPU backend), kept afterwards.
 # Without ../shared the tests that need it skip and say so.
-SHARED ?= ../shared
 reference-raw:
 	$(NODE) tools/ssd-raw-reference.mjs
 scene-reference:
