@@ -29,7 +29,8 @@ WASM_LINK := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sABORTING_MAL
 NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
 
-.PHONY: all toolchain test test-native test-js models bench clean
+.PHONY: all toolchain test test-native test-js models bench clean \
+        test-reliability valgrind fuzz fuzz-short soak
 
 all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm models
 
@@ -95,7 +96,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 test-js: all build/kernel_tests.wasm node_modules/.package-lock.json
 	$(NODE) --test --test-reporter=spec tests/
 
-test: test-native test-js
+test: test-native test-reliability test-js
 
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
@@ -105,3 +106,77 @@ bench: all models bench/node_modules/.package-lock.json
 
 clean:
 	rm -rf build wasm/*.wasm
+
+# ---------------------------------------------------------------------------
+# Reliability: whole nets natively under ASan/UBSan and valgrind, failing
+# allocations, libFuzzer targets. Fixtures (weights as a simple table, the
+# reference cases) are generated from models/ and ../shared into build/.
+
+FIXTURES := build/native/fixtures
+NET_TEST_SRC := tests/c/net_tests.c $(CORE_SRC)
+FUZZ_SECONDS ?= 600
+FUZZ_SHORT_SECONDS ?= 15
+FUZZ_TARGETS := decode weights detect
+FUZZ_FLAGS := -O2 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+              $(CFLAGS_COMMON)
+SOAK_COUNT ?= 10000
+
+$(FIXTURES)/cases.txt: tests/tools/native_fixtures.mjs js/weights.mjs models/.installed
+	$(NODE) tests/tools/native_fixtures.mjs $(FIXTURES)
+
+build/native/net_tests: $(NET_TEST_SRC) $(HEADERS)
+	@mkdir -p build/native
+	$(CC) $(NATIVE_FLAGS) $(filter %.c,$^) -lm -o $@
+
+build/native/net_tests_san: $(NET_TEST_SRC) $(HEADERS)
+	@mkdir -p build/native
+	clang $(SAN_FLAGS) $(filter %.c,$^) -lm -o $@
+
+# Every core allocation goes through tests/c/alloc_hooks.c, which can fail any one.
+build/native/net_tests_oom: $(NET_TEST_SRC) tests/c/alloc_hooks.c tests/c/alloc_hooks.h $(HEADERS)
+	@mkdir -p build/native
+	clang $(SAN_FLAGS) -DFW_ALLOC_HOOKS -Itests/c $(filter %.c,$^) -lm -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_nets.h $(CORE_SRC) $(HEADERS)
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) $< $(CORE_SRC) -lm -o $@
+
+# A wasm build whose memory cannot grow past 64 MiB, for the out-of-memory test.
+build/facewasm-64mb.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
+	@mkdir -p build
+	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) $(subst -sMAXIMUM_MEMORY=2147483648,-sMAXIMUM_MEMORY=67108864,$(WASM_LINK)) \
+	  -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
+
+test-reliability: $(FIXTURES)/cases.txt build/native/net_tests_san build/native/net_tests_oom build/native/net_tests \
+                  $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) build/facewasm-64mb.wasm
+	build/native/net_tests_san reference $(FIXTURES)
+	build/native/net_tests_oom oom $(FIXTURES)
+	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	  build/native/net_tests reference $(FIXTURES) $(FIXTURES)/cases-quick.txt
+	$(MAKE) --no-print-directory fuzz-short
+
+valgrind: $(FIXTURES)/cases.txt build/native/net_tests build/native/kernel_tests
+	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect build/native/kernel_tests >/dev/null
+	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	  build/native/net_tests reference $(FIXTURES)
+
+# Each target from its seeds in tests/fuzz/<target>/ (the corpus it grows is
+# kept in build/fuzz/corpus/); findings are written to build/fuzz/.
+define run_fuzzer
+	@mkdir -p build/fuzz/corpus/$(1)
+	@echo "fuzz_$(1): $(2) s"
+	@build/fuzz/fuzz_$(1) -max_total_time=$(2) -print_final_stats=1 -artifact_prefix=build/fuzz/$(1)- \
+	  build/fuzz/corpus/$(1) tests/fuzz/$(1) 2>build/fuzz/$(1).log \
+	  || { tail -n 60 build/fuzz/$(1).log; exit 1; }
+	@grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb' build/fuzz/$(1).log \
+	  | sed 's/^/  /'
+endef
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	$(foreach t,$(FUZZ_TARGETS),$(call run_fuzzer,$(t),$(FUZZ_SECONDS)))
+
+fuzz-short: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	$(foreach t,$(FUZZ_TARGETS),$(call run_fuzzer,$(t),$(FUZZ_SHORT_SECONDS)))
+
+soak: all
+	FACEWASM_SOAK=$(SOAK_COUNT) $(NODE) --test --test-reporter=spec tests/memory.test.mjs

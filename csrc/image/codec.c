@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/alloc.h"
 #include "../core/status.h"
 
 #define STBI_NO_STDIO
@@ -12,6 +13,23 @@
 #define STBI_NO_HDR
 #define STBI_MAX_DIMENSIONS FW_MAX_IMAGE_SIDE
 #define STBI_ASSERT(x) ((void)0)
+/* stb_image does not always give a reason when an allocation fails (its zlib
+ * decoder returns NULL silently), so its allocations note failures here: a
+ * decode that ran out of memory must say so, not blame the data. */
+static int decoder_out_of_memory;
+static void *decoder_malloc(size_t bytes) {
+  void *p = FW_MALLOC(bytes);
+  if (!p) decoder_out_of_memory = 1;
+  return p;
+}
+static void *decoder_realloc(void *pointer, size_t bytes) {
+  void *p = FW_REALLOC(pointer, bytes);
+  if (!p) decoder_out_of_memory = 1;
+  return p;
+}
+#define STBI_MALLOC(bytes) decoder_malloc(bytes)
+#define STBI_REALLOC(pointer, bytes) decoder_realloc(pointer, bytes)
+#define STBI_FREE(pointer) FW_FREE(pointer)
 #define STB_IMAGE_IMPLEMENTATION
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic push
@@ -22,6 +40,9 @@
 #include <stb_image.h>
 
 #define STBI_WRITE_NO_STDIO
+#define STBIW_MALLOC(bytes) FW_MALLOC(bytes)
+#define STBIW_REALLOC(pointer, bytes) FW_REALLOC(pointer, bytes)
+#define STBIW_FREE(pointer) FW_FREE(pointer)
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb_image_write.h>
 #if defined(__GNUC__) || defined(__clang__)
@@ -80,10 +101,42 @@ static int jpeg_dimensions(const uint8_t *d, size_t n, uint32_t *w, uint32_t *h)
   }
 }
 
+/* Walks every segment of a JPEG, skipping entropy-coded data after each scan
+ * header, and rejects Huffman tables declaring more than 256 codes: the
+ * stb_image in use (2.27) does not check that count and writes past its
+ * tables. Anything else malformed is left to stb_image to report.
+ * Returns 0, or -1 with a message. */
+static int jpeg_check_huffman_tables(const uint8_t *d, size_t n) {
+  size_t i = 2;
+  while (i + 4 <= n) {
+    if (d[i] != 0xFF) { /* entropy-coded data or garbage: find the next marker */
+      i++;
+      continue;
+    }
+    const uint8_t marker = d[i + 1];
+    if (marker == 0xFF || marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+      i += marker == 0xFF ? 1 : 2; /* fill byte, stuffed zero, or a marker without a length */
+      continue;
+    }
+    if (marker == 0xD9) return 0;
+    const size_t length = be16(d + i + 2);
+    const size_t end = i + 2 + length < n ? i + 2 + length : n;
+    if (marker == 0xC4) {
+      for (size_t t = i + 4; t + 17 <= end;) {
+        unsigned codes = 0;
+        for (int k = 1; k <= 16; k++) codes += d[t + k];
+        if (codes > 256) return fw_fail("corrupt JPEG image: a Huffman table declares %u codes (at most 256)", codes);
+        t += 17 + codes;
+      }
+    }
+    i += 2 + (length < 2 ? 2 : length);
+  }
+  return 0;
+}
+
 /* stb_image's short failure codes, in words where they are cryptic. */
 static const char *explain(const char *reason) {
   if (!reason || !*reason) return "the data is truncated or corrupt";
-  if (strcmp(reason, "outofmem") == 0) return "out of memory";
   if (strcmp(reason, "outofdata") == 0 || strcmp(reason, "unknown image type") == 0) return "the data is truncated or corrupt";
   if (strlen(reason) <= 4) return "the data is truncated or corrupt (a chunk is cut short or unknown)"; /* a PNG chunk name */
   return reason;
@@ -108,12 +161,18 @@ uint8_t *fw_decode_image(const uint8_t *data, size_t length, int *width, int *he
   if ((png ? png_dimensions(data, length, &w, &h) : jpeg_dimensions(data, length, &w, &h)) != 0) return NULL;
   if (w > 0x7fffffff || h > 0x7fffffff) w = h = 0x7fffffff; /* report as too large */
   if (fw_check_image_size((int)w, (int)h) != 0) return NULL;
+  if (!png && jpeg_check_huffman_tables(data, length) != 0) return NULL;
 
   /* stb_image keeps its last reason in a global; clear it so a failure
    * without a reason is not reported with a stale one. */
   stbi__g_failure_reason = NULL;
+  decoder_out_of_memory = 0;
   int got_w = 0, got_h = 0, channels = 0;
   uint8_t *pixels = stbi_load_from_memory(data, (int)length, &got_w, &got_h, &channels, 4);
+  if (!pixels && decoder_out_of_memory) {
+    fw_fail("out of memory decoding a %u x %u %s image", (unsigned)w, (unsigned)h, format);
+    return NULL;
+  }
   if (!pixels) {
     const char *reason = stbi__g_failure_reason;
     if (!png && reason && strcmp(reason, "bad png sig") == 0) reason = NULL; /* from probing for PNG first */
@@ -137,7 +196,7 @@ static void append_to_sink(void *context, void *bytes, int size) {
   if (sink->length + (size_t)size > sink->capacity) {
     size_t cap = sink->capacity ? sink->capacity : 4096;
     while (cap < sink->length + (size_t)size) cap *= 2;
-    uint8_t *grown = realloc(sink->data, cap);
+    uint8_t *grown = FW_REALLOC(sink->data, cap);
     if (!grown) {
       sink->failed = 1;
       return;
@@ -153,7 +212,7 @@ uint8_t *fw_encode_png(const uint8_t *rgba, int width, int height, size_t *lengt
   if (fw_check_image_size(width, height) != 0) return NULL;
   png_sink sink = {0};
   if (!stbi_write_png_to_func(append_to_sink, &sink, width, height, 4, rgba, width * 4) || sink.failed) {
-    free(sink.data);
+    FW_FREE(sink.data);
     fw_fail("out of memory encoding a %d x %d PNG", width, height);
     return NULL;
   }
