@@ -93,7 +93,7 @@ models/.installed: models/package.json models/package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-test-js: all build/kernel_tests.wasm node_modules/.package-lock.json
+test-js: all build/kernel_tests.wasm build/facewasm-small-memory.wasm node_modules/.package-lock.json
 	$(NODE) --test --test-reporter=spec tests/
 
 test: test-native test-reliability test-js
@@ -141,14 +141,17 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_nets.h $(CORE_SRC) $(HEAD
 	@mkdir -p build/fuzz
 	clang $(FUZZ_FLAGS) $< $(CORE_SRC) -lm -o $@
 
-# A wasm build whose memory cannot grow past 64 MiB, for the out-of-memory test.
-build/facewasm-64mb.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
+# The same core with memory starting at 2 MiB and capped at 64 MiB: growth
+# shows up early (tests/memory.test.mjs) and the cap is reached easily
+# (tests/out_of_memory.test.mjs).
+build/facewasm-small-memory.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
 	@mkdir -p build
-	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) $(subst -sMAXIMUM_MEMORY=2147483648,-sMAXIMUM_MEMORY=67108864,$(WASM_LINK)) \
+	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) \
+	  $(subst -sINITIAL_MEMORY=33554432,-sINITIAL_MEMORY=2097152,$(subst -sMAXIMUM_MEMORY=2147483648,-sMAXIMUM_MEMORY=67108864,$(WASM_LINK))) \
 	  -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
 
 test-reliability: $(FIXTURES)/cases.txt build/native/net_tests_san build/native/net_tests_oom build/native/net_tests \
-                  $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) build/facewasm-64mb.wasm
+                  $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	build/native/net_tests_san reference $(FIXTURES)
 	build/native/net_tests_oom oom $(FIXTURES)
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
@@ -160,23 +163,12 @@ valgrind: $(FIXTURES)/cases.txt build/native/net_tests build/native/kernel_tests
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	  build/native/net_tests reference $(FIXTURES)
 
-# Each target from its seeds in tests/fuzz/<target>/ (the corpus it grows is
-# kept in build/fuzz/corpus/); findings are written to build/fuzz/.
-define run_fuzzer
-	@mkdir -p build/fuzz/corpus/$(1)
-	@echo "fuzz_$(1): $(2) s"
-	@build/fuzz/fuzz_$(1) -max_total_time=$(2) -print_final_stats=1 -artifact_prefix=build/fuzz/$(1)- \
-	  build/fuzz/corpus/$(1) tests/fuzz/$(1) 2>build/fuzz/$(1).log \
-	  || { tail -n 60 build/fuzz/$(1).log; exit 1; }
-	@grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb' build/fuzz/$(1).log \
-	  | sed 's/^/  /'
-endef
-
+# Each target for FUZZ_SECONDS (make fuzz) or FUZZ_SHORT_SECONDS (make test).
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
-	$(foreach t,$(FUZZ_TARGETS),$(call run_fuzzer,$(t),$(FUZZ_SECONDS)))
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-short: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
-	$(foreach t,$(FUZZ_TARGETS),$(call run_fuzzer,$(t),$(FUZZ_SHORT_SECONDS)))
+	tests/fuzz/run.sh $(FUZZ_SHORT_SECONDS) $(FUZZ_TARGETS)
 
-soak: all
+soak: all build/facewasm-small-memory.wasm
 	FACEWASM_SOAK=$(SOAK_COUNT) $(NODE) --test --test-reporter=spec tests/memory.test.mjs
