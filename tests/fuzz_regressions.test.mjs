@@ -9,13 +9,17 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 import * as faceapi from '../js/index.mjs'
+import { getCore } from '../js/wasm.mjs'
 import { noiseImage } from './fixtures.mjs'
 import { modelsDir, repoRoot } from './shared.mjs'
 
 const DECODE = path.join(repoRoot, 'tests', 'fuzz', 'decode')
 // What each finding must now be rejected with.
 const EXPECTED = {
-  'regression-dht-too-many-codes.jpg': /corrupt JPEG image: a Huffman table declares \d+ codes \(at most 256\)/
+  'regression-dht-too-many-codes.jpg': /corrupt JPEG image: a Huffman table declares \d+ codes \(at most 256\)/,
+  // These made the decoder reserve the declared chunk length (2 GB, 256 MB) before reading it.
+  'regression-png-idat-declares-2gb.png': /corrupt PNG image: the data ends inside chunk 'IDAT' \(it declares \d+ bytes/,
+  'regression-png-idat-declares-256mb.png': /corrupt PNG image: the data ends inside chunk 'IDAT' \(it declares \d+ bytes/
 }
 
 const options = new faceapi.TinyFaceDetectorOptions({ inputSize: 128 })
@@ -37,5 +41,7 @@ for (const file of readdirSync(DECODE).filter((f) => f.startsWith('regression-')
     }
     if (EXPECTED[file]) assert.match(outcome.message ?? '(no error)', EXPECTED[file])
     assert.deepEqual(await faceapi.detectAllFaces(image, options), baseline)
+    const memory = (await getCore()).memory.buffer.byteLength
+    assert.ok(memory < 256 * 2 ** 20, `wasm memory grew to ${memory} bytes`)
   })
 }

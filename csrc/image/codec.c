@@ -101,6 +101,26 @@ static int jpeg_dimensions(const uint8_t *d, size_t n, uint32_t *w, uint32_t *h)
   }
 }
 
+/* Checks that every PNG chunk's data lies within the file: the stb_image in
+ * use reserves room for a declared IDAT length before reading it, so a few
+ * hundred bytes declaring a 2 GB chunk would make it allocate 2 GB.
+ * Returns 0, or -1 with a message. */
+static int png_check_chunks(const uint8_t *d, size_t n) {
+  size_t i = 8;
+  while (n - i >= 8) {
+    const uint32_t length = be32(d + i);
+    if (length > n - i - 8) {
+      char type[5] = {0};
+      for (int k = 0; k < 4; k++) type[k] = d[i + 4 + k] >= 0x20 && d[i + 4 + k] < 0x7f ? (char)d[i + 4 + k] : '?';
+      return fw_fail("corrupt PNG image: the data ends inside chunk '%s' (it declares %u bytes, %zu remain)", type,
+                     (unsigned)length, n - i - 8);
+    }
+    if (memcmp(d + i + 4, "IEND", 4) == 0) return 0;
+    i += 8 + (size_t)length + (n - i - 8 - length >= 4 ? 4 : n - i - 8 - length); /* the CRC, if present */
+  }
+  return 0;
+}
+
 /* Walks every segment of a JPEG, skipping entropy-coded data after each scan
  * header, and rejects Huffman tables declaring more than 256 codes: the
  * stb_image in use (2.27) does not check that count and writes past its
@@ -161,7 +181,7 @@ uint8_t *fw_decode_image(const uint8_t *data, size_t length, int *width, int *he
   if ((png ? png_dimensions(data, length, &w, &h) : jpeg_dimensions(data, length, &w, &h)) != 0) return NULL;
   if (w > 0x7fffffff || h > 0x7fffffff) w = h = 0x7fffffff; /* report as too large */
   if (fw_check_image_size((int)w, (int)h) != 0) return NULL;
-  if (!png && jpeg_check_huffman_tables(data, length) != 0) return NULL;
+  if (png ? png_check_chunks(data, length) != 0 : jpeg_check_huffman_tables(data, length) != 0) return NULL;
 
   /* stb_image keeps its last reason in a global; clear it so a failure
    * without a reason is not reported with a stale one. */
