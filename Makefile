@@ -153,7 +153,8 @@ build/facewasm-small-memory.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
 test-reliability: $(FIXTURES)/cases.txt build/native/net_tests_san build/native/net_tests_oom build/native/net_tests \
                   $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	build/native/net_tests_san reference $(FIXTURES)
-	build/native/net_tests_oom oom $(FIXTURES)
+	build/native/net_tests_oom oom $(FIXTURES) tests/fuzz/decode/face-80x60.jpg tests/fuzz/decode/palette-6x2.png \
+	  tests/fuzz/decode/gray-alpha-4x4.png
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	  build/native/net_tests reference $(FIXTURES) $(FIXTURES)/cases-quick.txt
 	$(MAKE) --no-print-directory fuzz-short

@@ -10,6 +10,7 @@ import path from 'node:path'
 
 import * as faceapi from '../js/index.mjs'
 import { getCore } from '../js/wasm.mjs'
+import { decodeInCore } from '../js/input.mjs'
 import { noiseImage } from './fixtures.mjs'
 import { modelsDir, repoRoot } from './shared.mjs'
 
@@ -45,3 +46,23 @@ for (const file of readdirSync(DECODE).filter((f) => f.startsWith('regression-')
     assert.ok(memory < 256 * 2 ** 20, `wasm memory grew to ${memory} bytes`)
   })
 }
+
+test('palette indices past the palette decode as opaque black, not as leftover memory', async () => {
+  // tests/fuzz/decode/palette-6x2.png: a 3-colour palette (alpha 0, 128, 255
+  // from tRNS) and indices up to 255.
+  const core = await getCore()
+  const bytes = readFileSync(path.join(DECODE, 'palette-6x2.png'))
+  const allowed = new Set(['255,0,0,0', '0,255,0,128', '0,0,255,255', '0,0,0,255'])
+  let black = 0
+  for (let round = 0; round < 2; round++) {
+    const image = decodeInCore(core, bytes, 'palette-6x2.png')
+    const pixels = core.u8().slice(image.pointer, image.pointer + image.width * image.height * 4)
+    image.release()
+    for (let i = 0; i < pixels.length; i += 4) {
+      const pixel = [...pixels.subarray(i, i + 4)].join(',')
+      assert.ok(allowed.has(pixel), `pixel ${i / 4} is ${pixel}`)
+      if (pixel === '0,0,0,255') black++
+    }
+  }
+  assert.ok(black > 0, 'the fixture has no index past the palette')
+})

@@ -121,6 +121,37 @@ static int png_check_chunks(const uint8_t *d, size_t n) {
   return 0;
 }
 
+/* The stb_image in use looks palette indices up in a 256-entry table without
+ * checking them against the palette's length, so pixels whose index is past
+ * the end would show whatever was on the stack. For a palette shorter than
+ * 256 entries this returns a copy of the file whose PLTE chunk is padded with
+ * black to 256 entries (stb_image ignores chunk CRCs), as browsers show
+ * out-of-range indices; NULL when there is nothing to pad (or out of memory:
+ * *failed is set then). The caller frees the copy. */
+static uint8_t *png_pad_palette(const uint8_t *d, size_t n, size_t *padded_length, int *failed) {
+  *failed = 0;
+  for (size_t i = 8; n - i >= 12; i += 12 + be32(d + i)) {
+    const uint32_t length = be32(d + i);
+    if (length > n - i - 12) return NULL;
+    if (memcmp(d + i + 4, "IDAT", 4) == 0) return NULL;
+    if (memcmp(d + i + 4, "PLTE", 4) != 0) continue;
+    if (length >= 768 || length % 3 != 0) return NULL; /* full, or invalid: stb_image rejects it */
+    const size_t extra = 768 - length, data_end = i + 8 + length;
+    uint8_t *copy = FW_MALLOC(n + extra);
+    if (!copy) {
+      *failed = 1;
+      return NULL;
+    }
+    memcpy(copy, d, data_end);
+    memset(copy + data_end, 0, extra);
+    memcpy(copy + data_end + extra, d + data_end, n - data_end);
+    copy[i] = 0, copy[i + 1] = 0, copy[i + 2] = 768 >> 8, copy[i + 3] = 768 & 255;
+    *padded_length = n + extra;
+    return copy;
+  }
+  return NULL;
+}
+
 /* Walks every segment of a JPEG, skipping entropy-coded data after each scan
  * header, and rejects Huffman tables declaring more than 256 codes: the
  * stb_image in use (2.27) does not check that count and writes past its
@@ -187,9 +218,14 @@ uint8_t *fw_decode_image(const uint8_t *data, size_t length, int *width, int *he
    * without a reason is not reported with a stale one. */
   stbi__g_failure_reason = NULL;
   decoder_out_of_memory = 0;
-  int got_w = 0, got_h = 0, channels = 0;
-  uint8_t *pixels = stbi_load_from_memory(data, (int)length, &got_w, &got_h, &channels, 4);
-  if (!pixels && decoder_out_of_memory) {
+  int got_w = 0, got_h = 0, channels = 0, pad_failed = 0;
+  size_t padded_length = 0;
+  uint8_t *padded = png ? png_pad_palette(data, length, &padded_length, &pad_failed) : NULL;
+  uint8_t *pixels = pad_failed ? NULL
+                               : stbi_load_from_memory(padded ? padded : data, (int)(padded ? padded_length : length),
+                                                       &got_w, &got_h, &channels, 4);
+  FW_FREE(padded);
+  if (!pixels && (decoder_out_of_memory || pad_failed)) {
     fw_fail("out of memory decoding a %u x %u %s image", (unsigned)w, (unsigned)h, format);
     return NULL;
   }

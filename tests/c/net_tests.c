@@ -4,9 +4,10 @@
  *
  *   net_tests reference DIR [CASES]  every case of DIR/cases.txt (or CASES)
  *                                    against face-api.js's outputs
- *   net_tests oom DIR                fails the i-th allocation, for every i,
+ *   net_tests oom DIR [IMAGE...]     fails the i-th allocation, for every i,
  *                                    while loading each net, decoding its
- *                                    first image and running its first case
+ *                                    first image and running its first case,
+ *                                    and decoding each IMAGE
  *                                    (needs the FW_ALLOC_HOOKS build)
  *
  * DIR is written by tests/tools/native_fixtures.mjs. A new net adds a row to
@@ -411,7 +412,32 @@ static int recover_all(void *opaque) {
   return x->model > 0 ? 0 : -1;
 }
 
-static int run_oom(const char *dir) {
+/* After a failed decode: decoding works again. */
+static int recover_decode(void *opaque) { return attempt_decode(opaque) == 0 ? 0 : -1; }
+
+/* Decoding an image file with each allocation failing in turn. */
+static int decode_sweep(const char *path) {
+  size_t length = 0;
+  uint8_t *bytes = read_file(path, &length);
+  oom_context x = {0};
+  if (!bytes || load_image(path, &x.img) != 0) {
+    fprintf(stderr, "FAIL cannot decode %s: %s\n", path, fw_last_error());
+    free(bytes);
+    return 1;
+  }
+  x.encoded = fw_alloc((int)length);
+  memcpy(x.encoded, bytes, length);
+  x.encoded_length = (int)length;
+  free(bytes);
+  char label[1200];
+  snprintf(label, sizeof label, "decoding %s", path);
+  const int bad = sweep(label, attempt_decode, recover_decode, &x);
+  fw_free(x.encoded);
+  fw_free(x.img.rgba);
+  return bad;
+}
+
+static int run_oom(const char *dir, char **images, int image_count) {
   char cases_path[1200];
   snprintf(cases_path, sizeof cases_path, "%s/cases-quick.txt", dir);
   net_case *cases = NULL;
@@ -482,7 +508,8 @@ static int run_oom(const char *dir) {
     nets_run++;
   }
   free(cases);
-  printf("net_tests oom: %d nets, %d problems\n", nets_run, bad);
+  for (int i = 0; i < image_count; i++) bad += decode_sweep(images[i]);
+  printf("net_tests oom: %d nets, %d more images, %d problems\n", nets_run, image_count, bad);
   return bad ? 1 : 0;
 }
 
@@ -498,8 +525,8 @@ int main(int argc, char **argv) {
     return run_reference(argv[2], cases_path);
   }
 #if defined(FW_ALLOC_HOOKS)
-  if (argc >= 3 && strcmp(argv[1], "oom") == 0) return run_oom(argv[2]);
+  if (argc >= 3 && strcmp(argv[1], "oom") == 0) return run_oom(argv[2], argv + 3, argc - 3);
 #endif
-  fprintf(stderr, "usage: %s reference DIR [CASES] | oom DIR (FW_ALLOC_HOOKS builds)\n", argv[0]);
+  fprintf(stderr, "usage: %s reference DIR [CASES] | oom DIR [IMAGE...] (FW_ALLOC_HOOKS builds)\n", argv[0]);
   return 2;
 }

@@ -51,10 +51,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const size_t bytes = (size_t)width * height * 4;
   uint8_t *rgba = fw_alloc((int)bytes);
   FUZZ_CHECK(rgba != NULL, "out of memory");
-  if (pixel_bytes == 0)
+  /* The pixel bytes, repeated: copy them once, then double the filled part. */
+  size_t filled = pixel_bytes < bytes ? pixel_bytes : bytes;
+  if (filled == 0) {
     memset(rgba, 0, bytes);
-  else
-    for (size_t i = 0; i < bytes; i += pixel_bytes) memcpy(rgba + i, pixels, bytes - i < pixel_bytes ? bytes - i : pixel_bytes);
+    filled = bytes;
+  }
+  memcpy(rgba, pixels, filled);
+  for (; filled < bytes; filled *= 2) memcpy(rgba + filled, rgba, bytes - filled < filled ? bytes - filled : filled);
   net->run(*model, rgba, width, height, knobs);
   fw_free(rgba);
   return 0;

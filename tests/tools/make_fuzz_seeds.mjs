@@ -54,7 +54,7 @@ function png (width, height, colorType, bitDepth, { filter = 0, palette = null }
 function testJpeg () {
   const source = readFileSync(path.join(HERE, '..', 'images.test.mjs'), 'utf8')
   const literal = source.match(/const JPEG = Buffer\.from\(([\s\S]*?), 'base64'\)/)[1]
-  return Buffer.from(literal.replace(/['+\s]/g, ''), 'base64')
+  return Buffer.from(literal.replace(/'\s*\+\s*'/g, '').replace(/['\s]/g, ''), 'base64')
 }
 
 function writeCorpus (name, files) {
