@@ -18,6 +18,8 @@ const DECODE = path.join(repoRoot, 'tests', 'fuzz', 'decode')
 // What each finding must now be rejected with.
 const EXPECTED = {
   'regression-dht-too-many-codes.jpg': /corrupt JPEG image: a Huffman table declares \d+ codes \(at most 256\)/,
+  // The same, with the table running past the end of the file (read as zeros).
+  'regression-dht-table-past-the-end.jpg': /corrupt JPEG image: a Huffman table declares \d+ codes \(at most 256\)/,
   // These made the decoder reserve the declared chunk length (2 GB, 256 MB) before reading it.
   'regression-png-idat-declares-2gb.png': /corrupt PNG image: the data ends inside chunk 'IDAT' \(it declares \d+ bytes/,
   'regression-png-idat-declares-256mb.png': /corrupt PNG image: the data ends inside chunk 'IDAT' \(it declares \d+ bytes/

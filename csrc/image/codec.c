@@ -171,13 +171,16 @@ static int jpeg_check_huffman_tables(const uint8_t *d, size_t n) {
     }
     if (marker == 0xD9) return 0;
     const size_t length = be16(d + i + 2);
-    const size_t end = i + 2 + length < n ? i + 2 + length : n;
     if (marker == 0xC4) {
-      for (size_t t = i + 4; t + 17 <= end;) {
+      /* As stb_image reads them: table after table while the segment's length
+       * is not used up, even past the segment, with zeros past the data. */
+      long left = (long)length - 2;
+      for (size_t t = i + 4; left > 0 && t < n;) {
         unsigned codes = 0;
-        for (int k = 1; k <= 16; k++) codes += d[t + k];
+        for (size_t k = t + 1; k <= t + 16 && k < n; k++) codes += d[k];
         if (codes > 256) return fw_fail("corrupt JPEG image: a Huffman table declares %u codes (at most 256)", codes);
         t += 17 + codes;
+        left -= 17 + (long)codes;
       }
     }
     i += 2 + (length < 2 ? 2 : length);

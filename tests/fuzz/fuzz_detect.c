@@ -56,8 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (filled == 0) {
     memset(rgba, 0, bytes);
     filled = bytes;
+  } else {
+    memcpy(rgba, pixels, filled);
   }
-  memcpy(rgba, pixels, filled);
   for (; filled < bytes; filled *= 2) memcpy(rgba + filled, rgba, bytes - filled < filled ? bytes - filled : filled);
   net->run(*model, rgba, width, height, knobs);
   fw_free(rgba);
