@@ -136,6 +136,7 @@ static uint8_t *png_pad_palette(const uint8_t *d, size_t n, size_t *padded_lengt
     if (memcmp(d + i + 4, "IDAT", 4) == 0) return NULL;
     if (memcmp(d + i + 4, "PLTE", 4) != 0) continue;
     if (length >= 768 || length % 3 != 0) return NULL; /* full, or invalid: stb_image rejects it */
+    if (n > 0x7fffffff - 768) return NULL;               /* the copy's length must fit stb_image's int */
     const size_t extra = 768 - length, data_end = i + 8 + length;
     uint8_t *copy = FW_MALLOC(n + extra);
     if (!copy) {
@@ -153,12 +154,15 @@ static uint8_t *png_pad_palette(const uint8_t *d, size_t n, size_t *padded_lengt
 }
 
 /* Walks every segment of a JPEG, skipping entropy-coded data after each scan
- * header, and rejects Huffman tables declaring more than 256 codes: the
- * stb_image in use (2.27) does not check that count and writes past its
- * tables. Anything else malformed is left to stb_image to report.
- * Returns 0, or -1 with a message. */
+ * header, and rejects what the stb_image in use (2.27) does not check and
+ * then reads or writes out of bounds on: Huffman tables declaring more than
+ * 256 codes, and scans using a Huffman table no DHT segment has defined
+ * (stb_image would decode with uninitialized tables). Anything else malformed
+ * is left to stb_image to report. Returns 0, or -1 with a message. */
 static int jpeg_check_huffman_tables(const uint8_t *d, size_t n) {
   size_t i = 2;
+  int defined[2][4] = {{0}}; /* [DC, AC][table] */
+  int progressive = 0;
   while (i + 4 <= n) {
     if (d[i] != 0xFF) { /* entropy-coded data or garbage: find the next marker */
       i++;
@@ -179,8 +183,24 @@ static int jpeg_check_huffman_tables(const uint8_t *d, size_t n) {
         unsigned codes = 0;
         for (size_t k = t + 1; k <= t + 16 && k < n; k++) codes += d[k];
         if (codes > 256) return fw_fail("corrupt JPEG image: a Huffman table declares %u codes (at most 256)", codes);
+        if (d[t] >> 4 <= 1 && (d[t] & 15) <= 3) defined[d[t] >> 4][d[t] & 15] = 1;
         t += 17 + codes;
         left -= 17 + (long)codes;
+      }
+    }
+    if (marker == 0xC2) progressive = 1;
+    if (marker == 0xDA && i + 5 <= n) {
+      /* Which tables the scan decodes with: baseline both; progressive the
+       * DC table for a first DC scan, none for DC refinement, AC otherwise. */
+      const size_t components = d[i + 4], params = i + 5 + 2 * components;
+      if (params + 3 <= n) {
+        const int ss = d[params], ah = d[params + 2] >> 4;
+        const int use_dc = !progressive || (ss == 0 && ah == 0), use_ac = !progressive || ss != 0;
+        for (size_t c = 0; c < components; c++) {
+          const int dc = d[i + 6 + 2 * c] >> 4, ac = d[i + 6 + 2 * c] & 15;
+          if ((use_dc && dc <= 3 && !defined[0][dc]) || (use_ac && ac <= 3 && !defined[1][ac]))
+            return fw_fail("corrupt JPEG image: a scan uses a Huffman table that was never defined");
+        }
       }
     }
     i += 2 + (length < 2 ? 2 : length);
