@@ -118,6 +118,7 @@ FUZZ_SECONDS ?= 600
 FUZZ_SHORT_SECONDS ?= 15
 FUZZ_TARGETS := decode weights detect
 FUZZ_FLAGS := -O2 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+              -fsanitize-ignorelist=tests/fuzz/ubsan-ignorelist.txt \
               $(CFLAGS_COMMON)
 SOAK_COUNT ?= 10000
 
@@ -137,7 +138,7 @@ build/native/net_tests_oom: $(NET_TEST_SRC) tests/c/alloc_hooks.c tests/c/alloc_
 	@mkdir -p build/native
 	clang $(SAN_FLAGS) -DFW_ALLOC_HOOKS -Itests/c $(filter %.c,$^) -lm -o $@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_nets.h $(CORE_SRC) $(HEADERS)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_nets.h tests/fuzz/ubsan-ignorelist.txt $(CORE_SRC) $(HEADERS)
 	@mkdir -p build/fuzz
 	clang $(FUZZ_FLAGS) $< $(CORE_SRC) -lm -o $@
 
