@@ -15,22 +15,26 @@ STB_INC  = $(STB_DIR)/stb_image.h
 EXPORTS := fw_abi_version fw_last_error fw_alloc fw_free \
            fw_model_create fw_model_add_tensor fw_model_finish fw_model_destroy \
            fw_image_decode fw_image_encode_png fw_image_draw_rect \
-           fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results
+           fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results \
+           fw_face_expression_predict fw_age_gender_predict \
+           fw_face_landmarks fw_face_descriptors fw_image_crop \
+           fw_ssd_mobilenetv1_detect fw_ssd_mobilenetv1_forward \
+           fw_mtcnn_detect fw_mtcnn_results fw_mtcnn_pnet
 comma := ,
 empty :=
 space := $(empty) $(empty)
 EXPORT_LIST := $(subst $(space),$(comma),$(patsubst %,_%,$(EXPORTS)))
 
 STB_DIR  := /usr/include/stb
-CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Icsrc -isystem $(STB_DIR)
+CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers -Icsrc -isystem $(STB_DIR)
 WASM_FLAGS := -O3 -flto -msimd128 $(CFLAGS_COMMON) -DNDEBUG
 WASM_LINK := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sABORTING_MALLOC=0 \
              -sINITIAL_MEMORY=33554432 -sMAXIMUM_MEMORY=2147483648 -sTOTAL_STACK=1048576 -sFILESYSTEM=0
 NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
 
-.PHONY: all toolchain test test-native test-js models bench clean \
-        test-reliability valgrind fuzz fuzz-short soak
+.PHONY: all toolchain test test-native test-js models bench clean scene-reference reference-raw reference-data \
+        demo demo-samples test-reliability valgrind fuzz fuzz-short soak
 
 all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm models
 
@@ -78,9 +82,15 @@ build/native/obj/%.o: csrc/%.c $(HEADERS)
 build/native/libfacewasm.a: $(NATIVE_OBJ)
 	ar rcs $@ $^
 
-test-native: build/native/libfacewasm.a build/native/kernel_tests build/native/kernel_tests_san
+# MTCNN end to end under ASan/UBSan (weights and image from ../shared; says so and passes without).
+build/native/mtcnn_smoke_san: tests/c/mtcnn_smoke.c $(CORE_SRC) $(HEADERS)
+	@mkdir -p build/native
+	clang $(SAN_FLAGS) tests/c/mtcnn_smoke.c $(CORE_SRC) -lm -o $@
+
+test-native: build/native/libfacewasm.a build/native/kernel_tests build/native/kernel_tests_san build/native/mtcnn_smoke_san
 	build/native/kernel_tests
 	build/native/kernel_tests_san
+	build/native/mtcnn_smoke_san $(or $(FACEWASM_SHARED),../shared)
 
 models: models/.installed
 
@@ -93,16 +103,44 @@ models/.installed: models/package.json models/package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-test-js: all build/kernel_tests.wasm build/facewasm-small-memory.wasm node_modules/.package-lock.json
+test-js: all build/kernel_tests.wasm build/facewasm-small-memory.wasm node_modules/.package-lock.json demo-samples \
+         $(if $(wildcard $(SHARED)/reference/harness/ref.mjs),reference-data)
 	$(NODE) --test --test-reporter=spec tests/
 
 test: test-native test-reliability test-js
+
+# The demo's sample photos come from the @vladmandic/face-api package that
+# `make models` installs (its demo/sample1.jpg ... sample6.jpg); not in git.
+DEMO_SAMPLES := $(patsubst %,demo/samples/sample%.jpg,1 2 3 4 5 6)
+demo/samples/%.jpg: models/.installed
+	@mkdir -p demo/samples
+	cp models/node_modules/@vladmandic/face-api/demo/$(notdir $@) $@
+
+demo-samples: $(DEMO_SAMPLES)
+
+# Serves the repository with the strict Content-Security-Policy the demo is
+# written for; the demo is at http://localhost:8080/demo/
+DEMO_PORT ?= 8080
+demo: all demo-samples
+	$(NODE) tools/static_server.mjs --port $(DEMO_PORT) --host localhost
 
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
 
 bench: all models bench/node_modules/.package-lock.json
 	$(NODE) bench/bench.mjs
+
+# More reference data derived from face-api.js itself, made locally (build/reference,
+# not in git) by the reference harness in ../shared: the SSD's raw outputs before
+# NMS and the answers for the labelled expression photos. Slow the first time
+# (about a minute per image, on face-api.js's CPU backend), kept afterwards.
+# Without ../shared the tests that need it skip and say so.
+SHARED ?= ../shared
+reference-raw:
+	$(NODE) tools/ssd-raw-reference.mjs
+scene-reference:
+	$(NODE) tools/scene-reference.mjs
+reference-data: reference-raw scene-reference
 
 clean:
 	rm -rf build wasm/*.wasm

@@ -2,7 +2,16 @@
 //
 //   node bench/bench.mjs [--image PNG] [--models DIR] [--tfjs-models DIR]
 //                        [--synthetic] [--runs N] [--warmup N] [--warmup-seconds S] [--json]
+//                        [--only WORD[,WORD...]]
+//                        [--mtcnn-models DIR] [--mtcnn-runs N]
 //
+// MTCNN: @vladmandic/face-api dropped it, so its counterpart is the original face-api.js
+// 0.22.2 on tfjs-core 1.7's CPU backend (bench/faceapi_cpu.mjs, in a worker thread), timed
+// --mtcnn-runs times (default 3, 0 skips it: one run takes seconds), interleaved with ours.
+// Its weights are not in the npm packages: --mtcnn-models (default: models/, else
+// ../shared/models). Our MTCNN time is also given as a ratio to our Tiny Face Detector @416.
+//
+// --only keeps the cases whose name contains one of the words (e.g. --only expressions,age).
 // --models: our weights (default: models/, else /work/shared/models). --tfjs-models: theirs
 // (default: the model/ folder of @vladmandic/face-api in bench/node_modules). --synthetic uses
 // the generated image even when the default photo exists. --json prints the
@@ -29,6 +38,7 @@ import { fileURLToPath } from 'node:url'
 import { PNG } from 'pngjs'
 import * as faceapi from '../js/index.mjs'
 import { createTfjsWasmRunner } from './tfjs_wasm.mjs'
+import { createFaceapiCpuRunner } from './faceapi_cpu.mjs'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '..')
@@ -85,6 +95,12 @@ const imageLabel = IMAGE ?? 'SYNTHETIC (gradients + noise, no faces; pass --imag
 
 const wasmBytes = fs.statSync(WASM_FILE).size // before loading: others may rebuild it meanwhile
 await faceapi.nets.tinyFaceDetector.loadFromDisk(OUR_MODELS)
+await faceapi.nets.faceExpressionNet.loadFromDisk(OUR_MODELS)
+await faceapi.nets.ageGenderNet.loadFromDisk(OUR_MODELS)
+await faceapi.nets.faceLandmark68Net.loadFromDisk(OUR_MODELS)
+await faceapi.nets.faceLandmark68TinyNet.loadFromDisk(OUR_MODELS)
+await faceapi.nets.faceRecognitionNet.loadFromDisk(OUR_MODELS)
+await faceapi.nets.ssdMobilenetv1.loadFromDisk(OUR_MODELS)
 const tfjs = await createTfjsWasmRunner({ modelDir: TFJS_MODELS })
 const tfImage = tfjs.prepareImage(image.data, image.width, image.height)
 
@@ -109,6 +125,77 @@ for (const inputSize of [416, 224]) {
     summary: (faces) => `${faces.length} faces`
   })
 }
+cases.push({
+  name: 'ssd forward @512',
+  ours: () => faceapi.nets.ssdMobilenetv1.forward(image), // { boxes, scores, ... } Float32Arrays
+  theirs: () => tfjs.ssdForward(tfImage), // the score count
+  summary: (out) => `${out.scores?.length ?? out} scores`
+})
+cases.push({
+  name: 'ssd detectAllFaces',
+  ours: () => faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options()),
+  theirs: () => tfjs.ssdDetect(tfImage),
+  summary: (faces) => `${faces.length} faces`
+})
+
+// Face nets on a face image already at the net's input size (112 or 150 square, the middle of
+// the image, cut once outside timing): one crop, the whole preprocessing included on both sides.
+function cutFace (img, size) {
+  const x0 = Math.max(0, (img.width - size) >> 1), y0 = Math.max(0, (img.height - size) >> 1)
+  const width = Math.min(size, img.width), height = Math.min(size, img.height)
+  const data = new Uint8Array(width * height * 4)
+  for (let y = 0; y < height; y++) data.set(img.data.subarray(((y0 + y) * img.width + x0) * 4, ((y0 + y) * img.width + x0 + width) * 4), y * width * 4)
+  return { data, width, height }
+}
+const face112 = cutFace(image, 112)
+const face150 = cutFace(image, 150)
+const tfFace112 = tfjs.prepareImage(face112.data, face112.width, face112.height)
+const tfFace150 = tfjs.prepareImage(face150.data, face150.width, face150.height)
+const topExpression = (e) => Object.entries(e).filter(([, v]) => typeof v === 'number').sort((a, b) => b[1] - a[1])[0][0]
+cases.push({
+  name: 'expressions 112x112',
+  ours: () => faceapi.nets.faceExpressionNet.predictExpressions(face112),
+  theirs: () => tfjs.expressions(tfFace112),
+  summary: (e) => topExpression(e)
+})
+cases.push({
+  name: 'age/gender 112x112',
+  ours: () => faceapi.nets.ageGenderNet.predictAgeAndGender(face112),
+  theirs: () => tfjs.ageAndGender(tfFace112),
+  summary: (r) => `${r.gender}, age ${Math.round(r.age)}`
+})
+for (const [name, net, face, tfFace] of [
+  ['landmark68 forward 112x112', 'faceLandmark68Net', face112, tfFace112],
+  ['landmark68 tiny forward 112x112', 'faceLandmark68TinyNet', face112, tfFace112],
+  ['recognition forward 150x150', 'faceRecognitionNet', face150, tfFace150]
+]) {
+  cases.push({
+    name,
+    ours: () => net === 'faceRecognitionNet'
+      ? faceapi.nets.faceRecognitionNet.computeFaceDescriptor(face)
+      : faceapi.nets[net].detectLandmarks(face).then((l) => l.positions.flatMap((p) => [p.x, p.y])),
+    theirs: () => tfjs.faceNetForward(tfFace, net),
+    summary: (out) => `${out.length ?? out} values`
+  })
+}
+
+// Full pipelines: a detector, then 68 landmarks and a descriptor for every face.
+cases.push({
+  name: 'ssd + landmarks + descriptors',
+  ours: () => faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options()).withFaceLandmarks().withFaceDescriptors(),
+  theirs: () => tfjs.ssdLandmarksDescriptors(tfImage),
+  summary: (faces) => `${faces.length} faces`
+})
+cases.push({
+  name: 'tiny@416 + landmarks + descriptors',
+  ours: () => faceapi.detectAllFaces(image, new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 }))
+    .withFaceLandmarks().withFaceDescriptors(),
+  theirs: () => tfjs.tinyLandmarksDescriptors(tfImage, 416),
+  summary: (faces) => `${faces.length} faces`
+})
+
+const only = arg('only', null)?.split(',')
+if (only) cases.splice(0, cases.length, ...cases.filter((c) => only.some((w) => c.name.includes(w))))
 
 // ---- timing ----
 
@@ -150,6 +237,58 @@ for (const c of cases) {
 const leaked = tfjs.tf.memory().numTensors - tensorsBefore
 if (leaked) warnings.push(`tfjs leaked ${leaked} tensors during timing`)
 
+// ---- MTCNN: ours vs face-api.js 0.22.2 on tfjs-core 1.7 CPU, and vs our Tiny Face Detector @416 ----
+
+const MTCNN_MANIFEST = 'mtcnn_model-weights_manifest.json'
+const MTCNN_MODELS = arg('mtcnn-models', firstWith([path.join(ROOT, 'models'), path.resolve(ROOT, '../shared/models')], MTCNN_MANIFEST))
+const MTCNN_THEIR_RUNS = Number(arg('mtcnn-runs', 3))
+let mtcnnInfo = null
+if (!MTCNN_MODELS) {
+  warnings.push(`MTCNN skipped: no ${MTCNN_MANIFEST} in models/ or ../shared/models (pass --mtcnn-models)`)
+} else {
+  await faceapi.nets.mtcnn.loadFromDisk(MTCNN_MODELS)
+  const mtcnnOurs = () => faceapi.nets.mtcnn.forward(image, new faceapi.MtcnnOptions())
+  const tinyOurs = () => faceapi.detectAllFaces(image, new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 }))
+  const cpu = MTCNN_THEIR_RUNS > 0
+    ? await createFaceapiCpuRunner({ modelDir: MTCNN_MODELS, rgba: image.data, width: image.width, height: image.height })
+    : null
+  const oursFaces = (await mtcnnOurs()).length
+  let theirsFaces = null
+  if (cpu) {
+    theirsFaces = (await cpu.mtcnnDetect()).length // also their warm-up run
+    log(`check mtcnn detect: ours ${oursFaces} faces, face-api.js cpu ${theirsFaces} faces${oursFaces === theirsFaces ? '' : '  <- MISMATCH'}`)
+    if (oursFaces !== theirsFaces) warnings.push(`mtcnn detect: ours gives ${oursFaces} faces, face-api.js ${theirsFaces}`)
+  }
+  const warmupEnd = performance.now() + WARMUP_MS
+  let warmupRounds = 0
+  while (warmupRounds < WARMUP || performance.now() < warmupEnd) { await mtcnnOurs(); await tinyOurs(); warmupRounds++ }
+  const ours = []; const tiny = []; const theirs = []
+  for (let i = 0; i < RUNS; i++) {
+    ours.push(await timed(mtcnnOurs))
+    tiny.push(await timed(tinyOurs))
+    if (cpu && i < MTCNN_THEIR_RUNS) theirs.push(await timed(() => cpu.mtcnnDetect()))
+  }
+  const tensorsBeforeDispose = cpu?.numTensors
+  if (cpu) await cpu.dispose()
+  const oursStats = stats(ours)
+  const tinyStats = stats(tiny)
+  mtcnnInfo = {
+    models: MTCNN_MODELS,
+    faces: { ours: oursFaces, theirs: theirsFaces },
+    theirs: cpu ? { ...cpu.info, tensorsAfterRuns: tensorsBeforeDispose } : null,
+    tiny416: tinyStats,
+    ratioToTiny416: round3(oursStats.median / tinyStats.median)
+  }
+  if (cpu) {
+    const r = { name: 'mtcnn detect (defaults) vs face-api.js cpu', warmupRounds, ours: oursStats, theirs: stats(theirs) }
+    r.ratio = round3(r.theirs.median / r.ours.median)
+    r.ratioMin = round3(r.theirs.min / r.ours.min)
+    r.ratioPerRound = round3(median(theirs.map((t, i) => t / ours[i])))
+    results.push(r)
+  }
+  mtcnnInfo.ours = oursStats
+}
+
 // ---- report ----
 
 const tfjsWasmPath = path.join(path.dirname(fileURLToPath(import.meta.resolve('@tensorflow/tfjs-backend-wasm'))), tfjs.info.wasmBinary)
@@ -172,6 +311,12 @@ rows.forEach((row, j) => {
   if (j === 0) log(widths.map((w) => '-'.repeat(w)).join('  '))
 })
 log('\ntfjs/ours > 1 means ours is faster (ratio of the medians; of the minima). warm-up: untimed rounds run.')
+if (mtcnnInfo) {
+  const t = mtcnnInfo.theirs
+  log(`mtcnn:   ours ${ms(mtcnnInfo.ours.median)} ms median on ${mtcnnInfo.faces.ours} faces = ${mtcnnInfo.ratioToTiny416.toFixed(2)}x our Tiny Face Detector @416` +
+    ` (${ms(mtcnnInfo.tiny416.median)} ms, same rounds)` +
+    (t ? `; theirs: face-api.js ${t.faceapiVersion} on tfjs-core ${t.tfjsCoreVersion} ${t.backend} backend, ${MTCNN_THEIR_RUNS} runs (its "tfjs" columns), weights ${mtcnnInfo.models}` : ''))
+}
 for (const w of warnings) log(`WARNING: ${w}`)
 
 if (JSON_OUT) {
@@ -184,9 +329,12 @@ if (JSON_OUT) {
     ours: { wasmBytes, models: OUR_MODELS },
     tfjs: { ...tfjs.info, wasmBytes: tfjsWasmBytes, models: TFJS_MODELS },
     cases: results,
+    mtcnn: mtcnnInfo,
     warnings
   }, null, 2) + '\n')
 }
 
 tfjs.disposeImage(tfImage)
+tfjs.disposeImage(tfFace112)
+tfjs.disposeImage(tfFace150)
 tfjs.dispose()

@@ -75,6 +75,12 @@ const plainDetection = (d) => ({ score: d.score, box: { x: d.box.x, y: d.box.y, 
 export async function createTfjsWasmRunner({ modelDir }) {
   const info = await initWasmBackend();
   await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDir);
+  await faceapi.nets.faceExpressionNet.loadFromDisk(modelDir);
+  await faceapi.nets.ageGenderNet.loadFromDisk(modelDir);
+  await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
+  await faceapi.nets.faceLandmark68TinyNet.loadFromDisk(modelDir);
+  await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
+  await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);
   // Other nets go here later, same pattern: load once from modelDir, then add a
   // `<net>Detect/<net>Forward(handle, ...)` pair below that takes a prepareImage() handle:
   //   await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);        // SSD
@@ -127,10 +133,68 @@ export async function createTfjsWasmRunner({ modelDir }) {
       return n;
     },
 
+    // Face expressions of a face image (the whole handle is the face): pad centred,
+    // resize to 112, feature extractor, fc, softmax, probabilities read back.
+    async expressions(handle) {
+      return faceapi.nets.faceExpressionNet.predictExpressions(handle.tensor);
+    },
+
+    // { age, gender, genderProbability } of a face image, the same way.
+    async ageAndGender(handle) {
+      return faceapi.nets.ageGenderNet.predictAgeAndGender(handle.tensor);
+    },
+
+    // Face nets on a face image (a prepareImage handle): forward only (centred pad to a
+    // square, resize to 112 or 150, normalize, the net), output read back, then freed.
+    // net: 'faceLandmark68Net' | 'faceLandmark68TinyNet' | 'faceRecognitionNet'.
+    // Returns the output's element count.
+    async faceNetForward(handle, net) {
+      const out = await faceapi.nets[net].forward(handle.tensor);
+      const n = out.dataSync().length;
+      out.dispose();
+      return n;
+    },
+
+    // Full face-api.js pipeline: SSD MobileNetV1 (default options), 68 landmarks, descriptors.
+    async ssdLandmarksDescriptors(handle) {
+      const results = await faceapi.detectAllFaces(handle.tensor, new faceapi.SsdMobilenetv1Options())
+        .withFaceLandmarks().withFaceDescriptors();
+      return results.map((r) => ({ ...plainDetection(r.detection), descriptor: r.descriptor }));
+    },
+
+    // Full face-api.js pipeline: Tiny Face Detector at inputSize, 68 landmarks, descriptors.
+    async tinyLandmarksDescriptors(handle, inputSize) {
+      const opts = new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.5 });
+      const results = await faceapi.detectAllFaces(handle.tensor, opts).withFaceLandmarks().withFaceDescriptors();
+      return results.map((r) => ({ ...plainDetection(r.detection), descriptor: r.descriptor }));
+    },
+
+    // Full face-api.js SSD MobileNetV1 detection with its default options.
+    async ssdDetect(handle) {
+      const dets = await faceapi.detectAllFaces(handle.tensor, new faceapi.SsdMobilenetv1Options());
+      return dets.map(plainDetection);
+    },
+
+    // SSD forward only (pad + resize to 512 + net + box decoding and scores, as
+    // face-api.js's forwardInput), outputs read back, then freed. Returns the score count.
+    async ssdForward(handle) {
+      const { boxes, scores } = await faceapi.nets.ssdMobilenetv1.forward(handle.tensor);
+      boxes[0].dataSync();
+      const n = scores[0].dataSync().length; // 5118
+      for (const t of [...boxes, ...scores]) t.dispose();
+      return n;
+    },
+
     dispose() {
       for (const h of images) h.tensor.dispose();
       images.clear();
       faceapi.nets.tinyFaceDetector.dispose(); // frees the weight tensors
+      faceapi.nets.faceExpressionNet.dispose();
+      faceapi.nets.ageGenderNet.dispose();
+      faceapi.nets.faceLandmark68Net.dispose();
+      faceapi.nets.faceLandmark68TinyNet.dispose();
+      faceapi.nets.faceRecognitionNet.dispose();
+      faceapi.nets.ssdMobilenetv1.dispose();
     },
   };
 }

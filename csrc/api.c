@@ -3,8 +3,10 @@
  * JavaScript is an error, not a wild pointer. */
 #include "facewasm.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/alloc.h"
 #include "core/status.h"
@@ -12,6 +14,12 @@
 #include "image/codec.h"
 #include "image/draw.h"
 #include "nets/tiny_face_detector.h"
+#include "nets/face_expression_net.h"
+#include "nets/age_gender_net.h"
+#include "nets/face_landmark_68.h"
+#include "nets/face_recognition.h"
+#include "nets/ssd_mobilenetv1.h"
+#include "nets/mtcnn.h"
 
 #if defined(__EMSCRIPTEN__)
 #define FW_EXPORT __attribute__((used, visibility("default")))
@@ -33,6 +41,13 @@ static double results[FW_TINY_MAX_DETECTIONS * FW_DETECTION_FIELDS];
 static const fw_net_ops *ops_for_kind(int kind) {
   switch (kind) {
     case FW_NET_TINY_FACE_DETECTOR: return &fw_tiny_face_detector_ops;
+    case FW_NET_FACE_EXPRESSION: return &fw_face_expression_net_ops;
+    case FW_NET_AGE_GENDER: return &fw_age_gender_net_ops;
+    case FW_NET_FACE_LANDMARK_68: return &fw_face_landmark_68_ops;
+    case FW_NET_FACE_LANDMARK_68_TINY: return &fw_face_landmark_68_tiny_ops;
+    case FW_NET_FACE_RECOGNITION: return &fw_face_recognition_ops;
+    case FW_NET_SSD_MOBILENETV1: return &fw_ssd_mobilenetv1_ops;
+    case FW_NET_MTCNN: return &fw_mtcnn_ops;
     default: return NULL;
   }
 }
@@ -183,3 +198,164 @@ FW_EXPORT const float *fw_tiny_face_detector_forward(int model, const uint8_t *r
 }
 
 FW_EXPORT const double *fw_results(void) { return results; }
+
+/* ---- face nets on face crops ---- */
+
+#define RESULT_CAPACITY ((int)(sizeof results / sizeof results[0]))
+
+/* Checks the image and every crop rectangle before any work, so a bad crop
+ * leaves the outputs untouched; 0 or -1 with an error naming the crop. */
+static int check_crops(const uint8_t *rgba, int width, int height, const int32_t *crops, int count) {
+  if (!rgba) return fw_fail("no image pixels");
+  if (fw_check_image_size(width, height) != 0) return -1;
+  if (count < 0 || (count > 0 && !crops)) return fw_fail("invalid face crop list (%d crops)", count);
+  for (int i = 0; i < count; i++) {
+    const int32_t *c = crops + 4 * i;
+    const int64_t x = c[0], y = c[1], w = c[2], h = c[3];
+    if (w < 1 || h < 1) return fw_fail("face crop %d is empty (%lld x %lld)", i, (long long)w, (long long)h);
+    if (x < 0 || y < 0 || x + w > width || y + h > height)
+      return fw_fail("face crop %d (x %lld, y %lld, %lld x %lld) is not inside the %d x %d image", i, (long long)x,
+                     (long long)y, (long long)w, (long long)h, width, height);
+  }
+  return 0;
+}
+
+/* For entry points that answer in fw_results(): `fields` doubles per crop. */
+static int check_crops_for_results(const uint8_t *rgba, int width, int height, const int32_t *crops, int count,
+                                   int fields) {
+  if (count > RESULT_CAPACITY / fields)
+    return fw_fail("%d face crops: expected 0 to %d per call", count, RESULT_CAPACITY / fields);
+  return check_crops(rgba, width, height, crops, count);
+}
+
+static fw_crop crop_at(const int32_t *crops, int i) {
+  return (fw_crop){crops[4 * i], crops[4 * i + 1], crops[4 * i + 2], crops[4 * i + 3]};
+}
+
+FW_EXPORT int fw_face_expression_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                                         int count) {
+  fw_face_expression_net *net = net_for(model, &fw_face_expression_net_ops);
+  if (!net || check_crops_for_results(rgba, width, height, crops, count, FW_FACE_EXPRESSIONS) != 0) return -1;
+  const fw_rgba_image image = {rgba, width, height};
+  for (int i = 0; i < count; i++) {
+    float probabilities[FW_FACE_EXPRESSIONS];
+    fw_face_expression_net_predict(net, &image, crop_at(crops, i), probabilities);
+    for (int k = 0; k < FW_FACE_EXPRESSIONS; k++) results[i * FW_FACE_EXPRESSIONS + k] = probabilities[k];
+  }
+  return count;
+}
+
+FW_EXPORT int fw_age_gender_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                                    int count) {
+  fw_age_gender_net *net = net_for(model, &fw_age_gender_net_ops);
+  if (!net || check_crops_for_results(rgba, width, height, crops, count, 2) != 0) return -1;
+  const fw_rgba_image image = {rgba, width, height};
+  for (int i = 0; i < count; i++) {
+    float age, male;
+    fw_age_gender_net_predict(net, &image, crop_at(crops, i), &age, &male);
+    results[2 * i] = age;
+    results[2 * i + 1] = male;
+  }
+  return count;
+}
+
+FW_EXPORT int fw_face_landmarks(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                                int count, float *out) {
+  model_slot *slot = slot_for(model);
+  if (!slot) return -1;
+  const fw_net_ops *ops = slot->ops == &fw_face_landmark_68_tiny_ops ? slot->ops : &fw_face_landmark_68_ops;
+  fw_face_landmark_net *net = net_for(model, ops);
+  if (!net || check_crops(rgba, width, height, crops, count) != 0) return -1;
+  if (count > 0 && !out) return fw_fail("no output buffer");
+  const fw_rgba_image image = {rgba, width, height};
+  for (int i = 0; i < count; i++) {
+    if (fw_face_landmark_net_run(net, &image, crop_at(crops, i), out + (size_t)i * FW_LANDMARK_VALUES) != 0) return -1;
+  }
+  return count;
+}
+
+FW_EXPORT int fw_face_descriptors(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                                  int count, float *out) {
+  fw_face_recognition_net *net = net_for(model, &fw_face_recognition_ops);
+  if (!net || check_crops(rgba, width, height, crops, count) != 0) return -1;
+  if (count > 0 && !out) return fw_fail("no output buffer");
+  const fw_rgba_image image = {rgba, width, height};
+  for (int i = 0; i < count; i++) {
+    if (fw_face_recognition_net_run(net, &image, crop_at(crops, i), out + (size_t)i * FW_DESCRIPTOR_VALUES) != 0) return -1;
+  }
+  return count;
+}
+
+FW_EXPORT int fw_image_crop(const uint8_t *rgba, int width, int height, int x, int y, int crop_width,
+                            int crop_height, uint8_t *out) {
+  const int32_t crop[4] = {x, y, crop_width, crop_height};
+  if (check_crops(rgba, width, height, crop, 1) != 0) return -1;
+  if (!out) return fw_fail("no output buffer");
+  const size_t row_bytes = (size_t)crop_width * 4;
+  for (int r = 0; r < crop_height; r++)
+    memcpy(out + (size_t)r * row_bytes, rgba + ((size_t)(y + r) * width + x) * 4, row_bytes);
+  return 0;
+}
+
+/* ---- SSD MobileNetV1 ---- */
+
+_Static_assert(FW_SSD_ANCHORS <= FW_TINY_MAX_DETECTIONS && FW_SSD_DETECTION_FIELDS == FW_DETECTION_FIELDS,
+               "the results buffer must hold every SSD detection");
+
+static int check_ssd_image(const uint8_t *rgba, int width, int height) {
+  if (!rgba) return fw_fail("no image pixels");
+  return fw_check_image_size(width, height);
+}
+
+FW_EXPORT int fw_ssd_mobilenetv1_detect(int model, const uint8_t *rgba, int width, int height,
+                                        double min_confidence, double max_results) {
+  fw_ssd_mobilenetv1 *net = net_for(model, &fw_ssd_mobilenetv1_ops);
+  if (!net || check_ssd_image(rgba, width, height) != 0) return -1;
+  if (!(min_confidence > 0.0 && min_confidence < 1.0))
+    return fw_fail("minConfidence must be a number between 0 and 1");
+  if (isnan(max_results)) return fw_fail("maxResults must be a number");
+  const fw_rgba_image image = {rgba, width, height};
+  return fw_ssd_mobilenetv1_net_detect(net, &image, min_confidence, max_results, results, FW_TINY_MAX_DETECTIONS);
+}
+
+FW_EXPORT const float *fw_ssd_mobilenetv1_forward(int model, const uint8_t *rgba, int width, int height) {
+  fw_ssd_mobilenetv1 *net = net_for(model, &fw_ssd_mobilenetv1_ops);
+  if (!net || check_ssd_image(rgba, width, height) != 0) return NULL;
+  const fw_rgba_image image = {rgba, width, height};
+  return fw_ssd_mobilenetv1_net_forward(net, &image);
+}
+
+/* ---- MTCNN ---- */
+
+FW_EXPORT int fw_mtcnn_detect(int model, const uint8_t *rgba, int width, int height, const double *scales,
+                              int scale_count, double threshold1, double threshold2, double threshold3) {
+  fw_mtcnn *net = net_for(model, &fw_mtcnn_ops);
+  if (!net) return -1;
+  if (!rgba) return fw_fail("no image pixels");
+  if (fw_check_image_size(width, height) != 0) return -1;
+  if (scale_count < 0 || scale_count > FW_MTCNN_MAX_SCALES)
+    return fw_fail("%d pyramid scales; at most %d are supported", scale_count, FW_MTCNN_MAX_SCALES);
+  if (scale_count > 0 && !scales) return fw_fail("no pyramid scales");
+  const double thresholds[3] = {threshold1, threshold2, threshold3};
+  for (int i = 0; i < 3; i++)
+    if (isnan(thresholds[i])) return fw_fail("scoreThresholds[%d] is not a number", i);
+  const fw_rgba_image image = {rgba, width, height};
+  return fw_mtcnn_net_detect(net, &image, scales, scale_count, thresholds);
+}
+
+FW_EXPORT const double *fw_mtcnn_results(int model) {
+  fw_mtcnn *net = net_for(model, &fw_mtcnn_ops);
+  return net ? fw_mtcnn_net_results(net) : NULL;
+}
+
+FW_EXPORT const float *fw_mtcnn_pnet(int model, const uint8_t *rgba, int width, int height, double scale, int *size) {
+  fw_mtcnn *net = net_for(model, &fw_mtcnn_ops);
+  if (!net) return NULL;
+  if (!rgba || !size) {
+    fw_fail("invalid arguments to the P-Net forward");
+    return NULL;
+  }
+  if (fw_check_image_size(width, height) != 0) return NULL;
+  const fw_rgba_image image = {rgba, width, height};
+  return fw_mtcnn_net_pnet(net, &image, scale, &size[0], &size[1]);
+}

@@ -23,7 +23,17 @@
 
 #define FW_ABI_VERSION 1
 
-enum fw_net_kind { FW_NET_TINY_FACE_DETECTOR = 1 };
+/* Net kinds; js/ modules name the same numbers. */
+enum fw_net_kind {
+  FW_NET_TINY_FACE_DETECTOR = 1,
+  FW_NET_SSD_MOBILENETV1 = 2,
+  FW_NET_FACE_LANDMARK_68 = 3,
+  FW_NET_FACE_LANDMARK_68_TINY = 4,
+  FW_NET_FACE_RECOGNITION = 5,
+  FW_NET_MTCNN = 6,
+  FW_NET_FACE_EXPRESSION = 7,
+  FW_NET_AGE_GENDER = 8
+};
 
 int fw_abi_version(void);
 const char *fw_last_error(void);
@@ -54,5 +64,56 @@ int fw_tiny_face_detector_detect(int model, const uint8_t *rgba, int width, int 
                                  double score_threshold);
 const float *fw_tiny_face_detector_forward(int model, const uint8_t *rgba, int width, int height, int input_size);
 const double *fw_results(void);
+
+/* Face expressions and age/gender on face crops. `crops` holds `count` integer
+ * rectangles (x, y, width, height), each inside the image and at least 1x1;
+ * every crop is padded centred to a square and resized to 112x112 as
+ * face-api.js does. Both return `count` (or -1) and write per crop:
+ *   expressions: 7 probabilities at fw_results()[i * 7 + 0..6] (neutral, happy,
+ *                sad, angry, fearful, disgusted, surprised)
+ *   age/gender:  fw_results()[i * 2 + 0] = age in years,
+ *                fw_results()[i * 2 + 1] = probability of 'male' (softmax) */
+int fw_face_expression_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
+                               int count);
+int fw_age_gender_predict(int model, const uint8_t *rgba, int width, int height, const int32_t *crops, int count);
+
+/* Face nets on face crops of one image. crops holds count integer rectangles
+ * (x, y, width, height), each inside the image with width, height >= 1 (as
+ * face-api.js's clipAtImageBorders gives them). Each returns count, or -1.
+ *   fw_face_landmarks: model is a face_landmark_68 or face_landmark_68_tiny
+ *     model; out gets 136 floats per crop, (x, y) of the 68 points relative to
+ *     the crop (0..1 inside it), as face-api.js's landmark postProcess.
+ *   fw_face_descriptors: out gets the 128-value descriptor per crop. */
+int fw_face_landmarks(int model, const uint8_t *rgba, int width, int height, const int32_t *crops, int count,
+                      float *out);
+int fw_face_descriptors(int model, const uint8_t *rgba, int width, int height, const int32_t *crops, int count,
+                        float *out);
+
+/* Copies the rectangle (x, y, crop_width, crop_height), inside the image, of
+ * RGBA pixels into out (crop_width * crop_height * 4 bytes): extractFaces. */
+int fw_image_crop(const uint8_t *rgba, int width, int height, int x, int y, int crop_width, int crop_height,
+                  uint8_t *out);
+
+/* SSD MobileNetV1 (input 512x512). detect returns the number of detections
+ * above min_confidence after non-max suppression, at most max_results (any
+ * number, compared as face-api.js compares it), records at fw_results();
+ * forward returns FW_SSD_RAW_FLOATS floats: box encodings [5118 x 4], class
+ * logits [5118 x 3], decoded boxes [5118 x 4] (ymin, xmin, ymax, xmax relative
+ * to the padded square) and scores [5118] (valid until the next call). */
+int fw_ssd_mobilenetv1_detect(int model, const uint8_t *rgba, int width, int height, double min_confidence,
+                              double max_results);
+const float *fw_ssd_mobilenetv1_forward(int model, const uint8_t *rgba, int width, int height);
+
+/* MTCNN. scales: the image-pyramid scales (face-api.js's pyramidDown or
+ * scaleSteps, already filtered to levels wider and taller than 12 pixels and
+ * cut to maxNumScales); thresholds: P-Net, R-Net, O-Net scores. Returns the
+ * number of faces; records of 15 doubles at fw_mtcnn_results(model): score,
+ * box x, y, width, height, the 5 landmarks' x, then their y (image pixels).
+ * pnet: P-Net's raw output at one scale ([*rows][*cols][6]: 2 logits, 4 box
+ * regressions; transposed: rows run along the image's x). */
+int fw_mtcnn_detect(int model, const uint8_t *rgba, int width, int height, const double *scales, int scale_count,
+                    double threshold1, double threshold2, double threshold3);
+const double *fw_mtcnn_results(int model);
+const float *fw_mtcnn_pnet(int model, const uint8_t *rgba, int width, int height, double scale, int *size);
 
 #endif

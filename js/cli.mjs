@@ -2,7 +2,7 @@
 // facewasm command line: detect faces in image files.
 //
 //   node js/cli.mjs detect photo.jpg [more.jpg ...] [--json] [--draw out.png|DIR]
-//        [--input-size 416] [--score-threshold 0.5] [--models DIR]
+//        [--detector tiny|ssd] [--input-size 416] [--score-threshold 0.5] [--models DIR]
 
 import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -14,14 +14,15 @@ import { drawDetectionsToPng } from './annotate.mjs'
 
 const USAGE = `usage: facewasm detect IMAGE... [options]
 
-Detects faces with the Tiny Face Detector and prints each face's score and box
-(x, y, width, height in pixels).
+Detects faces with the Tiny Face Detector (or SSD MobileNetV1) and prints each
+face's score and box (x, y, width, height in pixels).
 
 options:
   --json                 print JSON instead of text
   --draw PATH            write an annotated PNG (a file for one image, else a folder)
-  --input-size N         detector input size, a multiple of 32 (default 416)
-  --score-threshold X    minimum score, between 0 and 1 (default 0.5)
+  --detector NAME        tiny (Tiny Face Detector, default) or ssd (SSD MobileNetV1)
+  --input-size N         tiny only: input size, a multiple of 32 (default 416)
+  --score-threshold X    minimum score, between 0 and 1 (default 0.5; ssd's minConfidence)
   --models DIR           folder with the weights (default: $FACEWASM_MODELS or the package's models/)
   -h, --help             show this help`
 
@@ -38,6 +39,7 @@ function parse (argv) {
       options: {
         json: { type: 'boolean' },
         draw: { type: 'string' },
+        detector: { type: 'string' },
         'input-size': { type: 'string' },
         'score-threshold': { type: 'string' },
         models: { type: 'string' },
@@ -66,18 +68,24 @@ function isDirectory (p) {
 const round = (v) => Math.round(v * 10) / 10
 
 async function detect (files, values) {
+  const detector = values.detector ?? 'tiny'
+  if (detector !== 'tiny' && detector !== 'ssd') fail(`unknown detector '${detector}' (expected tiny or ssd)`)
+  if (detector === 'ssd' && values['input-size'] !== undefined) fail('--input-size applies only to --detector tiny (ssd always runs at 512)')
+  const threshold = values['score-threshold'] === undefined ? undefined : Number(values['score-threshold'])
   let options
   try {
-    options = new faceapi.TinyFaceDetectorOptions({
-      inputSize: values['input-size'] === undefined ? undefined : Number(values['input-size']),
-      scoreThreshold: values['score-threshold'] === undefined ? undefined : Number(values['score-threshold'])
-    })
+    options = detector === 'ssd'
+      ? new faceapi.SsdMobilenetv1Options({ minConfidence: threshold })
+      : new faceapi.TinyFaceDetectorOptions({
+        inputSize: values['input-size'] === undefined ? undefined : Number(values['input-size']),
+        scoreThreshold: threshold
+      })
   } catch (error) {
     fail(error.message)
   }
   const models = values.models ?? defaultModels()
   try {
-    await faceapi.nets.tinyFaceDetector.loadFromDisk(models)
+    await (detector === 'ssd' ? faceapi.nets.ssdMobilenetv1 : faceapi.nets.tinyFaceDetector).loadFromDisk(models)
   } catch (error) {
     fail(`${error.message}\n(run 'make models' in the repository, or pass --models DIR)`)
   }

@@ -1,6 +1,7 @@
 // What every net shares: loading face-api.js weight folders (from a URL with
 // fetch, or from disk in Node), the model handle in the core, dispose.
 
+import { FaceDetection } from './classes.mjs'
 import { FacewasmError, getCore, isNode } from './wasm.mjs'
 import { loadModel, parseManifest } from './weights.mjs'
 
@@ -84,4 +85,18 @@ export class NeuralNetwork {
     if (!this.isLoaded) throw new FacewasmError(`${this._name} - load model before inference`)
     return { core: this._core, model: this._model }
   }
+}
+
+const DETECTION_RECORD = 5 // score, x, y, width, height in image pixels (FW_DETECTION_FIELDS)
+
+/** A detector's `count` records at fw_results() as FaceDetections of a width x height image. */
+export function readDetections (core, count, width, height) {
+  const start = core.exports.fw_results() / 8
+  const records = core.f64().slice(start, start + count * DETECTION_RECORD)
+  const faces = []
+  for (let i = 0; i < count; i++) {
+    const [score, x, y, w, h] = records.subarray(i * DETECTION_RECORD, (i + 1) * DETECTION_RECORD)
+    faces.push(new FaceDetection(score, { x: x / width, y: y / height, width: w / width, height: h / height }, { width, height }))
+  }
+  return faces
 }

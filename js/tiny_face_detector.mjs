@@ -1,13 +1,11 @@
 // The Tiny Face Detector net: nets.tinyFaceDetector.
 
-import { FaceDetection } from './classes.mjs'
 import { withInput } from './input.mjs'
-import { NeuralNetwork } from './net.mjs'
+import { NeuralNetwork, readDetections } from './net.mjs'
 import { TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
 import { FacewasmError } from './wasm.mjs'
 
 const KIND = 1 // FW_NET_TINY_FACE_DETECTOR
-const RECORD = 5 // score, x, y, width, height
 
 // The core's limits (FW_TINY_MIN_INPUT, FW_TINY_MAX_INPUT): face-api.js sets none, but
 // memory grows with the square of inputSize.
@@ -29,20 +27,18 @@ export class TinyFaceDetector extends NeuralNetwork {
 
   /** Faces in the input, as face-api.js's TinyFaceDetector.locateFaces returns them. */
   async locateFaces (input, options = {}) {
+    const checked = toOptions(options)
+    const { core } = this._require()
+    return withInput(core, input, (pixels) => this._locateOnPixels(core, pixels, checked))
+  }
+
+  /** locateFaces on pixels already in linear memory ({ pointer, width, height }), synchronously (for the chain). */
+  _locateOnPixels (core, { pointer, width, height }, options) {
     const { inputSize, scoreThreshold } = toOptions(options)
-    const { core, model } = this._require()
-    return withInput(core, input, ({ pointer, width, height }) => {
-      const count = core.exports.fw_tiny_face_detector_detect(model, pointer, width, height, inputSize, scoreThreshold)
-      if (count < 0) core.fail(this._name)
-      const start = core.exports.fw_results() / 8
-      const records = core.f64().slice(start, start + count * RECORD)
-      const faces = []
-      for (let i = 0; i < count; i++) {
-        const [score, x, y, w, h] = records.subarray(i * RECORD, (i + 1) * RECORD)
-        faces.push(new FaceDetection(score, { x: x / width, y: y / height, width: w / width, height: h / height }, { width, height }))
-      }
-      return faces
-    })
+    const { model } = this._require()
+    const count = core.exports.fw_tiny_face_detector_detect(model, pointer, width, height, inputSize, scoreThreshold)
+    if (count < 0) core.fail(this._name)
+    return readDetections(core, count, width, height)
   }
 
   /** The raw head output [(inputSize/32)^2 x 25] as a Float32Array (for testing and debugging). */

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 
 import * as faceapi from '../js/index.mjs'
 import { hasShared, modelsDir, repoRoot, sharedDir, sharedPath } from './shared.mjs'
-import { serveStatic } from './static_server.mjs'
+import { serveStatic } from '../tools/static_server.mjs'
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const noBrowser = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (tools/install-deps.sh installs Debian's chromium)`
@@ -158,6 +158,93 @@ test('draw.drawDetections outlines each face on a canvas, with its score', { ski
   }, { src: hasShared ? '/shared/testdata/decoded/faces.png' : null })
   if (hasShared) assert.equal(result.count, 6)
   for (const rgba of result.edges) assert.deepEqual(rgba, [0, 0, 255, 255])
+  assert.deepEqual(errors, [])
+  await page.close()
+})
+
+// Runs in the page: face nets loaded over HTTP, the chain on a canvas, extractFaces as canvases.
+async function faceNetsInPage ({ src }) {
+  const { faceapi } = window
+  await Promise.all([faceapi.nets.tinyFaceDetector.loadFromUri('/models'), faceapi.nets.faceLandmark68Net.loadFromUri('/models'),
+    faceapi.nets.faceLandmark68TinyNet.loadFromUri('/models'), faceapi.nets.faceRecognitionNet.loadFromUri('/models')])
+  const img = new Image()
+  img.src = src
+  await img.decode()
+  const canvas = document.createElement('canvas')
+  canvas.width = img.naturalWidth
+  canvas.height = img.naturalHeight
+  canvas.getContext('2d').drawImage(img, 0, 0)
+  const results = await faceapi.detectAllFaces(canvas, new faceapi.TinyFaceDetectorOptions({ inputSize: 416 }))
+    .withFaceLandmarks().withFaceDescriptors()
+  const whole = await faceapi.nets.faceLandmark68TinyNet.detectLandmarks(canvas)
+  const descriptor = await faceapi.computeFaceDescriptor(canvas)
+  const [face] = await faceapi.extractFaces(canvas, [new faceapi.Rect(3, 2, 20, 10)])
+  const facePixels = face.getContext('2d').getImageData(0, 0, face.width, face.height).data
+  const sourcePixels = canvas.getContext('2d').getImageData(3, 2, 20, 10).data
+  return {
+    results: results.map((r) => ({ landmarks: r.landmarks.positions.map((p) => [p.x, p.y]), descriptor: Array.from(r.descriptor) })),
+    whole: whole.positions.map((p) => [p.x, p.y]),
+    descriptor: Array.from(descriptor),
+    face: { isCanvas: face instanceof HTMLCanvasElement, width: face.width, height: face.height, same: facePixels.every((v, i) => v === sourcePixels[i]) }
+  }
+}
+
+test('browser face nets and chain equal Node results; extractFaces gives canvases', { skip: noBrowser }, async () => {
+  const { page, errors } = await openPage()
+  let src, nodeInput
+  if (hasShared) {
+    src = '/shared/testdata/decoded/faces.png'
+    nodeInput = readFileSync(sharedPath('testdata', 'decoded', 'faces.png'))
+  } else {
+    const { width, height, data } = pattern(160, 120)
+    src = await page.evaluate(({ width, height, data }) => {
+      const c = document.createElement('canvas')
+      c.width = width
+      c.height = height
+      c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0)
+      return c.toDataURL('image/png')
+    }, { width, height, data: [...data] })
+    nodeInput = pattern(160, 120)
+  }
+  await Promise.all([faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir), faceapi.nets.faceLandmark68Net.loadFromDisk(modelsDir),
+    faceapi.nets.faceLandmark68TinyNet.loadFromDisk(modelsDir), faceapi.nets.faceRecognitionNet.loadFromDisk(modelsDir)])
+  const expected = await faceapi.detectAllFaces(nodeInput, new faceapi.TinyFaceDetectorOptions({ inputSize: 416 }))
+    .withFaceLandmarks().withFaceDescriptors()
+  const got = await page.evaluate(faceNetsInPage, { src })
+  assert.deepEqual(got.results, expected.map((r) => ({ landmarks: r.landmarks.positions.map((p) => [p.x, p.y]), descriptor: Array.from(r.descriptor) })))
+  assert.deepEqual(got.whole, (await faceapi.detectFaceLandmarksTiny(nodeInput)).positions.map((p) => [p.x, p.y]))
+  assert.deepEqual(got.descriptor, Array.from(await faceapi.computeFaceDescriptor(nodeInput)))
+  assert.deepEqual(got.face, { isCanvas: true, width: 20, height: 10, same: true })
+  assert.deepEqual(errors, [])
+  await page.close()
+})
+
+test('SSD MobileNetV1 in the browser: two-shard weights over HTTP, detectAllFaces default, same as Node', { skip: noBrowser }, async (t) => {
+  const { page, errors } = await openPage()
+  const src = hasShared ? '/shared/testdata/decoded/faces.png' : null
+  // ../shared/models holds face-api.js's two-shard SSD weights; models/ a one-file copy.
+  const modelsUrl = hasShared ? '/shared/models' : '/models'
+  const got = await page.evaluate(async ({ src, modelsUrl, pattern }) => {
+    const { faceapi } = window
+    await faceapi.nets.ssdMobilenetv1.loadFromUri(modelsUrl)
+    let input
+    if (src) {
+      const img = new Image()
+      img.src = src
+      await img.decode()
+      input = img
+    } else {
+      input = new ImageData(new Uint8ClampedArray(pattern.data), pattern.width, pattern.height)
+    }
+    return (await faceapi.detectAllFaces(input)).map((f) => ({
+      score: f.score, box: { x: f.box.x, y: f.box.y, width: f.box.width, height: f.box.height }, imageWidth: f.imageWidth, imageHeight: f.imageHeight
+    }))
+  }, { src, modelsUrl, pattern: (({ data, width, height }) => ({ data: [...data], width, height }))(pattern(160, 120)) })
+  await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelsDir)
+  const expected = plain(await faceapi.detectAllFaces(hasShared ? readFileSync(sharedPath('testdata', 'decoded', 'faces.png')) : pattern(160, 120)))
+  if (hasShared) assert.equal(expected.length, 6)
+  assert.deepEqual(got, expected)
+  t.diagnostic(`${expected.length} faces, identical to Node's`)
   assert.deepEqual(errors, [])
   await page.close()
 })

@@ -66,3 +66,24 @@ test('bad options exit with status 2 and a message', async () => {
   assert.equal(unknown.code, 2)
   assert.match(unknown.stderr, /unknown command/)
 })
+
+test('--detector ssd finds the six faces of faces.jpg with SSD MobileNetV1', { skip: sharedMissing }, async () => {
+  const { code, stdout } = await run('detect', sharedPath('testdata', 'images', 'faces.jpg'), '--detector', 'ssd', '--json')
+  assert.equal(code, 0)
+  const [result] = JSON.parse(stdout)
+  assert.equal(result.faces.length, 6)
+  const strict = await run('detect', sharedPath('testdata', 'images', 'faces.jpg'), '--detector', 'ssd', '--score-threshold', '0.7', '--json')
+  assert.equal(JSON.parse(strict.stdout)[0].faces.length, 4)
+})
+
+test('bad --detector options exit with status 2 and a message', async () => {
+  const unknown = await run('detect', 'x.jpg', '--detector', 'yolo')
+  assert.equal(unknown.code, 2)
+  assert.match(unknown.stderr, /unknown detector 'yolo'/)
+  const size = await run('detect', 'x.jpg', '--detector', 'ssd', '--input-size', '320')
+  assert.equal(size.code, 2)
+  assert.match(size.stderr, /--input-size applies only to --detector tiny/)
+  const threshold = await run('detect', 'x.jpg', '--detector', 'ssd', '--score-threshold', '2')
+  assert.equal(threshold.code, 2)
+  assert.match(threshold.stderr, /minConfidence to be a number between 0 and 1/)
+})

@@ -29,4 +29,22 @@ typedef enum fw_square_padding { FW_PAD_BOTTOM_RIGHT = 0, FW_PAD_CENTRED = 1 } f
 void fw_rgba_to_square_input(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
                              const float mean[3], float divisor, float *out);
 
+/* The whole image resized to out_width x out_height (any aspect) with
+ * tf.image.resizeBilinear as in step 3 above, each axis with its own ratio
+ * in / out. Writes NHWC RGB float, out_height * out_width * 3 values, not
+ * normalized (0..255). */
+void fw_rgba_resize_bilinear(const fw_rgba_image *image, int out_width, int out_height, float *out);
+
+/* An integer region of the image scaled to out_width x out_height as a 2D
+ * canvas drawImage does it with imageSmoothingQuality 'low' (no
+ * antialiasing): bilinear on half-pixel centres,
+ *   src = clamp((dst + 0.5) * (extent / out) - 0.5, 0, extent - 1)   per axis
+ * (the ratio first, as the canvas computes it),
+ * neighbours floor(src) and min(floor(src) + 1, extent - 1), blended in
+ * double (a * (1 - f) + b * f, columns first) and rounded half up to 8 bits.
+ * The region must lie inside the image; an empty one (width or height 0)
+ * gives zeros. Writes RGB bytes, out_height * out_width * 3. */
+void fw_rgba_crop_resize_canvas(const fw_rgba_image *image, fw_crop region, int out_width, int out_height,
+                                uint8_t *out);
+
 #endif

@@ -61,7 +61,7 @@ void fw_f32_conv__scalar(const fw_conv_geometry *g, const float *input, const fl
               for (int j = 0; j < FW_CONV_PANEL; j++) acc[j] += in[c] * w[j];
           }
         }
-        for (int j = 0; j < FW_CONV_PANEL && p + j < g->out_c; j++) out[p + j] = fw_activate(acc[j], act);
+        for (int j = 0; j < FW_CONV_PANEL && p + j < g->out_c; j++) out[p + j] = fw_activate_channel(acc[j], act, p + j);
       }
     }
   }

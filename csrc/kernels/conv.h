@@ -11,7 +11,10 @@
  *
  * The kernels read each input pixel's in_c floats and, for taps that fall in
  * the padding, the `zero` buffer (at least in_c zeros). They never read past
- * the input tensor or write past out_h * out_w * out_c outputs. */
+ * the input tensor or write past out_h * out_w * out_c outputs.
+ *
+ * Every activation kind is supported, FW_ACT_PRELU included (act.alphas holds
+ * out_c values; none past it is read). */
 #ifndef FW_CONV_H
 #define FW_CONV_H
 

@@ -7,15 +7,32 @@
 #include "conv.h"
 #include "dwconv.h"
 #include "maxpool.h"
+#include "add.h"
+#include "global_mean.h"
+#include "shortcut_down.h"
+#include "winograd.h"
+#include "maxpool_kxk.h"
 
 #ifdef __wasm_simd128__
 #define fw_f32_conv fw_f32_conv__simd128
 #define fw_f32_dwconv3x3 fw_f32_dwconv3x3__simd128
 #define fw_f32_maxpool2x2 fw_f32_maxpool2x2__simd128
+#define fw_f32_add fw_f32_add__simd128
+#define fw_f32_global_mean fw_f32_global_mean__simd128
+#define fw_f32_shortcut_down fw_f32_shortcut_down__simd128
+#define fw_f32_winograd_input fw_f32_winograd_input__simd128
+#define fw_f32_winograd_output fw_f32_winograd_output__simd128
+#define fw_f32_maxpool_kxk fw_f32_maxpool_kxk__simd128
 #else
 #define fw_f32_conv fw_f32_conv__scalar
 #define fw_f32_dwconv3x3 fw_f32_dwconv3x3__scalar
 #define fw_f32_maxpool2x2 fw_f32_maxpool2x2__scalar
+#define fw_f32_add fw_f32_add__scalar
+#define fw_f32_global_mean fw_f32_global_mean__scalar
+#define fw_f32_shortcut_down fw_f32_shortcut_down__scalar
+#define fw_f32_winograd_input fw_f32_winograd_input__scalar
+#define fw_f32_winograd_output fw_f32_winograd_output__scalar
+#define fw_f32_maxpool_kxk fw_f32_maxpool_kxk__scalar
 #endif
 
 #endif

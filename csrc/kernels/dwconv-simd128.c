@@ -11,11 +11,13 @@
 static v128_t border_pixel(const fw_conv_geometry *g, const float *const rows[3], int ox, int c, const v128_t w[9],
                            v128_t bias) {
   v128_t acc = bias;
-  for (int kx = 0; kx < 3; kx++) {
-    const int ix = ox * g->stride - g->pad_left + kx;
-    if (ix < 0 || ix >= g->in_w) continue;
-    for (int ky = 0; ky < 3; ky++)
-      if (rows[ky]) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(rows[ky] + (size_t)ix * g->in_c + c), w[ky * 3 + kx]));
+  for (int ky = 0; ky < 3; ky++) { /* the scalar kernel's order, so both round alike */
+    if (!rows[ky]) continue;
+    for (int kx = 0; kx < 3; kx++) {
+      const int ix = ox * g->stride - g->pad_left + kx;
+      if (ix >= 0 && ix < g->in_w)
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(rows[ky] + (size_t)ix * g->in_c + c), w[ky * 3 + kx]));
+    }
   }
   return acc;
 }

@@ -18,4 +18,14 @@ static inline v128_t fw_activate_f32x4(v128_t x, fw_activation act) {
   }
 }
 
+/* fw_activate_channel() for 4 consecutive output channels c .. c + 3 (all of
+ * them must exist: PReLU reads alphas[c .. c + 3]). */
+static inline v128_t fw_activate_f32x4_channels(v128_t x, fw_activation act, int c) {
+  if (act.kind == FW_ACT_PRELU) {
+    const v128_t scaled = wasm_f32x4_mul(x, wasm_v128_load(act.alphas + c));
+    return wasm_v128_bitselect(x, scaled, wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f)));
+  }
+  return fw_activate_f32x4(x, act);
+}
+
 #endif

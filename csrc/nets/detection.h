@@ -18,4 +18,32 @@ double fw_box_iou(fw_box a, fw_box b);
 int fw_non_max_suppression(const fw_box *boxes, const double *scores, int n, double iou_threshold, int *order,
                            int *kept);
 
+/* A candidate of fw_nms_by_score: its score and index into the boxes. */
+typedef struct fw_scored {
+  double score;
+  int index;
+} fw_scored;
+
+/* face-api.js's SSD nonMaxSuppression (ssdMobilenetv1/nonMaxSuppression.js):
+ * candidates are the boxes with score > score_threshold, visited by
+ * descending score (ties by ascending index, as its stable sort leaves them);
+ * a candidate is kept when its IoU with every box kept so far is <=
+ * iou_threshold, until `max_output` are kept (compared as a double, as
+ * face-api.js compares maxResults). Its IoU takes min/max of each box's
+ * corners and counts a box with a non-positive area as not overlapping.
+ * `scratch` holds n entries; the kept indices go to `kept` in order.
+ * Returns how many were kept. */
+int fw_nms_by_score(const fw_box *boxes, const double *scores, int n, double score_threshold, double max_output,
+                    double iou_threshold, fw_scored *scratch, int *kept);
+/* face-api.js's iou(a, b, false), MTCNN's 'Min' overlap: intersection over
+ * the smaller of the two areas. */
+double fw_box_overlap_min(fw_box a, fw_box b);
+
+typedef enum fw_overlap { FW_OVERLAP_IOU = 0, FW_OVERLAP_MIN = 1 } fw_overlap;
+
+/* fw_non_max_suppression with face-api.js's isIOU flag: FW_OVERLAP_MIN
+ * measures overlap with fw_box_overlap_min (MTCNN's third stage). */
+int fw_non_max_suppression_overlap(const fw_box *boxes, const double *scores, int n, double threshold,
+                                   fw_overlap overlap, int *order, int *kept);
+
 #endif

@@ -45,6 +45,7 @@ struct fw_tiny_face_detector {
   int planned_size;
   fw_arena arena;
   float *input, *ping, *pong, *zero;
+  float *band; /* two full-resolution conv rows, pooled as they are made */
   fw_box *boxes;  /* candidates above the score threshold, relative to the input */
   fw_box *scaled; /* the same in input pixels, for NMS */
   double *scores;
@@ -122,19 +123,22 @@ static int grid_side(int input_size) {
 }
 
 /* Lays the arena out for input_size: input, two ping-pong activation buffers
- * sized for the largest layer (conv0's output), zeros for padding taps, and
+ * sized for the largest layer (conv1's depthwise output: conv0's output is
+ * only ever held two rows at a time, in `band`), zeros for padding taps, and
  * the post-processing scratch. Runs only when the input size changes. */
 static int plan(fw_tiny_face_detector *net, int input_size) {
   if (net->planned_size == input_size) return 0;
   net->planned_size = 0;
-  const size_t side = (size_t)input_size;
+  const size_t side = (size_t)input_size, conv0_side = side - 2, pooled_side = (conv0_side + 1) / 2;
   const size_t input_floats = side * side * 3;
-  const size_t largest = (side - 2) * (side - 2) * 16; /* every later layer is smaller */
+  const size_t largest = pooled_side * pooled_side * 16; /* every later layer is smaller */
+  /* Widest banded layers: conv0 (16 channels) and conv1's pointwise (32 at half width). */
+  const size_t band = 2 * (conv0_side * 16 > pooled_side * 32 ? conv0_side * 16 : pooled_side * 32);
   const size_t candidates = (size_t)grid_side(input_size) * grid_side(input_size) * ANCHORS;
   const size_t sizes[] = {input_floats * sizeof(float), largest * sizeof(float), largest * sizeof(float),
-                          MAX_CHANNELS * sizeof(float), candidates * sizeof(fw_box), candidates * sizeof(fw_box),
-                          candidates * sizeof(double),
-                          candidates * sizeof(int), candidates * sizeof(int)};
+                          MAX_CHANNELS * sizeof(float), band * sizeof(float), candidates * sizeof(fw_box),
+                          candidates * sizeof(fw_box), candidates * sizeof(double), candidates * sizeof(int),
+                          candidates * sizeof(int)};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
   if (fw_arena_reserve(&net->arena, total) != 0) return -1;
@@ -142,14 +146,30 @@ static int plan(fw_tiny_face_detector *net, int input_size) {
   net->ping = fw_arena_alloc(&net->arena, sizes[1]);
   net->pong = fw_arena_alloc(&net->arena, sizes[2]);
   net->zero = fw_arena_alloc(&net->arena, sizes[3]);
-  net->boxes = fw_arena_alloc(&net->arena, sizes[4]);
-  net->scaled = fw_arena_alloc(&net->arena, sizes[5]);
-  net->scores = fw_arena_alloc(&net->arena, sizes[6]);
-  net->order = fw_arena_alloc(&net->arena, sizes[7]);
-  net->kept = fw_arena_alloc(&net->arena, sizes[8]);
+  net->band = fw_arena_alloc(&net->arena, sizes[4]);
+  net->boxes = fw_arena_alloc(&net->arena, sizes[5]);
+  net->scaled = fw_arena_alloc(&net->arena, sizes[6]);
+  net->scores = fw_arena_alloc(&net->arena, sizes[7]);
+  net->order = fw_arena_alloc(&net->arena, sizes[8]);
+  net->kept = fw_arena_alloc(&net->arena, sizes[9]);
   memset(net->zero, 0, sizes[3]);
   net->planned_size = input_size;
   return 0;
+}
+
+/* A conv followed by 2x2/2 max pooling, two conv rows at a time: the rows go
+ * to `band` and only their pooled row is written out, so the full-resolution
+ * output never leaves the cache. */
+static void conv_then_pool(const fw_conv_geometry *g, const float *input, const float *packed, const float *zero,
+                           float *band, float *output, fw_activation act) {
+  const size_t pooled_row = (size_t)((g->out_w + 1) / 2) * g->out_c;
+  for (int y0 = 0; y0 < g->out_h; y0 += 2) {
+    fw_conv_geometry rows = *g;
+    rows.out_h = y0 + 1 < g->out_h ? 2 : 1;
+    rows.pad_top = g->pad_top - y0 * g->stride; /* the band's first row is conv row y0 */
+    fw_f32_conv(&rows, input, packed, zero, band, act);
+    fw_f32_maxpool2x2(band, rows.out_h, g->out_w, g->out_c, 2, output + (size_t)(y0 / 2) * pooled_row);
+  }
 }
 
 const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const fw_rgba_image *image, int input_size) {
@@ -158,8 +178,7 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
   fw_rgba_to_square_input(image, whole, FW_PAD_BOTTOM_RIGHT, input_size, mean_rgb, 256.0f, net->input);
 
   fw_conv_geometry g = fw_conv_geometry_tf(input_size, input_size, 3, 16, 3, 1, FW_PAD_VALID);
-  fw_f32_conv(&g, net->input, net->conv0, net->zero, net->ping, leaky);
-  fw_f32_maxpool2x2(net->ping, g.out_h, g.out_w, 16, 2, net->pong);
+  conv_then_pool(&g, net->input, net->conv0, net->zero, net->band, net->pong, leaky);
   int side = (g.out_h + 1) / 2, channels = 16;
   float *current = net->pong, *spare = net->ping;
 
@@ -167,13 +186,16 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
     fw_conv_geometry dw = fw_conv_geometry_tf(side, side, channels, channels, 3, 1, FW_PAD_SAME);
     fw_f32_dwconv3x3(&dw, current, net->depthwise[i], net->zero, spare, linear);
     fw_conv_geometry pw = fw_conv_geometry_tf(side, side, channels, 2 * channels, 1, 1, FW_PAD_VALID);
-    fw_f32_conv(&pw, spare, net->pointwise[i], net->zero, current, leaky);
-    const int stride = i + 1 < SEPARABLE_LAYERS ? 2 : 1;
-    fw_f32_maxpool2x2(current, side, side, 2 * channels, stride, spare);
-    side = (side + stride - 1) / stride;
-    float *t = current;
-    current = spare;
-    spare = t;
+    if (i + 1 < SEPARABLE_LAYERS) {
+      conv_then_pool(&pw, spare, net->pointwise[i], net->zero, net->band, current, leaky);
+      side = (side + 1) / 2;
+    } else { /* conv5's pool has stride 1: rows overlap, so pool the whole map */
+      fw_f32_conv(&pw, spare, net->pointwise[i], net->zero, current, leaky);
+      fw_f32_maxpool2x2(current, side, side, 2 * channels, 1, spare);
+      float *t = current;
+      current = spare;
+      spare = t;
+    }
   }
   fw_conv_geometry head = fw_conv_geometry_tf(side, side, MAX_CHANNELS, HEAD_CHANNELS, 1, 1, FW_PAD_VALID);
   fw_f32_conv(&head, current, net->head, net->zero, spare, linear);

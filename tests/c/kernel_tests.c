@@ -33,6 +33,11 @@
 #include "kernels/conv.h"
 #include "kernels/dwconv.h"
 #include "kernels/maxpool.h"
+#include "kernels/add.h"
+#include "kernels/global_mean.h"
+#include "kernels/shortcut_down.h"
+#include "kernels/winograd.h"
+#include "kernels/maxpool_kxk.h"
 #include "nets/detection.h"
 
 #ifdef __EMSCRIPTEN__
@@ -207,6 +212,7 @@ static const char *act_name(fw_activation a) {
     case FW_ACT_RELU: return "relu";
     case FW_ACT_RELU6: return "relu6";
     case FW_ACT_LEAKY: return "leaky";
+    case FW_ACT_PRELU: return "prelu";
   }
   return "?";
 }
@@ -216,9 +222,16 @@ static double naive_act(double x, fw_activation a) {
     case FW_ACT_RELU: return x < 0.0 ? 0.0 : x;
     case FW_ACT_RELU6: return x < 0.0 ? 0.0 : x > 6.0 ? 6.0 : x;
     case FW_ACT_LEAKY: return x < 0.0 ? (double)a.alpha * x : x; /* max(x, alpha x), 0 < alpha < 1 */
+    case FW_ACT_PRELU: /* needs the channel: naive_act_channel */
     case FW_ACT_NONE: break;
   }
   return x;
+}
+
+/* naive_act for output channel c: PReLU is x for x > 0, alphas[c] * x otherwise. */
+static double naive_act_channel(double x, fw_activation a, int c) {
+  if (a.kind == FW_ACT_PRELU) return x > 0.0 ? x : (double)a.alphas[c] * x;
+  return naive_act(x, a);
 }
 
 /* tf.conv2d: SAME: out = ceil(in / stride), total padding
@@ -330,8 +343,10 @@ static void conv_case(int k, int stride, fw_padding padding, int in_h, int in_w,
   float *filter = malloc(n_filter * sizeof(float)), *bias = malloc((size_t)out_c * sizeof(float));
   float *packed = malloc(fw_conv_packed_size(k, in_c, out_c) * sizeof(float));
   double *want = malloc((n_out ? n_out : 1) * sizeof(double)), *tol = malloc((n_out ? n_out : 1) * sizeof(double));
+  /* PReLU alphas: exactly out_c floats (under ASan any read past them is caught). */
+  float *alphas = act.kind == FW_ACT_PRELU ? malloc((size_t)out_c * sizeof(float)) : NULL;
   if (!in_alloc(&input, n_in) || !in_alloc(&zero, (size_t)in_c) || !out_alloc(&out, n_out) || !filter || !bias ||
-      !packed || !want || !tol) {
+      !packed || !want || !tol || (act.kind == FW_ACT_PRELU && !alphas)) {
     record(0, "fw_f32_conv", params, "test out of memory");
     goto done;
   }
@@ -339,6 +354,10 @@ static void conv_case(int k, int stride, fw_padding padding, int in_h, int in_w,
   fill_unit(&r, filter, n_filter);
   fill_unit(&r, bias, (size_t)out_c);
   memset(zero.data, 0, (size_t)in_c * sizeof(float));
+  if (alphas) { /* in (-1, 1): PReLU alphas need not be positive */
+    fill_unit(&r, alphas, (size_t)out_c);
+    act.alphas = alphas;
+  }
 
   /* Naive: straight from HWIO [k][k][in_c][out_c]. */
   for (int oy = 0; oy < g.out_h; oy++)
@@ -360,7 +379,7 @@ static void conv_case(int k, int stride, fw_padding padding, int in_h, int in_w,
           }
         }
         const size_t i = ((size_t)oy * g.out_w + ox) * out_c + co;
-        want[i] = naive_act(acc, act);
+        want[i] = naive_act_channel(acc, act, co);
         tol[i] = 1e-5 * (1.0 + magnitude);
       }
 
@@ -379,6 +398,7 @@ done:
   free(packed);
   free(want);
   free(tol);
+  free(alphas);
 }
 
 static void conv_tests(void) {
@@ -837,6 +857,126 @@ static void box_tests(void) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* SSD non-max suppression: face-api.js's ssdMobilenetv1/nonMaxSuppression.js */
+
+/* Its IOU(): corners sorted with min/max, non-positive areas give 0. */
+static double naive_ssd_iou(fw_box a, fw_box b) {
+  const double ay0 = fmin(a.top, a.bottom), ax0 = fmin(a.left, a.right), ay1 = fmax(a.top, a.bottom),
+               ax1 = fmax(a.left, a.right);
+  const double by0 = fmin(b.top, b.bottom), bx0 = fmin(b.left, b.right), by1 = fmax(b.top, b.bottom),
+               bx1 = fmax(b.left, b.right);
+  const double area_a = (ay1 - ay0) * (ax1 - ax0), area_b = (by1 - by0) * (bx1 - bx0);
+  if (area_a <= 0 || area_b <= 0) return 0.0;
+  const double inter = fmax(fmin(ay1, by1) - fmax(ay0, by0), 0.0) * fmax(fmin(ax1, bx1) - fmax(ax0, bx0), 0.0);
+  return inter / (area_a + area_b - inter);
+}
+
+/* The algorithm step by step: filter, stable sort by descending score
+ * (insertion sort), then for each candidate walk the selected boxes from the
+ * last, multiplying its score by (iou <= threshold) and stopping once it is
+ * <= the score threshold; kept if its score is unchanged. */
+static int naive_ssd_nms(const fw_box *boxes, const double *scores, int n, double score_threshold,
+                         double max_output, double iou_threshold, int *kept) {
+  int order[NMS_MAX], candidates = 0;
+  for (int i = 0; i < n; i++) {
+    if (!(scores[i] > score_threshold)) continue;
+    int j = candidates++;
+    while (j > 0 && scores[order[j - 1]] < scores[i]) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = i;
+  }
+  const double output_size = max_output < n ? max_output : n;
+  int count = 0;
+  for (int c = 0; c < candidates; c++) {
+    if (count >= output_size) break;
+    double score = scores[order[c]];
+    for (int j = count - 1; j >= 0; j--) {
+      const double iou = naive_ssd_iou(boxes[order[c]], boxes[kept[j]]);
+      if (iou == 0.0) continue;
+      score *= iou <= iou_threshold ? 1 : 0;
+      if (score <= score_threshold) break;
+    }
+    if (score == scores[order[c]]) kept[count++] = order[c];
+  }
+  return count;
+}
+
+static void ssd_nms_case(const char *name, const fw_box *boxes, const double *scores, int n, double score_threshold,
+                         double max_output, double iou_threshold) {
+  fw_scored scratch[NMS_MAX + 2];
+  int kept[NMS_MAX + 2 * INT_GUARD], expect[NMS_MAX];
+  for (int i = 0; i < NMS_MAX + 2 * INT_GUARD; i++) kept[i] = INT_SENTINEL;
+  const int n_expect = naive_ssd_nms(boxes, scores, n, score_threshold, max_output, iou_threshold, expect);
+  const int count = fw_nms_by_score(boxes, scores, n, score_threshold, max_output, iou_threshold, scratch,
+                                    kept + INT_GUARD);
+  int ok = count == n_expect, guards_ok = 1;
+  for (int i = 0; ok && i < count; i++) ok = kept[INT_GUARD + i] == expect[i];
+  for (int i = 0; i < INT_GUARD; i++)
+    if (kept[i] != INT_SENTINEL || kept[INT_GUARD + n + i] != INT_SENTINEL) guards_ok = 0;
+  char params[3072] = "", detail[512] = "";
+  snprintf(params, sizeof params, "[%s: n=%d score>%.17g max=%g iou<=%.17g boxes(l,t,r,b)/scores=", name, n,
+           score_threshold, max_output, iou_threshold);
+  for (int i = 0; i < n; i++) {
+    size_t len = strlen(params);
+    if (len + 48 >= sizeof params) break;
+    snprintf(params + len, sizeof params - len, "%s(%g,%g,%g,%g)/%g", i ? " " : "", boxes[i].left, boxes[i].top,
+             boxes[i].right, boxes[i].bottom, scores[i]);
+  }
+  strncat(params, "]", sizeof params - strlen(params) - 1);
+  snprintf(detail, sizeof detail, "want %d kept [", n_expect);
+  append_ints(detail, sizeof detail, expect, n_expect);
+  snprintf(detail + strlen(detail), sizeof detail - strlen(detail), "] got %d [", count);
+  append_ints(detail, sizeof detail, kept + INT_GUARD, count > 0 && count <= n ? count : 0);
+  snprintf(detail + strlen(detail), sizeof detail - strlen(detail), "]; guards %s", guards_ok ? "intact" : "CLOBBERED");
+  record(ok && guards_ok, "fw_nms_by_score", params, detail);
+}
+
+static void ssd_nms_tests(void) {
+  static const fw_box row[4] = {{0, 0, 1, 1}, {2, 0, 3, 1}, {4, 0, 5, 1}, {6, 0, 7, 1}};
+  static const fw_box same[3] = {{1, 1, 3, 3}, {1, 1, 3, 3}, {1, 1, 3, 3}};
+  static const fw_box swapped[2] = {{3, 3, 1, 1}, {1, 1, 3, 3}}; /* corners given in reverse */
+  static const fw_box flat[2] = {{1, 1, 1, 3}, {1, 1, 1, 3}};    /* zero area: never overlap */
+  static const fw_box half[2] = {{0, 0, 3, 1}, {1, 0, 4, 1}};    /* IoU exactly 0.5 */
+  static const double s_ties[4] = {0.6, 0.6, 0.6, 0.6}, s_same[3] = {0.7, 0.9, 0.9}, s_two[2] = {0.8, 0.6};
+  static const double s_edge[4] = {0.5, 0.50000001, 0.9, 0.2};
+  ssd_nms_case("equal scores: earlier index first", row, s_ties, 4, 0.5, 100, 0.5);
+  ssd_nms_case("identical boxes, tie: earlier index wins", same, s_same, 3, 0.5, 100, 0.5);
+  ssd_nms_case("score equal to the threshold: not a candidate", row, s_edge, 4, 0.5, 100, 0.5);
+  ssd_nms_case("max_output 2", row, s_ties, 4, 0.5, 2, 0.5);
+  ssd_nms_case("max_output 2.5 keeps 3", row, s_ties, 4, 0.5, 2.5, 0.5);
+  ssd_nms_case("max_output 0 and negative keep none", row, s_ties, 4, 0.5, -1, 0.5);
+  ssd_nms_case("max_output infinite", row, s_ties, 4, 0.5, INFINITY, 0.5);
+  ssd_nms_case("reversed corners overlap fully", swapped, s_two, 2, 0.5, 100, 0.5);
+  ssd_nms_case("zero-area boxes never suppress", flat, s_two, 2, 0.5, 100, 0.5);
+  ssd_nms_case("IoU exactly at threshold: kept", half, s_two, 2, 0.5, 100, 0.5);
+  ssd_nms_case("IoU just above threshold: dropped", half, s_two, 2, 0.5, 100, 0.4999999);
+
+  static const int ns[] = {1, 2, 3, 5, 8, 13, 21, 40, 64};
+  static const double thresholds[] = {0.0, 0.2, 1.0 / 3.0, 0.5, 0.7, 1.0};
+  static const double max_outputs[] = {100, 3, 1};
+  for (size_t a = 0; a < COUNT(ns); a++)
+    for (size_t b = 0; b < COUNT(thresholds); b++) {
+      const uint32_t seed = next_seed();
+      rng r = {seed};
+      char name[48];
+      snprintf(name, sizeof name, "random, seed=%u", (unsigned)seed);
+      fw_box boxes[NMS_MAX];
+      double scores[NMS_MAX];
+      for (int i = 0; i < ns[a]; i++) {
+        const int x = rng_int(&r, 8), y = rng_int(&r, 8);
+        /* some boxes with corners reversed or zero extent */
+        const int w = rng_int(&r, 6) - 1, h = rng_int(&r, 6) - 1;
+        boxes[i] = box(x, y, x + w, y + h);
+        scores[i] = (1 + rng_int(&r, 7)) / 8.0;
+      }
+      ssd_nms_case(name, boxes, scores, ns[a], (1 + rng_int(&r, 4)) / 8.0, max_outputs[rng_int(&r, 3)],
+                   thresholds[b]);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Batch-norm folding: conv with folded weights == conv, then tf.batchNorm.  */
 
 static void batchnorm_case(int k, int in_c, int out_c, int with_bias, int depthwise) {
@@ -901,7 +1041,568 @@ static void batchnorm_tests(void) {
   batchnorm_case(3, 33, 1, 1, 1);
 }
 
+
 /* ------------------------------------------------------------------------ */
+/* MTCNN: PReLU conv epilogue, KxK max pooling, rectangular tfjs resize,     */
+/* canvas-style patch scaling, 'Min' overlap NMS                             */
+
+static void prelu_conv_tests(void) {
+  static const fw_activation prelu = {.kind = FW_ACT_PRELU}; /* conv_case supplies the alphas */
+  static const int kernels[] = {1, 2, 3};
+  static const int in_cs[] = {1, 3, 5, 17};
+  static const int out_cs[] = {1, 3, 8, 9, 10, 16, 25, 33};
+  static const int sizes[][2] = {{1, 1}, {5, 7}, {15, 7}, {4, 16}};
+  for (size_t a = 0; a < COUNT(kernels); a++)
+    for (size_t d = 0; d < COUNT(in_cs); d++)
+      for (size_t e = 0; e < COUNT(out_cs); e++)
+        for (size_t f = 0; f < COUNT(sizes); f++)
+          conv_case(kernels[a], 1, (a + f) % 2 ? FW_PAD_SAME : FW_PAD_VALID, sizes[f][0], sizes[f][1], in_cs[d],
+                    out_cs[e], prelu, (d + e) % 3 != 0);
+  /* MTCNN's shapes: P-Net conv1 and heads, R-Net conv3, an FC layer as a 1x1 conv. */
+  conv_case(3, 1, FW_PAD_VALID, 23, 17, 3, 10, prelu, 1);
+  conv_case(3, 1, FW_PAD_VALID, 11, 9, 10, 16, prelu, 1);
+  conv_case(2, 1, FW_PAD_VALID, 4, 4, 48, 64, prelu, 1);
+  conv_case(1, 1, FW_PAD_VALID, 1, 1, 576, 128, prelu, 1);
+}
+
+typedef void (*pool_kxk_fn)(const fw_conv_geometry *, const float *, float *);
+
+static const struct {
+  const char *name;
+  pool_kxk_fn fn;
+} pool_kxk_twins[] = {
+    {"fw_f32_maxpool_kxk__scalar", fw_f32_maxpool_kxk__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_maxpool_kxk__simd128", fw_f32_maxpool_kxk__simd128},
+#endif
+};
+
+static void maxpool_kxk_case(int k, int stride, fw_padding padding, int in_h, int in_w, int channels, int negative) {
+  const uint32_t seed = next_seed();
+  char params[256];
+  snprintf(params, sizeof params, "[K=%d stride=%d pad=%s in=%dx%dx%d (HxWxC) values=%s seed=%u]", k, stride,
+           pad_name(padding), in_h, in_w, channels, negative ? "negative" : "[-1,1]", (unsigned)seed);
+  const fw_conv_geometry g = fw_conv_geometry_tf(in_h, in_w, channels, channels, k, stride, padding);
+  if (!geometry_ok(&g, in_h, in_w, k, stride, padding, params)) return;
+  rng r = {seed};
+  const size_t n_in = (size_t)in_h * in_w * channels, n_out = (size_t)g.out_h * g.out_w * channels;
+  in_buf input = {0};
+  out_buf out = {0};
+  double *want = malloc((n_out ? n_out : 1) * sizeof(double));
+  if (!in_alloc(&input, n_in) || !out_alloc(&out, n_out) || !want) {
+    record(0, "fw_f32_maxpool_kxk", params, "test out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < n_in; i++) {
+    const float v = rng_unit(&r);
+    input.data[i] = negative ? -0.01f - 0.99f * fabsf(v) : v;
+  }
+  /* tf.maxPool: the max over the window's taps inside the input (padding is -infinity). */
+  for (int oy = 0; oy < g.out_h; oy++)
+    for (int ox = 0; ox < g.out_w; ox++)
+      for (int c = 0; c < channels; c++) {
+        double m = -INFINITY;
+        for (int dy = 0; dy < k; dy++)
+          for (int dx = 0; dx < k; dx++) {
+            const int iy = oy * stride - g.pad_top + dy, ix = ox * stride - g.pad_left + dx;
+            if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) continue;
+            const double v = input.data[((size_t)iy * in_w + ix) * channels + c];
+            if (v > m) m = v;
+          }
+        want[((size_t)oy * g.out_w + ox) * channels + c] = m;
+      }
+  for (size_t t = 0; t < COUNT(pool_kxk_twins); t++) {
+    out_reset(&out);
+    pool_kxk_twins[t].fn(&g, input.data, out.data);
+    check_output(pool_kxk_twins[t].name, params, &out, want, NULL, g.out_h, g.out_w, channels);
+  }
+done:
+  free(input.block);
+  out_free(&out);
+  free(want);
+}
+
+static void maxpool_kxk_tests(void) {
+  static const int sizes[][2] = {{1, 1}, {1, 5}, {3, 1}, {2, 2}, {3, 3}, {4, 6}, {5, 7}, {9, 9}, {15, 7}, {22, 13}};
+  static const int channels[] = {1, 3, 4, 5, 17, 33};
+  static const fw_padding paddings[] = {FW_PAD_SAME, FW_PAD_VALID};
+  for (int k = 2; k <= 3; k++)
+    for (int stride = 1; stride <= 2; stride++)
+      for (size_t p = 0; p < COUNT(paddings); p++)
+        for (size_t a = 0; a < COUNT(sizes); a++)
+          for (size_t b = 0; b < COUNT(channels); b++)
+            maxpool_kxk_case(k, stride, paddings[p], sizes[a][0], sizes[a][1], channels[b], (int)((a + b) % 2));
+  /* R-Net's and O-Net's pools. */
+  maxpool_kxk_case(3, 2, FW_PAD_SAME, 22, 22, 28, 0);
+  maxpool_kxk_case(3, 2, FW_PAD_VALID, 9, 9, 48, 1);
+  maxpool_kxk_case(3, 2, FW_PAD_SAME, 46, 46, 32, 0);
+  maxpool_kxk_case(3, 2, FW_PAD_VALID, 21, 21, 64, 0);
+  /* TinyXception's pools, scaled down, and the recognition stem's. */
+  maxpool_kxk_case(3, 2, FW_PAD_SAME, 28, 28, 64, 0);
+  maxpool_kxk_case(3, 2, FW_PAD_SAME, 14, 14, 256, 1);
+  maxpool_kxk_case(3, 2, FW_PAD_VALID, 72, 72, 32, 0);
+}
+
+/* tfjs-core 1.7 CPU resizeBilinear, alignCorners false, one ratio per axis. */
+static void resize_case(int img_w, int img_h, int out_w, int out_h) {
+  const uint32_t seed = next_seed();
+  char params[160];
+  snprintf(params, sizeof params, "[image=%dx%d out=%dx%d (WxH) seed=%u]", img_w, img_h, out_w, out_h, (unsigned)seed);
+  rng r = {seed};
+  const size_t n_out = (size_t)out_w * out_h * 3;
+  uint8_t *pixels = malloc((size_t)img_w * img_h * 4);
+  double *want = malloc(n_out * sizeof(double));
+  out_buf out = {0};
+  if (!pixels || !want || !out_alloc(&out, n_out)) {
+    record(0, "fw_rgba_resize_bilinear", params, "test out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < (size_t)img_w * img_h * 4; i++) pixels[i] = (uint8_t)(rng_next(&r) >> 24);
+  const double row_ratio = (double)img_h / out_h, col_ratio = (double)img_w / out_w;
+  for (int row = 0; row < out_h; row++) {
+    const double src_r = row_ratio * row;
+    const int r0 = (int)floor(src_r), r1 = (int)fmin(ceil(src_r), img_h - 1);
+    for (int col = 0; col < out_w; col++) {
+      const double src_c = col_ratio * col;
+      const int c0 = (int)floor(src_c), c1 = (int)fmin(ceil(src_c), img_w - 1);
+      for (int c = 0; c < 3; c++) {
+        const double tl = pixels[((size_t)r0 * img_w + c0) * 4 + c], tr = pixels[((size_t)r0 * img_w + c1) * 4 + c];
+        const double bl = pixels[((size_t)r1 * img_w + c0) * 4 + c], br = pixels[((size_t)r1 * img_w + c1) * 4 + c];
+        const double top = tl + (tr - tl) * (src_c - c0), bottom = bl + (br - bl) * (src_c - c0);
+        want[((size_t)row * out_w + col) * 3 + c] = (float)(top + (bottom - top) * (src_r - r0));
+      }
+    }
+  }
+  const fw_rgba_image image = {pixels, img_w, img_h};
+  out_reset(&out);
+  fw_rgba_resize_bilinear(&image, out_w, out_h, out.data);
+  check_output("fw_rgba_resize_bilinear", params, &out, want, NULL, out_h, out_w, 3);
+done:
+  free(pixels);
+  free(want);
+  out_free(&out);
+}
+
+/* Canvas drawImage scaling (half-pixel centres, edge-clamped, rounded half up). */
+static void canvas_case(int img_w, int img_h, fw_crop region, int out_w, int out_h) {
+  const uint32_t seed = next_seed();
+  char params[200];
+  snprintf(params, sizeof params, "[image=%dx%d region x=%d y=%d w=%d h=%d out=%dx%d (WxH) seed=%u]", img_w, img_h,
+           region.x, region.y, region.width, region.height, out_w, out_h, (unsigned)seed);
+  rng r = {seed};
+  const size_t n_out = (size_t)out_w * out_h * 3;
+  uint8_t *pixels = malloc((size_t)img_w * img_h * 4), *got = malloc(n_out + 2 * GUARD);
+  if (!pixels || !got) {
+    record(0, "fw_rgba_crop_resize_canvas", params, "test out of memory");
+    free(pixels);
+    free(got);
+    return;
+  }
+  for (size_t i = 0; i < (size_t)img_w * img_h * 4; i++) pixels[i] = (uint8_t)(rng_next(&r) >> 24);
+  memset(got, 0xA5, n_out + 2 * GUARD);
+  const fw_rgba_image image = {pixels, img_w, img_h};
+  fw_rgba_crop_resize_canvas(&image, region, out_w, out_h, got + GUARD);
+  size_t bad = 0, first = 0;
+  int want_first = 0;
+  for (int y = 0; y < out_h; y++)
+    for (int x = 0; x < out_w; x++)
+      for (int c = 0; c < 3; c++) {
+        int want = 0;
+        if (region.width > 0 && region.height > 0) {
+          /* The scale factor first, then the position: (x + 0.5) * (extent / out) - 0.5. */
+          const double fy = (double)region.height / out_h, fx = (double)region.width / out_w;
+          const double sy = fmin(fmax((y + 0.5) * fy - 0.5, 0.0), region.height - 1);
+          const double sx = fmin(fmax((x + 0.5) * fx - 0.5, 0.0), region.width - 1);
+          const int y0 = (int)floor(sy), x0 = (int)floor(sx);
+          const int y1 = y0 + 1 < region.height ? y0 + 1 : region.height - 1;
+          const int x1 = x0 + 1 < region.width ? x0 + 1 : region.width - 1;
+          const double wy = sy - y0, wx = sx - x0;
+#define PX(yy, xx) pixels[((size_t)(region.y + (yy)) * img_w + (region.x + (xx))) * 4 + c]
+          const double top = PX(y0, x0) * (1 - wx) + PX(y0, x1) * wx, bottom = PX(y1, x0) * (1 - wx) + PX(y1, x1) * wx;
+#undef PX
+          want = (int)floor(top * (1 - wy) + bottom * wy + 0.5);
+        }
+        const size_t i = ((size_t)y * out_w + x) * 3 + c;
+        if (got[GUARD + i] != want) {
+          if (!bad) first = i, want_first = want;
+          bad++;
+        }
+      }
+  int guards_ok = 1;
+  for (size_t i = 0; i < GUARD; i++) guards_ok &= got[i] == 0xA5 && got[GUARD + n_out + i] == 0xA5;
+  char detail[200];
+  snprintf(detail, sizeof detail, "%zu of %zu bytes wrong (first at %zu: want %d got %d); guards %s", bad, n_out, first,
+           want_first, bad ? got[GUARD + first] : 0, guards_ok ? "intact" : "CLOBBERED");
+  record(!bad && guards_ok, "fw_rgba_crop_resize_canvas", params, detail);
+  free(pixels);
+  free(got);
+}
+
+static void mtcnn_image_tests(void) {
+  static const int images[][2] = {{7, 3}, {3, 7}, {1, 1}, {20, 13}, {64, 48}};
+  static const int outs[][2] = {{1, 1}, {5, 3}, {3, 5}, {12, 12}, {13, 17}, {24, 24}, {48, 48}, {70, 41}};
+  for (size_t a = 0; a < COUNT(images); a++) {
+    const int w = images[a][0], h = images[a][1];
+    for (size_t b = 0; b < COUNT(outs); b++) {
+      resize_case(w, h, outs[b][0], outs[b][1]);
+      const fw_crop regions[3] = {{0, 0, w, h}, {w / 3, h / 2, w - w / 3, h - h / 2}, {w - 1, 0, 1, h}};
+      for (int k = 0; k < 3; k++) canvas_case(w, h, regions[k], outs[b][0], outs[b][1]);
+    }
+    canvas_case(w, h, (fw_crop){0, 0, 0, h}, 24, 24); /* empty regions: zeros */
+    canvas_case(w, h, (fw_crop){0, 0, w, 0}, 24, 24);
+  }
+}
+
+static double naive_overlap_min(fw_box a, fw_box b) {
+  const double w = fmax(0.0, fmin(a.right, b.right) - fmax(a.left, b.left));
+  const double h = fmax(0.0, fmin(a.bottom, b.bottom) - fmax(a.top, b.top));
+  return w * h / fmin((a.right - a.left) * (a.bottom - a.top), (b.right - b.left) * (b.bottom - b.top));
+}
+
+static void overlap_min_tests(void) {
+  static const struct {
+    const char *name;
+    fw_box a, b;
+    double want;
+  } cases[] = {{"contained: 1", {0, 0, 4, 4}, {1, 1, 3, 3}, 1.0},
+               {"half of the smaller", {0, 0, 4, 4}, {3, 0, 5, 2}, 0.5},
+               {"disjoint", {0, 0, 1, 1}, {2, 2, 3, 3}, 0.0},
+               {"identical", {1, 1, 3, 3}, {1, 1, 3, 3}, 1.0}};
+  for (size_t i = 0; i < COUNT(cases); i++) {
+    const double got = fw_box_overlap_min(cases[i].a, cases[i].b), swapped = fw_box_overlap_min(cases[i].b, cases[i].a);
+    char detail[96];
+    snprintf(detail, sizeof detail, "want %.17g got %.17g (swapped %.17g)", cases[i].want, got, swapped);
+    record(got == cases[i].want && swapped == cases[i].want, "fw_box_overlap_min", cases[i].name, detail);
+  }
+  /* NMS with the 'Min' overlap against a naive loop: best first (ties to the later index). */
+  for (int n = 1; n <= 40; n += 3) {
+    const uint32_t seed = next_seed();
+    rng r = {seed};
+    fw_box boxes[NMS_MAX];
+    double scores[NMS_MAX];
+    int alive[NMS_MAX], expect[NMS_MAX], order[NMS_MAX], kept[NMS_MAX];
+    for (int i = 0; i < n; i++) {
+      const int x = rng_int(&r, 8), y = rng_int(&r, 8);
+      boxes[i] = box(x, y, x + 1 + rng_int(&r, 4), y + 1 + rng_int(&r, 4));
+      scores[i] = (1 + rng_int(&r, 5)) / 8.0;
+      alive[i] = 1;
+    }
+    int n_expect = 0;
+    for (;;) {
+      int best = -1;
+      for (int i = 0; i < n; i++)
+        if (alive[i] && (best < 0 || scores[i] >= scores[best])) best = i;
+      if (best < 0) break;
+      expect[n_expect++] = best;
+      alive[best] = 0;
+      for (int i = 0; i < n; i++)
+        if (alive[i] && !(naive_overlap_min(boxes[best], boxes[i]) <= 0.7)) alive[i] = 0;
+    }
+    const int count = fw_non_max_suppression_overlap(boxes, scores, n, 0.7, FW_OVERLAP_MIN, order, kept);
+    int ok = count == n_expect;
+    for (int i = 0; ok && i < count; i++) ok = kept[i] == expect[i];
+    char params[64], detail[64];
+    snprintf(params, sizeof params, "[n=%d threshold=0.7 seed=%u]", n, (unsigned)seed);
+    snprintf(detail, sizeof detail, "want %d kept, got %d (or a different order)", n_expect, count);
+    record(ok, "fw_non_max_suppression_overlap(MIN)", params, detail);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Face nets' small ops: global mean and the downsampling ResNet join        */
+
+typedef void (*mean_fn)(const float *, int, int, float *);
+typedef void (*shortcut_fn)(const float *, int, int, int, const float *, int, int, int, float *);
+
+static const struct {
+  const char *name;
+  mean_fn fn;
+} mean_twins[] = {
+    {"fw_f32_global_mean__scalar", fw_f32_global_mean__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_global_mean__simd128", fw_f32_global_mean__simd128},
+#endif
+};
+
+static const struct {
+  const char *name;
+  shortcut_fn fn;
+} shortcut_twins[] = {
+    {"fw_f32_shortcut_down__scalar", fw_f32_shortcut_down__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_shortcut_down__simd128", fw_f32_shortcut_down__simd128},
+#endif
+};
+
+/* A random input of n floats in [-1, 1] (poison-padded); 0 when out of memory. */
+static int random_input(in_buf *b, size_t n, rng *r) {
+  if (!in_alloc(b, n)) return 0;
+  for (size_t i = 0; i < n; i++) b->data[i] = rng_unit(r);
+  return 1;
+}
+
+static void mean_case(int pixels, int channels) {
+  const uint32_t seed = next_seed();
+  char params[160];
+  snprintf(params, sizeof params, "[pixels=%d channels=%d seed=%u]", pixels, channels, (unsigned)seed);
+  rng r = {seed};
+  in_buf input = {0};
+  out_buf out = {0};
+  double *want = malloc(channels * sizeof(double)), *tol = malloc(channels * sizeof(double));
+  if (!random_input(&input, (size_t)pixels * channels, &r) || !out_alloc(&out, channels) || !want || !tol) {
+    record(0, "fw_f32_global_mean", params, "test out of memory");
+    goto done;
+  }
+  for (int c = 0; c < channels; c++) {
+    double sum = 0.0, magnitude = 0.0;
+    for (int p = 0; p < pixels; p++) {
+      sum += input.data[(size_t)p * channels + c];
+      magnitude += fabs(input.data[(size_t)p * channels + c]);
+    }
+    want[c] = sum / pixels;
+    tol[c] = 1e-5 * (1.0 + magnitude / pixels);
+  }
+  for (size_t t = 0; t < COUNT(mean_twins); t++) {
+    out_reset(&out);
+    mean_twins[t].fn(input.data, pixels, channels, out.data);
+    check_output(mean_twins[t].name, params, &out, want, tol, 1, 1, channels);
+  }
+done:
+  free(input.block);
+  out_free(&out);
+  free(want);
+  free(tol);
+}
+
+static void shortcut_case(int in_h, int in_w, int in_c, int body_h, int body_w, int out_c) {
+  const uint32_t seed = next_seed();
+  char params[200];
+  snprintf(params, sizeof params, "[in=%dx%dx%d body=%dx%dx%d seed=%u]", in_h, in_w, in_c, body_h, body_w, out_c,
+           (unsigned)seed);
+  const int out_h = in_h / 2, out_w = in_w / 2;
+  rng r = {seed};
+  const size_t n_out = (size_t)out_h * out_w * out_c;
+  in_buf input = {0}, body = {0};
+  out_buf out = {0};
+  double *want = malloc((n_out ? n_out : 1) * sizeof(double)), *tol = malloc((n_out ? n_out : 1) * sizeof(double));
+  if (!random_input(&input, (size_t)in_h * in_w * in_c, &r) || !random_input(&body, (size_t)body_h * body_w * out_c, &r) ||
+      !out_alloc(&out, n_out) || !want || !tol) {
+    record(0, "fw_f32_shortcut_down", params, "test out of memory");
+    goto done;
+  }
+  for (int y = 0; y < out_h; y++)
+    for (int x = 0; x < out_w; x++)
+      for (int c = 0; c < out_c; c++) {
+        double s = 0.0;
+        if (c < in_c)
+          for (int dy = 0; dy < 2; dy++)
+            for (int dx = 0; dx < 2; dx++) s += input.data[((size_t)(2 * y + dy) * in_w + 2 * x + dx) * in_c + c] / 4.0;
+        if (y < body_h && x < body_w) s += body.data[((size_t)y * body_w + x) * out_c + c];
+        const size_t i = ((size_t)y * out_w + x) * out_c + c;
+        want[i] = s > 0.0 ? s : 0.0;
+        tol[i] = 1e-6 * 4.0;
+      }
+  for (size_t t = 0; t < COUNT(shortcut_twins); t++) {
+    out_reset(&out);
+    shortcut_twins[t].fn(input.data, in_h, in_w, in_c, body.data, body_h, body_w, out_c, out.data);
+    check_output(shortcut_twins[t].name, params, &out, want, tol, out_h, out_w, out_c);
+  }
+done:
+  free(input.block);
+  free(body.block);
+  out_free(&out);
+  free(want);
+  free(tol);
+}
+
+static void face_op_tests(void) {
+  static const int channels[] = {1, 3, 5, 7, 17, 33};
+  static const int pixel_counts[] = {1, 2, 4, 49, 196};
+  for (size_t a = 0; a < COUNT(pixel_counts); a++)
+    for (size_t b = 0; b < COUNT(channels); b++) mean_case(pixel_counts[a], channels[b]);
+  mean_case(49, 256);
+  mean_case(196, 128);
+  /* Pooled map equal to the body, one larger (3x3 body in a 4x4 map, 1x1 in 2x2), odd inputs, channel padding. */
+  for (size_t b = 0; b < COUNT(channels); b++) {
+    const int c = channels[b];
+    shortcut_case(6, 6, c, 3, 3, c);
+    shortcut_case(6, 6, c, 3, 3, 2 * c);
+    shortcut_case(8, 8, c, 3, 3, 2 * c + 1);
+    shortcut_case(7, 5, c, 2, 2, c + 3);
+    shortcut_case(4, 4, c, 1, 1, c);
+    shortcut_case(2, 2, c, 0, 0, c);
+  }
+  shortcut_case(35, 35, 32, 17, 17, 64);
+  shortcut_case(8, 8, 128, 3, 3, 256);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Winograd F(2x2, 3x3): pack + input transform + 16 1x1 GEMMs + output     */
+/* transform against a naive 3x3 stride-1 SAME conv                         */
+
+typedef void (*wino_in_fn)(const float *, int, int, int, float *);
+typedef void (*wino_out_fn)(const float *, int, int, int, const float *, float *, fw_activation);
+
+static const struct {
+  const char *name;
+  wino_in_fn in;
+  wino_out_fn out;
+} winograd_twins[] = {
+    {"fw_f32_winograd_input/output__scalar", fw_f32_winograd_input__scalar, fw_f32_winograd_output__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_winograd_input/output__simd128", fw_f32_winograd_input__simd128, fw_f32_winograd_output__simd128},
+#endif
+};
+
+static void winograd_case(int h, int w, int in_c, int out_c, fw_activation act, int with_bias) {
+  const uint32_t seed = next_seed();
+  char params[256];
+  snprintf(params, sizeof params, "[in=%dx%dx%d (HxWxC) out_c=%d act=%s bias=%s seed=%u]", h, w, in_c, out_c,
+           act_name(act), with_bias ? "yes" : "NULL", (unsigned)seed);
+  rng r = {seed};
+  const int tiles = fw_winograd_tiles(h, w);
+  const size_t n_in = (size_t)h * w * in_c, n_filter = (size_t)9 * in_c * out_c, n_out = (size_t)h * w * out_c;
+  const size_t one = fw_conv_packed_size(1, in_c, out_c);
+  in_buf input = {0}, zero = {0};
+  out_buf out = {0};
+  float *filter = malloc(n_filter * sizeof(float)), *bias = malloc((size_t)out_c * sizeof(float));
+  float *packed = malloc(fw_winograd_packed_size(in_c, out_c) * sizeof(float));
+  float *v = malloc((size_t)FW_WINOGRAD_POSITIONS * tiles * in_c * sizeof(float));
+  float *m = malloc((size_t)FW_WINOGRAD_POSITIONS * tiles * out_c * sizeof(float));
+  double *want = malloc(n_out * sizeof(double)), *tol = malloc(n_out * sizeof(double));
+  if (!in_alloc(&input, n_in) || !in_alloc(&zero, (size_t)in_c) || !out_alloc(&out, n_out) || !filter || !bias ||
+      !packed || !v || !m || !want || !tol) {
+    record(0, "fw_winograd", params, "test out of memory");
+    goto done;
+  }
+  fill_unit(&r, input.data, n_in);
+  fill_unit(&r, filter, n_filter);
+  fill_unit(&r, bias, (size_t)out_c);
+  memset(zero.data, 0, (size_t)in_c * sizeof(float));
+  for (int oy = 0; oy < h; oy++)
+    for (int ox = 0; ox < w; ox++)
+      for (int co = 0; co < out_c; co++) {
+        double acc = with_bias ? bias[co] : 0.0, magnitude = 0.0;
+        for (int ky = 0; ky < 3; ky++)
+          for (int kx = 0; kx < 3; kx++) {
+            const int iy = oy - 1 + ky, ix = ox - 1 + kx;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+            for (int ci = 0; ci < in_c; ci++) {
+              const double p = (double)input.data[((size_t)iy * w + ix) * in_c + ci] *
+                               filter[(((size_t)ky * 3 + kx) * in_c + ci) * out_c + co];
+              acc += p;
+              magnitude += fabs(p);
+            }
+          }
+        const size_t i = ((size_t)oy * w + ox) * out_c + co;
+        want[i] = naive_act(acc, act);
+        /* The transforms scale terms by up to 4 before they cancel. */
+        tol[i] = 1e-5 * (1.0 + 4.0 * magnitude);
+      }
+  fw_pack_winograd(filter, in_c, out_c, packed);
+  const fw_conv_geometry g = fw_conv_geometry_tf(1, tiles, in_c, out_c, 1, 1, FW_PAD_VALID);
+  for (size_t t = 0; t < COUNT(winograd_twins); t++) {
+    out_reset(&out);
+    winograd_twins[t].in(input.data, h, w, in_c, v);
+    for (int xi = 0; xi < FW_WINOGRAD_POSITIONS; xi++)
+      fw_f32_conv__scalar(&g, v + (size_t)xi * tiles * in_c, packed + xi * one, zero.data,
+                          m + (size_t)xi * tiles * out_c, (fw_activation){FW_ACT_NONE, 0.0f});
+    winograd_twins[t].out(m, h, w, out_c, with_bias ? bias : NULL, out.data, act);
+    check_output(winograd_twins[t].name, params, &out, want, tol, h, w, out_c);
+  }
+done:
+  free(input.block);
+  free(zero.block);
+  out_free(&out);
+  free(filter);
+  free(bias);
+  free(packed);
+  free(v);
+  free(m);
+  free(want);
+  free(tol);
+}
+
+static void winograd_tests(void) {
+  static const int sizes[][2] = {{1, 1}, {1, 2}, {2, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 3}, {3, 7}, {8, 8}, {9, 6}, {17, 17}};
+  static const int channels[][2] = {{1, 1}, {3, 5}, {5, 7}, {7, 17}, {17, 8}, {33, 33}};
+  for (size_t a = 0; a < COUNT(sizes); a++)
+    for (size_t b = 0; b < COUNT(channels); b++)
+      winograd_case(sizes[a][0], sizes[a][1], channels[b][0], channels[b][1], activations[(a + b) % 4], (a + b) % 2);
+  /* The recognition net's shapes. */
+  winograd_case(35, 35, 32, 32, activations[1], 1);
+  winograd_case(4, 4, 256, 256, activations[0], 1);
+  winograd_case(3, 3, 256, 256, activations[0], 1);
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------------ */
+/* Elementwise add (residual and dense connections)                         */
+
+typedef void (*add_fn)(const float *, const float *, size_t, float *, float *);
+
+static const struct {
+  const char *name;
+  add_fn fn;
+} add_twins[] = {
+    {"fw_f32_add__scalar", fw_f32_add__scalar},
+#ifdef __wasm_simd128__
+    {"fw_f32_add__simd128", fw_f32_add__simd128},
+#endif
+};
+
+/* outputs: 1 sum only, 2 relu only, 3 both; in_place: the sum overwrites a
+ * (the dense blocks' running sum). */
+static void add_case(size_t n, int outputs, int in_place) {
+  const uint32_t seed = next_seed();
+  char params[160];
+  snprintf(params, sizeof params, "[n=%zu outputs=%s%s seed=%u]", n,
+           outputs == 1 ? "sum" : outputs == 2 ? "relu" : "sum+relu", in_place ? " sum-in-place" : "",
+           (unsigned)seed);
+  rng r = {seed};
+  in_buf a = {0}, b = {0};
+  out_buf sum = {0}, relu = {0};
+  double *want_sum = malloc((n ? n : 1) * sizeof(double)), *want_relu = malloc((n ? n : 1) * sizeof(double));
+  if (!in_alloc(&a, n) || !in_alloc(&b, n) || !out_alloc(&sum, n) || !out_alloc(&relu, n) || !want_sum ||
+      !want_relu) {
+    record(0, "fw_f32_add", params, "test out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < n; i++) {
+    a.data[i] = rng_unit(&r);
+    b.data[i] = rng_unit(&r);
+    want_sum[i] = (float)(a.data[i] + b.data[i]); /* one float add, exactly */
+    want_relu[i] = want_sum[i] > 0.0 ? want_sum[i] : 0.0;
+  }
+  for (size_t t = 0; t < COUNT(add_twins); t++) {
+    out_reset(&sum);
+    out_reset(&relu);
+    const float *first = a.data;
+    if (in_place) {
+      memcpy(sum.data, a.data, n * sizeof(float));
+      first = sum.data;
+    }
+    add_twins[t].fn(first, b.data, n, (outputs & 1) ? sum.data : NULL, (outputs & 2) ? relu.data : NULL);
+    if (outputs & 1) check_output(add_twins[t].name, params, &sum, want_sum, NULL, 1, 1, (int)(n ? n : 1));
+    if (outputs & 2) check_output(add_twins[t].name, params, &relu, want_relu, NULL, 1, 1, (int)(n ? n : 1));
+  }
+done:
+  free(a.block);
+  free(b.block);
+  out_free(&sum);
+  out_free(&relu);
+  free(want_sum);
+  free(want_relu);
+}
+
+static void add_tests(void) {
+  static const size_t sizes[] = {1, 2, 3, 4, 5, 7, 8, 17, 33, 100, 1001, 7 * 7 * 256};
+  for (size_t i = 0; i < COUNT(sizes); i++)
+    for (int outputs = 1; outputs <= 3; outputs++)
+      for (int in_place = 0; in_place < 2; in_place++)
+        if (!(in_place && !(outputs & 1))) add_case(sizes[i], outputs, in_place);
+}
 
 FW_TEST_EXPORT int run_kernel_tests(void) {
   log_len = 0;
@@ -915,7 +1616,15 @@ FW_TEST_EXPORT int run_kernel_tests(void) {
   maxpool_tests();
   preprocess_tests();
   box_tests();
+  ssd_nms_tests();
   batchnorm_tests();
+  add_tests();
+  face_op_tests();
+  winograd_tests();
+  prelu_conv_tests();
+  maxpool_kxk_tests();
+  mtcnn_image_tests();
+  overlap_min_tests();
 
   if (log_dropped) log_final("(%d more failure lines did not fit in the log)", log_dropped);
   log_final("kernel tests: %d passed, %d failed", n_passed, n_failed);

@@ -1,0 +1,30 @@
+/* Scalar reference for fw_f32_maxpool_kxk. */
+#include "maxpool_kxk.h"
+
+/* The window's first and one-past-last input index along one axis, clipped. */
+static void window(int out_index, int stride, int pad_before, int kernel, int extent, int *first, int *end) {
+  const int start = out_index * stride - pad_before;
+  *first = start < 0 ? 0 : start;
+  *end = start + kernel < extent ? start + kernel : extent;
+}
+
+void fw_f32_maxpool_kxk__scalar(const fw_conv_geometry *g, const float *input, float *output) {
+  const int c = g->in_c;
+  for (int oy = 0; oy < g->out_h; oy++) {
+    int y0, y1;
+    window(oy, g->stride, g->pad_top, g->kernel, g->in_h, &y0, &y1);
+    for (int ox = 0; ox < g->out_w; ox++) {
+      int x0, x1;
+      window(ox, g->stride, g->pad_left, g->kernel, g->in_w, &x0, &x1);
+      float *out = output + ((size_t)oy * g->out_w + ox) * c;
+      const float *first = input + ((size_t)y0 * g->in_w + x0) * c;
+      for (int ch = 0; ch < c; ch++) out[ch] = first[ch];
+      for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++) {
+          const float *in = input + ((size_t)y * g->in_w + x) * c;
+          for (int ch = 0; ch < c; ch++)
+            if (in[ch] > out[ch]) out[ch] = in[ch];
+        }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/* FaceFeatureExtractor forward; the architecture is described in the header. */
+#include "face_feature_extractor.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/status.h"
+#include "../kernels/dispatch.h"
+#include "layers.h"
+
+static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
+static const fw_activation relu = {FW_ACT_RELU, 0.0f};
+static const fw_activation linear = {FW_ACT_NONE, 0.0f};
+
+#define FIRST_SIDE (FW_FACE_FEATURE_INPUT / 2) /* dense0 output side (stride-2 conv0) */
+#define FIRST_CHANNELS 32
+#define LAST_SIDE (FIRST_SIDE >> (FW_FACE_FEATURE_BLOCKS - 1))
+
+void fw_face_feature_extractor_release(fw_face_feature_extractor *fx) {
+  free(fx->conv0);
+  for (int b = 0; b < FW_FACE_FEATURE_BLOCKS; b++) {
+    for (int k = 0; k < FW_FACE_FEATURE_CONVS; k++) {
+      free(fx->depthwise[b][k]);
+      free(fx->pointwise[b][k]);
+    }
+  }
+  fw_arena_release(&fx->arena);
+  memset(fx, 0, sizeof *fx);
+}
+
+static int bind_weights(fw_face_feature_extractor *fx, const fw_weight_table *w, const char *prefix) {
+  char filter[FW_MAX_NAME], pointwise[FW_MAX_NAME], bias[FW_MAX_NAME];
+  snprintf(filter, sizeof filter, "%sdense0/conv0/filters", prefix);
+  snprintf(bias, sizeof bias, "%sdense0/conv0/bias", prefix);
+  if (!(fx->conv0 = fw_layer_pack_conv(w, filter, bias, 3, 3, FIRST_CHANNELS))) return -1;
+  for (int b = 0, in_c = FIRST_CHANNELS; b < FW_FACE_FEATURE_BLOCKS; b++) {
+    const int out_c = FIRST_CHANNELS << b;
+    for (int k = b == 0 ? 1 : 0; k < FW_FACE_FEATURE_CONVS; k++, in_c = out_c) {
+      snprintf(filter, sizeof filter, "%sdense%d/conv%d/depthwise_filter", prefix, b, k);
+      snprintf(pointwise, sizeof pointwise, "%sdense%d/conv%d/pointwise_filter", prefix, b, k);
+      snprintf(bias, sizeof bias, "%sdense%d/conv%d/bias", prefix, b, k);
+      if (!(fx->depthwise[b][k] = fw_layer_pack_depthwise(w, filter, in_c))) return -1;
+      if (!(fx->pointwise[b][k] = fw_layer_pack_conv(w, pointwise, bias, 1, in_c, out_c))) return -1;
+    }
+  }
+  return 0;
+}
+
+/* Every block's tensors are side^2 * channels = 56^2 * 32 / 2^b floats, so the
+ * four work buffers are sized for dense0 and reused by the later blocks. Their
+ * sizes are multiples of 4 KiB; a little slack after each staggers the bases
+ * so that a kernel's loads and stores do not alias modulo 4 KiB (which stalls
+ * loads on x86 and cost up to a third of a depthwise layer's speed). */
+#define STAGGER_BYTES 1088
+static int plan(fw_face_feature_extractor *fx) {
+  const size_t input = (size_t)FW_FACE_FEATURE_INPUT * FW_FACE_FEATURE_INPUT * 3 * sizeof(float);
+  const size_t block = (size_t)FIRST_SIDE * FIRST_SIDE * FIRST_CHANNELS * sizeof(float) + STAGGER_BYTES;
+  const size_t zero = (size_t)FW_FACE_FEATURE_CHANNELS * sizeof(float);
+  const size_t total = fw_arena_footprint(input) + 4 * fw_arena_footprint(block) + fw_arena_footprint(zero);
+  if (fw_arena_reserve(&fx->arena, total) != 0) return -1;
+  fx->input = fw_arena_alloc(&fx->arena, input);
+  fx->sum = fw_arena_alloc(&fx->arena, block);
+  fx->activated = fw_arena_alloc(&fx->arena, block);
+  fx->depthwise_out = fw_arena_alloc(&fx->arena, block);
+  fx->pointwise_out = fw_arena_alloc(&fx->arena, block);
+  fx->zero = fw_arena_alloc(&fx->arena, zero);
+  memset(fx->zero, 0, zero);
+  return 0;
+}
+
+int fw_face_feature_extractor_bind(fw_face_feature_extractor *fx, const fw_weight_table *weights, const char *prefix) {
+  if (bind_weights(fx, weights, prefix) != 0 || plan(fx) != 0) {
+    fw_face_feature_extractor_release(fx);
+    return -1;
+  }
+  return 0;
+}
+
+/* depthwise 3x3 (stride) then pointwise + bias; the pointwise runs over the
+ * map as one row of pixels so its 4-pixel tiles stay full on small maps. */
+static void separable(fw_face_feature_extractor *fx, const float *input, int in_side, int in_c, int out_c, int stride,
+                      const float *depthwise, const float *pointwise, float *output, fw_activation act) {
+  const fw_conv_geometry dw = fw_conv_geometry_tf(in_side, in_side, in_c, in_c, 3, stride, FW_PAD_SAME);
+  fw_f32_dwconv3x3(&dw, input, depthwise, fx->zero, fx->depthwise_out, linear);
+  const fw_conv_geometry pw = fw_conv_geometry_tf(1, dw.out_h * dw.out_w, in_c, out_c, 1, 1, FW_PAD_VALID);
+  fw_f32_conv(&pw, fx->depthwise_out, pointwise, fx->zero, output, act);
+}
+
+const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, const fw_rgba_image *image,
+                                               fw_crop crop) {
+  fw_rgba_to_square_input(image, crop, FW_PAD_CENTRED, FW_FACE_FEATURE_INPUT, mean_rgb, 255.0f, fx->input);
+
+  int side = FW_FACE_FEATURE_INPUT, in_c = 3;
+  for (int b = 0; b < FW_FACE_FEATURE_BLOCKS; b++) {
+    const int out_c = FIRST_CHANNELS << b;
+    /* out1 = relu(conv0(x)): the running sum starts as out1, itself the next input. */
+    if (b == 0) {
+      const fw_conv_geometry g = fw_conv_geometry_tf(side, side, in_c, out_c, 3, 2, FW_PAD_SAME);
+      fw_f32_conv(&g, fx->input, fx->conv0, fx->zero, fx->sum, relu);
+    } else {
+      separable(fx, fx->activated, side, in_c, out_c, 2, fx->depthwise[b][0], fx->pointwise[b][0], fx->sum, relu);
+    }
+    side = (side + 1) / 2;
+    const size_t count = (size_t)side * side * out_c;
+    const float *next_input = fx->sum;
+    for (int k = 1; k < FW_FACE_FEATURE_CONVS; k++) {
+      separable(fx, next_input, side, out_c, out_c, 1, fx->depthwise[b][k], fx->pointwise[b][k], fx->pointwise_out,
+                linear);
+      /* sum += out_k; the next input (or the block output) is relu(sum). */
+      fw_f32_add(fx->sum, fx->pointwise_out, count, k + 1 < FW_FACE_FEATURE_CONVS ? fx->sum : NULL, fx->activated);
+      next_input = fx->activated;
+    }
+    in_c = out_c;
+  }
+  fw_layer_global_average(fx->activated, LAST_SIDE * LAST_SIDE, FW_FACE_FEATURE_CHANNELS, fx->features);
+  return fx->features;
+}

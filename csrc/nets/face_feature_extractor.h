@@ -1,0 +1,61 @@
+/* face-api.js's FaceFeatureExtractor: the backbone shared by FaceExpressionNet
+ * and FaceLandmark68Net (same architecture, each with its own weights).
+ *
+ *   input  [112,112,3]  crop, zero-pad centred to a square, resize to 112,
+ *                       (v - [122.782, 117.001, 104.298]) / 255
+ *   dense0  conv 3x3 s2 3->32, relu              then 3 separable convs   [56,56,32]
+ *   dense1  separable s2 32->64 (relu)           then 3 separable convs   [28,28,64]
+ *   dense2  separable s2 64->128                 ...                      [14,14,128]
+ *   dense3  separable s2 128->256                ...                      [7,7,256]
+ *   avgpool 7x7 -> 256 bottleneck features
+ *
+ * In each dense block, out1 = relu(conv0(x)) and out_k = sep_k(relu(out1 + ...
+ * + out_{k-1})) for k = 2..4 (separable = depthwise 3x3 SAME, pointwise 1x1 +
+ * bias, no activation); the block's output is relu(out1 + out2 + out3 + out4).
+ *
+ * Use: embed the struct in a net, bind it from the net's weight table (the
+ * tensors named `<prefix>dense0/conv0/filters` and so on; prefix "" for
+ * face-api.js's published models), call forward per face crop, release it
+ * with the net. The forward never allocates: working memory is reserved at
+ * bind time, since the input size is fixed. */
+#ifndef FW_FACE_FEATURE_EXTRACTOR_H
+#define FW_FACE_FEATURE_EXTRACTOR_H
+
+#include "../core/arena.h"
+#include "../core/weights.h"
+#include "../image/preprocess.h"
+
+#define FW_FACE_FEATURE_INPUT 112    /* side of the net's input */
+#define FW_FACE_FEATURE_CHANNELS 256 /* length of the bottleneck feature vector */
+#define FW_FACE_FEATURE_BLOCKS 4
+#define FW_FACE_FEATURE_CONVS 4 /* convolutions per dense block */
+
+typedef struct fw_face_feature_extractor {
+  float *conv0;                                                      /* dense0/conv0 3x3 s2, 3 -> 32 */
+  float *depthwise[FW_FACE_FEATURE_BLOCKS][FW_FACE_FEATURE_CONVS];   /* [0][0] unused */
+  float *pointwise[FW_FACE_FEATURE_BLOCKS][FW_FACE_FEATURE_CONVS];   /* with the conv's bias */
+
+  fw_arena arena;
+  float *input;          /* [112,112,3] */
+  float *sum;            /* running sum out1 + ... + out_k of the current block */
+  float *activated;      /* relu(sum): the next separable conv's input, and the block output */
+  float *depthwise_out;  /* depthwise result, input of the pointwise conv */
+  float *pointwise_out;  /* out_k */
+  float *zero;           /* zeros for padding taps */
+  float features[FW_FACE_FEATURE_CHANNELS];
+} fw_face_feature_extractor;
+
+/* Packs every tensor `<prefix>denseB/convK/...` (checking names and shapes)
+ * and reserves the working memory. Returns 0, or -1 with an error naming the
+ * tensor; on failure the struct holds nothing to release. `fx` must be zeroed
+ * before the first bind. */
+int fw_face_feature_extractor_bind(fw_face_feature_extractor *fx, const fw_weight_table *weights, const char *prefix);
+
+/* Runs the extractor on one face: `crop` (inside the image, at least 1x1) of
+ * `image`. Returns the FW_FACE_FEATURE_CHANNELS bottleneck features (owned by
+ * fx, valid until the next call). Cannot fail. */
+const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, const fw_rgba_image *image, fw_crop crop);
+
+void fw_face_feature_extractor_release(fw_face_feature_extractor *fx);
+
+#endif

@@ -1,0 +1,345 @@
+/* SSD MobileNetV1, as face-api.js 0.22.2 runs it (its ssdMobilenetv1 folder):
+ *
+ *   input   [512,512,3]  zero-pad bottom/right to a square, resize, x * (2/255) - 1
+ *   conv_0  3x3 stride 2 SAME 3->32 + offset, relu6          [256,256,32]
+ *   conv_1..conv_13: depthwise 3x3 SAME (stride 2 at 2, 4, 6, 12) + batch norm,
+ *           relu6, then 1x1 + offset, relu6: 32->64->128->128->256->256->512
+ *           ->512 x5 (conv_11's output feeds box predictor 0) ->1024->1024
+ *                                                             [16,16,1024]
+ *   prediction layer: 1x1 1024->256, 3x3/2 256->512 [8,8], 1x1 512->128,
+ *           3x3/2 128->256 [4,4], 1x1 256->128, 3x3/2 128->256 [2,2],
+ *           1x1 256->64, 3x3/2 64->128 [1,1]; all SAME + offset, relu6
+ *   box predictors 0..5 on conv_11 (32x32, 3 anchors a cell), the backbone
+ *           output and the four stride-2 outputs (6 anchors a cell): 1x1 convs
+ *           + bias to 4 box encodings and 3 class logits per anchor
+ *   output  anchors from Output/extra_dim; boxes decoded with scales 10 and 5;
+ *           score = sigmoid(logit 1)
+ *
+ * The output layer runs op by op in float32, as tfjs's CPU backend rounds
+ * every op's result to float32. */
+#include "ssd_mobilenetv1.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/arena.h"
+#include "../core/status.h"
+#include "../kernels/batchnorm.h"
+#include "../kernels/dispatch.h"
+#include "detection.h"
+
+#define BLOCKS 13
+#define EXTRA_LAYERS 8
+#define PREDICTORS 6
+#define MAX_CHANNELS 1024
+#define CONV11_BLOCK 11
+
+/* face-api.js's mobileNetV1.js epsilon (the float32 nearest 0.001). */
+static const double batch_norm_epsilon = 0.0010000000474974513;
+/* SsdMobilenetv1.forwardInput: x * 0.007843137718737125 - 1 (float32 ops). */
+static const float input_scale = 0.007843137718737125f;
+static const double iou_threshold = 0.5;
+static const fw_activation relu6 = {FW_ACT_RELU6, 0.0f};
+static const fw_activation linear = {FW_ACT_NONE, 0.0f};
+
+/* Backbone blocks: channels in and out, depthwise stride. */
+static const struct {
+  int in_c, out_c, stride;
+} blocks[BLOCKS] = {{32, 64, 1},   {64, 128, 2},   {128, 128, 1},  {128, 256, 2}, {256, 256, 1},
+                    {256, 512, 2}, {512, 512, 1},  {512, 512, 1},  {512, 512, 1}, {512, 512, 1},
+                    {512, 512, 1}, {512, 1024, 2}, {1024, 1024, 1}};
+
+/* Prediction layer convs: kernel, channels in and out, stride. */
+static const struct {
+  int kernel, in_c, out_c, stride;
+} extra[EXTRA_LAYERS] = {{1, 1024, 256, 1}, {3, 256, 512, 2}, {1, 512, 128, 1}, {3, 128, 256, 2},
+                         {1, 256, 128, 1},  {3, 128, 256, 2}, {1, 256, 64, 1},  {3, 64, 128, 2}};
+
+/* Box predictors: channels of the feature map they read, anchors per cell. */
+static const struct {
+  int channels, anchors;
+} predictors[PREDICTORS] = {{512, 3}, {1024, 6}, {512, 6}, {256, 6}, {256, 6}, {128, 6}};
+
+struct fw_ssd_mobilenetv1 {
+  float *conv0;                  /* packed 3x3 3 -> 32 with its offset */
+  float *depthwise[BLOCKS];      /* packed depthwise 3x3 with batch norm folded in */
+  float *pointwise[BLOCKS];      /* packed 1x1 with its offset */
+  float *extra[EXTRA_LAYERS];    /* packed prediction-layer convs */
+  float *box_head[PREDICTORS];   /* packed 1x1 -> 4 * anchors */
+  float *class_head[PREDICTORS]; /* packed 1x1 -> 3 * anchors */
+  float *anchors;                /* [5118][4] from Output/extra_dim */
+
+  /* Working memory, laid out on the first forward (the input size is fixed). */
+  int planned;
+  fw_arena arena;
+  float *input;       /* [512,512,3] */
+  float *ping, *pong; /* the largest activation: [256,256,64] */
+  float *conv11;      /* [32,32,512] */
+  float *zero;        /* MAX_CHANNELS zeros for padding taps */
+  float *raw;         /* FW_SSD_RAW_FLOATS, see the header */
+  fw_box *boxes;      /* decoded boxes for NMS (left = xmin, top = ymin, ...) */
+  double *scores;
+  fw_scored *candidates;
+  int *kept;
+};
+
+static void destroy(void *opaque) {
+  fw_ssd_mobilenetv1 *net = opaque;
+  if (!net) return;
+  free(net->conv0);
+  for (int i = 0; i < BLOCKS; i++) {
+    free(net->depthwise[i]);
+    free(net->pointwise[i]);
+  }
+  for (int i = 0; i < EXTRA_LAYERS; i++) free(net->extra[i]);
+  for (int i = 0; i < PREDICTORS; i++) {
+    free(net->box_head[i]);
+    free(net->class_head[i]);
+  }
+  free(net->anchors);
+  fw_arena_release(&net->arena);
+  free(net);
+}
+
+static float *alloc_floats(size_t count, const char *what) {
+  float *p = malloc(count * sizeof(float));
+  if (!p) fw_fail("out of memory packing '%s'", what);
+  return p;
+}
+
+static float *pack_conv(const fw_weight_table *w, const char *filter_name, const char *bias_name, int kernel, int in_c,
+                        int out_c) {
+  const fw_weight_tensor *filter = fw_weights_get(w, filter_name, 4, (int[]){kernel, kernel, in_c, out_c});
+  const fw_weight_tensor *bias = filter ? fw_weights_get(w, bias_name, 1, (int[]){out_c}) : NULL;
+  if (!bias) return NULL;
+  float *packed = alloc_floats(fw_conv_packed_size(kernel, in_c, out_c), filter_name);
+  if (packed) fw_pack_conv(filter->values, bias->values, kernel, in_c, out_c, packed);
+  return packed;
+}
+
+/* A MobileNetV1 conv named <prefix>/Conv2d_<index>_pointwise (weights and a
+ * batch-norm offset used as its bias). */
+static float *pack_pointwise(const fw_weight_table *w, const char *prefix, int index, int kernel, int in_c, int out_c) {
+  char filter[96], offset[96];
+  snprintf(filter, sizeof filter, "%s/Conv2d_%d_pointwise/weights", prefix, index);
+  snprintf(offset, sizeof offset, "%s/Conv2d_%d_pointwise/convolution_bn_offset", prefix, index);
+  return pack_conv(w, filter, offset, kernel, in_c, out_c);
+}
+
+/* MobilenetV1/Conv2d_<index>_depthwise: filter with tf.batchNorm folded in. */
+static float *pack_depthwise(const fw_weight_table *w, int index, int channels) {
+  char name[5][96];
+  static const char *const suffix[5] = {"depthwise_weights", "BatchNorm/gamma", "BatchNorm/beta",
+                                        "BatchNorm/moving_mean", "BatchNorm/moving_variance"};
+  const fw_weight_tensor *t[5];
+  for (int i = 0; i < 5; i++) {
+    snprintf(name[i], sizeof name[i], "MobilenetV1/Conv2d_%d_depthwise/%s", index, suffix[i]);
+    t[i] = i == 0 ? fw_weights_get(w, name[i], 4, (int[]){3, 3, channels, 1})
+                  : fw_weights_get(w, name[i], 1, (int[]){channels});
+    if (!t[i]) return NULL;
+  }
+  float *filter = alloc_floats(9 * (size_t)channels, name[0]);
+  float *bias = alloc_floats((size_t)channels, name[0]);
+  float *packed = alloc_floats(fw_dwconv3x3_packed_size(channels), name[0]);
+  if (filter && bias && packed) {
+    memcpy(filter, t[0]->values, 9 * (size_t)channels * sizeof(float));
+    fw_fold_batchnorm(filter, 9 * (size_t)channels, channels, NULL, t[3]->values, t[4]->values, t[1]->values,
+                      t[2]->values, batch_norm_epsilon, bias);
+    fw_pack_dwconv3x3(filter, bias, channels, packed);
+  } else {
+    free(packed);
+    packed = NULL;
+  }
+  free(filter);
+  free(bias);
+  return packed;
+}
+
+static float *pack_head(const fw_weight_table *w, int index, const char *kind, int in_c, int out_c) {
+  char filter[96], bias[96];
+  snprintf(filter, sizeof filter, "Prediction/BoxPredictor_%d/%s/weights", index, kind);
+  snprintf(bias, sizeof bias, "Prediction/BoxPredictor_%d/%s/biases", index, kind);
+  return pack_conv(w, filter, bias, 1, in_c, out_c);
+}
+
+static void *bind(const fw_weight_table *w) {
+  fw_ssd_mobilenetv1 *net = calloc(1, sizeof *net);
+  if (!net) {
+    fw_fail("out of memory");
+    return NULL;
+  }
+  int ok = (net->conv0 = pack_pointwise(w, "MobilenetV1", 0, 3, 3, 32)) != NULL;
+  for (int i = 0; ok && i < BLOCKS; i++)
+    ok = (net->depthwise[i] = pack_depthwise(w, i + 1, blocks[i].in_c)) &&
+         (net->pointwise[i] = pack_pointwise(w, "MobilenetV1", i + 1, 1, blocks[i].in_c, blocks[i].out_c));
+  for (int i = 0; ok && i < EXTRA_LAYERS; i++)
+    ok = (net->extra[i] = pack_pointwise(w, "Prediction", i, extra[i].kernel, extra[i].in_c, extra[i].out_c)) != NULL;
+  for (int i = 0; ok && i < PREDICTORS; i++)
+    ok = (net->box_head[i] =
+              pack_head(w, i, "BoxEncodingPredictor", predictors[i].channels, 4 * predictors[i].anchors)) &&
+         (net->class_head[i] = pack_head(w, i, "ClassPredictor", predictors[i].channels, 3 * predictors[i].anchors));
+  if (ok) {
+    const fw_weight_tensor *anchors = fw_weights_get(w, "Output/extra_dim", 3, (int[]){1, FW_SSD_ANCHORS, 4});
+    ok = anchors && (net->anchors = alloc_floats(FW_SSD_ANCHORS * 4, "Output/extra_dim"));
+    if (ok) memcpy(net->anchors, anchors->values, FW_SSD_ANCHORS * 4 * sizeof(float));
+  }
+  if (!ok) {
+    destroy(net);
+    return NULL;
+  }
+  return net;
+}
+
+const fw_net_ops fw_ssd_mobilenetv1_ops = {"ssd_mobilenetv1", bind, destroy};
+
+static int plan(fw_ssd_mobilenetv1 *net) {
+  if (net->planned) return 0;
+  const size_t side = FW_SSD_INPUT_SIZE, half = side / 2;
+  const size_t sizes[] = {side * side * 3 * sizeof(float),           /* input */
+                          half * half * 64 * sizeof(float),          /* ping: block 1's output is the largest */
+                          half * half * 64 * sizeof(float),          /* pong */
+                          32 * 32 * 512 * sizeof(float),             /* conv11 */
+                          MAX_CHANNELS * sizeof(float),              /* zero */
+                          (size_t)FW_SSD_RAW_FLOATS * sizeof(float), /* raw */
+                          FW_SSD_ANCHORS * sizeof(fw_box),
+                          FW_SSD_ANCHORS * sizeof(double),
+                          FW_SSD_ANCHORS * sizeof(fw_scored),
+                          FW_SSD_ANCHORS * sizeof(int)};
+  size_t total = 0;
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
+  if (fw_arena_reserve(&net->arena, total) != 0) return -1;
+  net->input = fw_arena_alloc(&net->arena, sizes[0]);
+  net->ping = fw_arena_alloc(&net->arena, sizes[1]);
+  net->pong = fw_arena_alloc(&net->arena, sizes[2]);
+  net->conv11 = fw_arena_alloc(&net->arena, sizes[3]);
+  net->zero = fw_arena_alloc(&net->arena, sizes[4]);
+  net->raw = fw_arena_alloc(&net->arena, sizes[5]);
+  net->boxes = fw_arena_alloc(&net->arena, sizes[6]);
+  net->scores = fw_arena_alloc(&net->arena, sizes[7]);
+  net->candidates = fw_arena_alloc(&net->arena, sizes[8]);
+  net->kept = fw_arena_alloc(&net->arena, sizes[9]);
+  memset(net->zero, 0, sizes[4]);
+  net->planned = 1;
+  return 0;
+}
+
+/* Runs box predictor `index` on a [side, side, C] feature map: its box
+ * encodings and class logits land at anchor `first` of the concatenated
+ * outputs (a cell's anchors are consecutive, as face-api.js's reshape
+ * [1, -1, 1, 4] / [1, -1, 3] of the NHWC conv outputs leaves them). */
+static int run_predictor(fw_ssd_mobilenetv1 *net, int index, const float *features, int side, int first) {
+  const int c = predictors[index].channels, a = predictors[index].anchors;
+  float *encodings = net->raw, *logits = net->raw + FW_SSD_ANCHORS * 4;
+  fw_conv_geometry g = fw_conv_geometry_tf(side, side, c, 4 * a, 1, 1, FW_PAD_VALID);
+  fw_f32_conv(&g, features, net->box_head[index], net->zero, encodings + (size_t)first * 4, linear);
+  g = fw_conv_geometry_tf(side, side, c, 3 * a, 1, 1, FW_PAD_VALID);
+  fw_f32_conv(&g, features, net->class_head[index], net->zero, logits + (size_t)first * 3, linear);
+  return first + side * side * a;
+}
+
+/* outputLayer.js's decodeBoxesLayer and sigmoid, one float32 op at a time. */
+static void decode(fw_ssd_mobilenetv1 *net) {
+  const float *encodings = net->raw, *logits = net->raw + FW_SSD_ANCHORS * 4;
+  float *boxes = net->raw + FW_SSD_ANCHORS * 7, *scores = net->raw + FW_SSD_ANCHORS * 11;
+  for (int i = 0; i < FW_SSD_ANCHORS; i++) {
+    const float *anchor = net->anchors + (size_t)i * 4, *e = encodings + (size_t)i * 4;
+    const float size0 = anchor[2] - anchor[0], size1 = anchor[3] - anchor[1];
+    const float center0 = anchor[0] + size0 / 2.0f, center1 = anchor[1] + size1 / 2.0f;
+    const float half0 = ((float)exp((double)(e[2] / 5.0f)) * size0) / 2.0f;
+    const float mid0 = (e[0] / 10.0f) * size0 + center0;
+    const float half1 = ((float)exp((double)(e[3] / 5.0f)) * size1) / 2.0f;
+    const float mid1 = (e[1] / 10.0f) * size1 + center1;
+    float *box = boxes + (size_t)i * 4;
+    box[0] = mid0 - half0;
+    box[1] = mid1 - half1;
+    box[2] = mid0 + half0;
+    box[3] = mid1 + half1;
+    scores[i] = (float)(1.0 / (1.0 + exp(-(double)logits[(size_t)i * 3 + 1])));
+  }
+}
+
+const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rgba_image *image) {
+  if (plan(net) != 0) return NULL;
+  const int size = FW_SSD_INPUT_SIZE;
+  const fw_crop whole = {0, 0, image->width, image->height};
+  static const float no_mean[3] = {0.0f, 0.0f, 0.0f};
+  fw_rgba_to_square_input(image, whole, FW_PAD_BOTTOM_RIGHT, size, no_mean, 1.0f, net->input);
+  for (size_t i = 0; i < (size_t)size * size * 3; i++) net->input[i] = net->input[i] * input_scale - 1.0f;
+
+  fw_conv_geometry g = fw_conv_geometry_tf(size, size, 3, 32, 3, 2, FW_PAD_SAME);
+  fw_f32_conv(&g, net->input, net->conv0, net->zero, net->ping, relu6);
+  int side = g.out_h;
+  float *current = net->ping, *spare = net->pong;
+
+  for (int i = 0; i < BLOCKS; i++) {
+    const fw_conv_geometry dw =
+        fw_conv_geometry_tf(side, side, blocks[i].in_c, blocks[i].in_c, 3, blocks[i].stride, FW_PAD_SAME);
+    fw_f32_dwconv3x3(&dw, current, net->depthwise[i], net->zero, spare, relu6);
+    side = dw.out_h;
+    const fw_conv_geometry pw = fw_conv_geometry_tf(side, side, blocks[i].in_c, blocks[i].out_c, 1, 1, FW_PAD_VALID);
+    /* The depthwise output is in `spare`; the pointwise one goes to the other
+     * ping-pong buffer, except conv_11's, which box predictor 0 reads later. */
+    float *out = i + 1 == CONV11_BLOCK ? net->conv11 : spare == net->ping ? net->pong : net->ping;
+    fw_f32_conv(&pw, spare, net->pointwise[i], net->zero, out, relu6);
+    current = out;
+    spare = current == net->ping ? net->pong : net->ping;
+  }
+
+  int anchor = run_predictor(net, 0, net->conv11, 32, 0);
+  anchor = run_predictor(net, 1, current, side, anchor);
+  for (int i = 0; i < EXTRA_LAYERS; i++) {
+    const fw_conv_geometry e =
+        fw_conv_geometry_tf(side, side, extra[i].in_c, extra[i].out_c, extra[i].kernel, extra[i].stride, FW_PAD_SAME);
+    fw_f32_conv(&e, current, net->extra[i], net->zero, spare, relu6);
+    side = e.out_h;
+    float *t = current;
+    current = spare;
+    spare = t;
+    if (extra[i].stride == 2) anchor = run_predictor(net, 2 + i / 2, current, side, anchor);
+  }
+  if (anchor != FW_SSD_ANCHORS) {
+    fw_fail("internal: the predictors produced %d anchors, expected %d", anchor, FW_SSD_ANCHORS);
+    return NULL;
+  }
+  decode(net);
+  return net->raw;
+}
+
+/* JavaScript's Math.round for the non-negative values used here. */
+static double js_round(double x) { return floor(x + 0.5); }
+
+int fw_ssd_mobilenetv1_net_detect(fw_ssd_mobilenetv1 *net, const fw_rgba_image *image, double min_confidence,
+                                  double max_results, double *records, int capacity) {
+  const float *raw = fw_ssd_mobilenetv1_net_forward(net, image);
+  if (!raw) return -1;
+  const float *boxes = raw + FW_SSD_ANCHORS * 7, *scores = raw + FW_SSD_ANCHORS * 11;
+  for (int i = 0; i < FW_SSD_ANCHORS; i++) {
+    const float *b = boxes + (size_t)i * 4;
+    net->boxes[i] = (fw_box){b[1], b[0], b[3], b[2]};
+    net->scores[i] = scores[i];
+  }
+  const int kept = fw_nms_by_score(net->boxes, net->scores, FW_SSD_ANCHORS, min_confidence, max_results, iou_threshold,
+                                   net->candidates, net->kept);
+  if (kept > capacity) return fw_fail("internal: %d detections exceed the result capacity %d", kept, capacity);
+
+  /* locateFaces: clip to [0, 1] of the square, undo the padding with the
+   * reshaped input dimensions (NetInput.getReshapedInputDimensions), then
+   * FaceDetection rescales the relative box by the image dimensions. */
+  const double scale = (double)FW_SSD_INPUT_SIZE / (image->width > image->height ? image->width : image->height);
+  const double pad_x = FW_SSD_INPUT_SIZE / js_round(image->width * scale);
+  const double pad_y = FW_SSD_INPUT_SIZE / js_round(image->height * scale);
+  for (int i = 0; i < kept; i++) {
+    const float *b = boxes + (size_t)net->kept[i] * 4;
+    const double top = fmax(0.0, b[0]) * pad_y, bottom = fmin(1.0, b[2]) * pad_y;
+    const double left = fmax(0.0, b[1]) * pad_x, right = fmin(1.0, b[3]) * pad_x;
+    double *r = records + (size_t)i * FW_SSD_DETECTION_FIELDS;
+    r[0] = net->scores[net->kept[i]];
+    r[1] = left * image->width;
+    r[2] = top * image->height;
+    r[3] = (right - left) * image->width;
+    r[4] = (bottom - top) * image->height;
+  }
+  return kept;
+}

@@ -1,0 +1,38 @@
+// extractFaces(input, detections): the image regions of faces, cut in C.
+// In a browser each is a canvas, as face-api.js returns; in Node (no canvas)
+// an ImageData-like { data: Uint8ClampedArray (RGBA), width, height }.
+
+import { FaceDetection } from './classes.mjs'
+import { withInput } from './input.mjs'
+import { getCore } from './wasm.mjs'
+
+function toCanvas ({ data, width, height }) {
+  const canvas = globalThis.document.createElement('canvas')
+  canvas.width = width
+  canvas.height = height
+  canvas.getContext('2d').putImageData(new globalThis.ImageData(data, width, height), 0, 0)
+  return canvas
+}
+
+/** detections: FaceDetection[] or boxes ({ x, y, width, height } in image pixels). */
+export async function extractFaces (input, detections) {
+  const core = await getCore()
+  const useCanvas = typeof globalThis.document?.createElement === 'function' && typeof globalThis.ImageData === 'function'
+  const faces = await withInput(core, input, ({ pointer, width, height }) => {
+    // face-api.js's extractFaces: detections rescaled to the image and floored, then clipped.
+    const boxes = detections
+      .map((det) => (det instanceof FaceDetection ? det.forSize(width, height).box.floor() : det))
+      .map((box) => box.clipAtImageBorders(width, height))
+    return boxes.map(({ x, y, width: w, height: h }) => {
+      const bytes = Math.max(1, w * h * 4)
+      const out = core.alloc(bytes)
+      try {
+        if (core.exports.fw_image_crop(pointer, width, height, x, y, w, h, out) !== 0) core.fail('extractFaces')
+        return { data: new Uint8ClampedArray(core.u8().slice(out, out + w * h * 4).buffer), width: w, height: h }
+      } finally {
+        core.free(out)
+      }
+    })
+  })
+  return useCanvas ? faces.map(toCanvas) : faces
+}

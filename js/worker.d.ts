@@ -1,0 +1,50 @@
+// Type declarations for 'facewasm/worker': running facewasm in a Web Worker.
+import type { TNetInput } from './index.js'
+
+/** The face-api.js chain as plain data (what crosses postMessage). */
+export interface FaceTask {
+  /** Default 'ssdMobilenetv1', as face-api.js. */
+  detector?: 'tinyFaceDetector' | 'ssdMobilenetv1' | 'mtcnn'
+  /** The detector options' fields, e.g. { inputSize: 416, scoreThreshold: 0.5 }. */
+  options?: Record<string, unknown>
+  /** detectSingleFace instead of detectAllFaces. */
+  single?: boolean
+  landmarks?: false | 'full' | 'tiny'
+  expressions?: boolean
+  ageAndGender?: boolean
+  /** Needs landmarks. */
+  descriptors?: boolean
+}
+
+/** The chain for a task; await it (or call .run()) for the results. */
+export function buildTask(input: TNetInput, task?: FaceTask): PromiseLike<any> & { run(): Promise<any> }
+/** Runs a task; resolves to what the face-api.js chain resolves to. */
+export function runTask(input: TNetInput, task?: FaceTask): Promise<any>
+
+/** A structured-cloneable copy with the library classes recorded, and the buffers to transfer. */
+export function toTransferable(value: unknown): { data: unknown; transfer: ArrayBuffer[] }
+/** The inverse of toTransferable: library objects get their classes back. */
+export function fromTransferable(data: unknown): any
+
+type Handler = (...args: any[]) => unknown
+interface MessageScope {
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void
+  postMessage(message: unknown, transfer?: Transferable[]): void
+}
+
+/** In a worker: answers FaceApiWorker's requests (load, run, wasmFlavor, plus `handlers`). */
+export function serveFaceApi(handlers?: Record<string, Handler>, scope?: MessageScope): void
+
+/** On the page: calls a worker that runs serveFaceApi(). */
+export class FaceApiWorker {
+  constructor(worker: Worker | MessagePort)
+  readonly worker: Worker | MessagePort
+  call(method: string, args?: unknown[], transfer?: Transferable[]): Promise<any>
+  /** Loads nets[netName] in the worker from a folder URL (resolved against the page). */
+  load(netName: string, uri: string): Promise<void>
+  /** Runs a task; elements become a transferred ImageBitmap, a caller's ImageBitmap is transferred unless keepInput. */
+  run(input: TNetInput | ImageBitmap, task?: FaceTask, options?: { keepInput?: boolean }): Promise<any>
+  callWithInput(method: string, input: TNetInput | ImageBitmap, args?: unknown[], options?: { keepInput?: boolean }): Promise<any>
+  wasmFlavor(): Promise<'simd128' | 'scalar' | 'custom' | null>
+  terminate(): void
+}

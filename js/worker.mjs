@@ -1,0 +1,221 @@
+// Running facewasm in a Web Worker, so the page stays responsive.
+//
+// The library itself runs unchanged in a module worker (fetch, OffscreenCanvas
+// and ImageBitmap are there); what a worker adds is the message boundary:
+// results are class instances (FaceDetection, FaceLandmarks68, ...) whose
+// prototypes do not survive postMessage, and a chain like
+// detectAllFaces(input, options).withFaceLandmarks() cannot be posted. This
+// module provides the three pieces for that:
+//
+//   runTask(input, task)       the chain described as plain data (see below)
+//   toTransferable(value)      results -> { data, transfer }: structured-cloneable
+//   fromTransferable(data)     data -> the same class instances, bit for bit
+//
+// and a small request/response pair built on them:
+//
+//   worker.mjs:   import { serveFaceApi } from 'facewasm/worker'; serveFaceApi()
+//   page:         const fw = new FaceApiWorker(new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' }))
+//                 await fw.load('tinyFaceDetector', '/models')
+//                 const faces = await fw.run(videoOrImageOrBitmap, { detector: 'tinyFaceDetector', landmarks: 'full' })
+//
+// A task: { detector: 'tinyFaceDetector' | 'ssdMobilenetv1' | 'mtcnn' (default
+// 'ssdMobilenetv1', as face-api.js), options: the detector options' fields,
+// single: detectSingleFace instead of detectAllFaces, landmarks: false | 'full'
+// | 'tiny', expressions, ageAndGender, descriptors: booleans }.
+
+import * as faceapi from './index.mjs'
+
+const OPTION_CLASSES = {
+  tinyFaceDetector: 'TinyFaceDetectorOptions',
+  ssdMobilenetv1: 'SsdMobilenetv1Options',
+  mtcnn: 'MtcnnOptions'
+}
+
+const fail = (message) => { throw new faceapi.FacewasmError(message) }
+
+/** The chain for a task, built from face-api.js's API: await it for the results. */
+export function buildTask (input, task = {}) {
+  const { detector = 'ssdMobilenetv1', options = {}, single = false, landmarks = false } = task
+  const Options = faceapi[OPTION_CLASSES[detector]]
+  if (!Options) {
+    fail(`runTask: unknown or unavailable detector '${detector}' (known: ${Object.keys(OPTION_CLASSES).join(', ')})`)
+  }
+  let chain = (single ? faceapi.detectSingleFace : faceapi.detectAllFaces)(input, new Options(options))
+  const step = (method, ...args) => {
+    if (typeof chain[method] !== 'function') fail(`runTask: ${method}() is not available in this build or after these steps`)
+    chain = chain[method](...args)
+  }
+  if (landmarks) {
+    if (landmarks !== 'full' && landmarks !== 'tiny') fail(`runTask: landmarks must be false, 'full' or 'tiny', not ${JSON.stringify(landmarks)}`)
+    step('withFaceLandmarks', landmarks === 'tiny')
+  }
+  if (task.expressions) step('withFaceExpressions')
+  if (task.ageAndGender) step('withAgeAndGender')
+  if (task.descriptors) {
+    if (!landmarks) fail('runTask: descriptors need landmarks (face-api.js aligns the face with them)')
+    step(single ? 'withFaceDescriptor' : 'withFaceDescriptors')
+  }
+  return chain
+}
+
+/** Runs a task described as plain data; resolves to what the face-api.js chain resolves to. */
+export const runTask = (input, task) => buildTask(input, task).run()
+
+// ---- results across postMessage ----
+
+// Every class the library exports, by name, to restore prototypes.
+const classes = new Map()
+for (const value of Object.values(faceapi)) {
+  if (typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value))) classes.set(value.name, value)
+}
+
+const CLASS_TAG = '$class'
+
+/**
+ * A structured-cloneable copy of `value` (results, arrays of them, plain data)
+ * with the class of each library object recorded, and the ArrayBuffers that
+ * can be transferred rather than copied (typed arrays that own their whole
+ * buffer, such as descriptors). Post with postMessage(data, transfer).
+ */
+export function toTransferable (value) {
+  const transfer = new Set()
+  const walk = (v) => {
+    if (v === null || typeof v !== 'object') return v
+    if (ArrayBuffer.isView(v)) {
+      if (v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.buffer instanceof ArrayBuffer) transfer.add(v.buffer)
+      return v
+    }
+    if (Array.isArray(v)) return v.map(walk)
+    const proto = Object.getPrototypeOf(v)
+    const name = proto?.constructor?.name
+    const isLibraryObject = classes.get(name)?.prototype === proto
+    // Platform objects (ImageData, ImageBitmap, Blob, ...) clone natively.
+    if (!isLibraryObject && proto !== Object.prototype && proto !== null) return v
+    const out = isLibraryObject ? { [CLASS_TAG]: name } : {}
+    for (const key of Object.keys(v)) out[key] = walk(v[key])
+    return out
+  }
+  const data = walk(value)
+  return { data, transfer: [...transfer] }
+}
+
+/** The inverse of toTransferable: library objects get their classes back. */
+export function fromTransferable (data) {
+  if (data === null || typeof data !== 'object' || ArrayBuffer.isView(data)) return data
+  if (Array.isArray(data)) return data.map(fromTransferable)
+  const proto = Object.getPrototypeOf(data)
+  if (proto !== Object.prototype && proto !== null) return data // ImageBitmap, ImageData, ...
+  const Class = data[CLASS_TAG] && classes.get(data[CLASS_TAG])
+  const out = Class ? Object.create(Class.prototype) : {}
+  for (const key of Object.keys(data)) if (key !== CLASS_TAG) out[key] = fromTransferable(data[key])
+  return out
+}
+
+// ---- request/response over a worker's messages ----
+
+/**
+ * In a worker: answers FaceApiWorker's requests. Built in: load(netName, uri),
+ * run(input, task), wasmFlavor(). `handlers` adds or replaces methods
+ * (async (...args) => result); results go back through toTransferable.
+ */
+export function serveFaceApi (handlers = {}, scope = globalThis) {
+  const methods = {
+    async load (netName, uri) {
+      const net = faceapi.nets[netName]
+      if (!net) fail(`load: no net '${netName}' in this build (available: ${Object.keys(faceapi.nets).join(', ')})`)
+      await net.loadFromUri(uri)
+    },
+    run: runTask,
+    wasmFlavor: () => faceapi.wasmFlavor(),
+    ...handlers
+  }
+  scope.addEventListener('message', async ({ data: { id, method, args } }) => {
+    try {
+      if (typeof methods[method] !== 'function') fail(`worker: unknown method '${method}'`)
+      const { data, transfer } = toTransferable(await methods[method](...fromTransferable(args)))
+      scope.postMessage({ id, result: data }, transfer)
+    } catch (error) {
+      scope.postMessage({ id, error: { name: error?.name, message: error?.message ?? String(error) } })
+    }
+  })
+}
+
+const needsBitmap = (x) => ['HTMLImageElement', 'HTMLVideoElement', 'HTMLCanvasElement', 'SVGImageElement']
+  .some((name) => typeof globalThis[name] === 'function' && x instanceof globalThis[name])
+
+/** On the page: calls a worker that runs serveFaceApi(). */
+export class FaceApiWorker {
+  constructor (worker) {
+    this.worker = worker
+    this._pending = new Map()
+    this._nextId = 1
+    this._failed = null
+    worker.addEventListener('message', ({ data: { id, result, error } }) => {
+      const pending = this._pending.get(id)
+      if (!pending) return
+      this._pending.delete(id)
+      if (error) {
+        const e = new faceapi.FacewasmError(error.message)
+        if (error.name) e.name = error.name
+        pending.reject(e)
+      } else {
+        pending.resolve(fromTransferable(result))
+      }
+    })
+    worker.addEventListener('error', (event) => {
+      this._fail(new faceapi.FacewasmError(`worker failed: ${event.message || 'it could not be started (see the console)'}`))
+    })
+  }
+
+  /** Rejects every pending and future call. */
+  _fail (error) {
+    this._failed = error
+    for (const { reject } of this._pending.values()) reject(error)
+    this._pending.clear()
+  }
+
+  /** Calls a method of the worker; `transfer` lists objects to move rather than copy. */
+  call (method, args = [], transfer = []) {
+    if (this._failed) return Promise.reject(this._failed)
+    const id = this._nextId++
+    return new Promise((resolve, reject) => {
+      this._pending.set(id, { resolve, reject })
+      // Arguments are the caller's: only what it names is transferred.
+      this.worker.postMessage({ id, method, args: toTransferable(args).data }, transfer)
+    })
+  }
+
+  /** Loads a net in the worker; uri is resolved against the page, as loadFromUri does there. */
+  load (netName, uri) {
+    return this.call('load', [netName, new URL(uri, globalThis.location?.href).href])
+  }
+
+  /**
+   * Runs a task (see runTask) on an image, video, canvas, ImageBitmap,
+   * ImageData or encoded bytes. Elements are snapshotted as an ImageBitmap,
+   * which is transferred; a caller's own ImageBitmap is transferred too
+   * (closed here) unless { keepInput: true }.
+   */
+  run (input, task, options) { return this.callWithInput('run', input, [task], options) }
+
+  /** call(method, [input, ...args]) with the input prepared as run() does. */
+  async callWithInput (method, input, args = [], { keepInput = false } = {}) {
+    let transfer = []
+    if (needsBitmap(input)) {
+      input = await globalThis.createImageBitmap(input)
+      transfer = [input]
+    } else if (!keepInput && typeof ImageBitmap === 'function' && input instanceof ImageBitmap) {
+      transfer = [input]
+    }
+    return this.call(method, [input, ...args], transfer)
+  }
+
+  /** 'simd128', 'scalar' or 'custom': the build the worker runs (known once a net is loaded). */
+  wasmFlavor () { return this.call('wasmFlavor') }
+
+  terminate () {
+    this.worker.terminate?.()
+    this.worker.close?.()
+    this._fail(new faceapi.FacewasmError('worker terminated'))
+  }
+}

@@ -1,0 +1,94 @@
+// js/worker.mjs in Node: results survive a message boundary bit for bit with
+// their classes, the request/response pair works over a MessageChannel, and
+// runTask explains what it cannot do. (The real module worker runs in
+// Chromium in tests/demo.test.mjs.)
+import { test, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+
+import * as faceapi from '../js/index.mjs'
+import { FaceApiWorker, buildTask, fromTransferable, runTask, serveFaceApi, toTransferable } from '../js/worker.mjs'
+import { hasShared, modelsDir, sharedPath } from './shared.mjs'
+
+/** A real photo when ../shared is there, else a deterministic pattern (no faces). */
+function testImage () {
+  if (hasShared) return readFileSync(sharedPath('testdata', 'decoded', 'faces.png'))
+  const width = 96
+  const height = 64
+  const data = new Uint8ClampedArray(width * height * 4)
+  for (let i = 0; i < data.length; i++) data[i] = (i * 37) & 255
+  return { data, width, height }
+}
+
+const TINY = { detector: 'tinyFaceDetector', options: { inputSize: 320 } }
+
+before(() => faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir))
+
+test('toTransferable/fromTransferable: classes restored, values identical, whole-buffer typed arrays transferred', async () => {
+  const faces = await runTask(testImage(), TINY)
+  if (hasShared) assert.ok(faces.length > 0)
+  const descriptor = new Float32Array([0.5, -1.25, 3])
+  const shared = new Float32Array(8)
+  const value = { faces, extra: { descriptor, view: shared.subarray(2, 4), label: 'x', none: null } }
+  const { data, transfer } = toTransferable(value)
+  assert.deepEqual(transfer, [descriptor.buffer])
+  const received = fromTransferable(structuredClone(data, { transfer }))
+  assert.equal(descriptor.byteLength, 0, 'the descriptor buffer moved rather than copied')
+  assert.deepEqual(Array.from(received.extra.descriptor), [0.5, -1.25, 3])
+  assert.equal(received.extra.view.length, 2)
+  assert.equal(received.extra.label, 'x')
+  assert.equal(received.extra.none, null)
+  assert.equal(received.faces.length, faces.length)
+  received.faces.forEach((face, i) => {
+    assert.ok(face instanceof faceapi.FaceDetection)
+    assert.ok(face.box instanceof faceapi.Box)
+    assert.ok(face.imageDims instanceof faceapi.Dimensions)
+    for (const key of ['score', 'imageWidth', 'imageHeight']) assert.equal(face[key], faces[i][key])
+    for (const key of ['x', 'y', 'width', 'height', 'right', 'bottom']) assert.equal(face.box[key], faces[i].box[key])
+    assert.deepEqual(face.relativeBox, faces[i].relativeBox)
+  })
+})
+
+test('FaceApiWorker and serveFaceApi over a MessageChannel give runTask\'s results', async () => {
+  const { port1, port2 } = new MessageChannel()
+  serveFaceApi({ echo: async (x) => x }, port1)
+  port1.start()
+  port2.start()
+  const client = new FaceApiWorker(port2)
+  try {
+    // Errors cross back as FacewasmErrors with the worker's message (the net stays loaded).
+    await assert.rejects(client.load('tinyFaceDetector', 'http://127.0.0.1:9/models'), /cannot fetch http:\/\/127\.0\.0\.1:9\/models/)
+    await assert.rejects(client.load('noSuchNet', 'http://127.0.0.1:9/models'), /no net 'noSuchNet'/)
+    await assert.rejects(client.call('noSuchMethod'), /unknown method 'noSuchMethod'/)
+    const image = testImage()
+    const expected = await runTask(image, TINY)
+    const got = await client.run(image, TINY)
+    assert.equal(got.length, expected.length)
+    got.forEach((face, i) => {
+      assert.ok(face instanceof faceapi.FaceDetection)
+      assert.deepEqual(face, expected[i])
+    })
+    assert.equal(await client.wasmFlavor(), faceapi.wasmFlavor())
+    const box = await client.call('echo', [new faceapi.Box({ x: 1, y: 2, width: 3, height: 4 })])
+    assert.ok(box instanceof faceapi.Box)
+    assert.equal(box.right, 4)
+    client.terminate()
+    await assert.rejects(client.wasmFlavor(), /worker terminated/)
+  } finally {
+    port1.close()
+    port2.close()
+  }
+})
+
+test('runTask builds face-api.js\'s chain and names what it cannot do', async () => {
+  assert.throws(() => buildTask(null, { detector: 'yolo' }), /unknown or unavailable detector 'yolo'/)
+  assert.throws(() => buildTask(null, { ...TINY, landmarks: true }), /landmarks must be false, 'full' or 'tiny'/)
+  assert.throws(() => buildTask(null, { ...TINY, descriptors: true }), /descriptors need landmarks/)
+  if (!faceapi.SsdMobilenetv1Options) assert.throws(() => buildTask(null, {}), /unavailable detector 'ssdMobilenetv1'/)
+  if (!faceapi.nets.faceExpressionNet) assert.throws(() => buildTask(null, { ...TINY, expressions: true }), /withFaceExpressions\(\) is not available/)
+  assert.throws(() => buildTask(null, { detector: 'tinyFaceDetector', options: { inputSize: 33 } }), /divisible by 32/)
+  const single = await runTask(testImage(), { ...TINY, single: true })
+  const all = await runTask(testImage(), TINY)
+  if (all.length) assert.deepEqual(single, all.reduce((a, b) => (b.score > a.score ? b : a)))
+  else assert.equal(single, undefined)
+})
