@@ -103,7 +103,7 @@ models/.installed: models/package.json models/package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-test-js: all build/kernel_tests.wasm build/facewasm-small-memory.wasm node_modules/.package-lock.json demo-samples \
+test-js: all build/kernel_tests.wasm build/facewasm-small-memory.wasm build/facewasm-low-start.wasm node_modules/.package-lock.json demo-samples \
          $(if $(wildcard $(SHARED)/reference/harness/ref.mjs),reference-data)
 	$(NODE) --test --test-reporter=spec tests/
 
@@ -180,13 +180,17 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_nets.h tests/fuzz/ubsan-i
 	@mkdir -p build/fuzz
 	clang $(FUZZ_FLAGS) $< $(CORE_SRC) -lm -o $@
 
-# The same core with memory starting at 2 MiB and capped at 64 MiB: growth
-# shows up early (tests/memory.test.mjs) and the cap is reached easily
-# (tests/out_of_memory.test.mjs).
+# The same core with memory starting at 2 MiB: growth shows up early
+# (tests/memory.test.mjs); and also capped at 64 MiB, so that the cap is
+# reached easily (tests/out_of_memory.test.mjs).
+LOW_START_LINK := $(subst -sINITIAL_MEMORY=33554432,-sINITIAL_MEMORY=2097152,$(WASM_LINK))
+build/facewasm-low-start.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
+	@mkdir -p build
+	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) $(LOW_START_LINK) -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
+
 build/facewasm-small-memory.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
 	@mkdir -p build
-	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) \
-	  $(subst -sINITIAL_MEMORY=33554432,-sINITIAL_MEMORY=2097152,$(subst -sMAXIMUM_MEMORY=2147483648,-sMAXIMUM_MEMORY=67108864,$(WASM_LINK))) \
+	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) $(subst -sMAXIMUM_MEMORY=2147483648,-sMAXIMUM_MEMORY=67108864,$(LOW_START_LINK)) \
 	  -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
 
 test-reliability: $(FIXTURES)/cases.txt build/native/net_tests_san build/native/net_tests_oom build/native/net_tests \
@@ -210,5 +214,5 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 fuzz-short: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	tests/fuzz/run.sh $(FUZZ_SHORT_SECONDS) $(FUZZ_TARGETS)
 
-soak: all build/facewasm-small-memory.wasm
+soak: all build/facewasm-low-start.wasm
 	FACEWASM_SOAK=$(SOAK_COUNT) $(NODE) --test --test-reporter=spec tests/memory.test.mjs
