@@ -181,16 +181,16 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_nets.h tests/fuzz/ubsan-i
 	clang $(FUZZ_FLAGS) $< $(CORE_SRC) -lm -o $@
 
 # The same core with memory starting at 2 MiB: growth shows up early
-# (tests/memory.test.mjs); and also capped at 64 MiB, so that the cap is
+# (tests/memory.test.mjs); and also capped at 32 MiB, so that the cap is
 # reached easily (tests/out_of_memory.test.mjs).
 LOW_START_LINK := $(subst -sINITIAL_MEMORY=33554432,-sINITIAL_MEMORY=2097152,$(WASM_LINK))
-build/facewasm-low-start.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
+build/facewasm-low-start.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) Makefile | toolchain
 	@mkdir -p build
 	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) $(LOW_START_LINK) -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
 
-build/facewasm-small-memory.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
+build/facewasm-small-memory.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) Makefile | toolchain
 	@mkdir -p build
-	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) $(subst -sMAXIMUM_MEMORY=2147483648,-sMAXIMUM_MEMORY=67108864,$(LOW_START_LINK)) \
+	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) $(subst -sMAXIMUM_MEMORY=2147483648,-sMAXIMUM_MEMORY=33554432,$(LOW_START_LINK)) \
 	  -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
 
 test-reliability: $(FIXTURES)/cases.txt build/native/net_tests_san build/native/net_tests_oom build/native/net_tests \

@@ -1,5 +1,5 @@
 // Out of memory in wasm: on build/facewasm-small-memory.wasm (the same core,
-// linear memory capped at 64 MiB), requests that cannot fit fail with a clear
+// linear memory capped at 32 MiB), requests that cannot fit fail with a clear
 // "out of memory" error, and the instance keeps working with the same results.
 
 import { before, test } from 'node:test'
@@ -13,7 +13,7 @@ import { modelsDir, repoRoot } from './shared.mjs'
 
 const WASM = `${repoRoot}build/facewasm-small-memory.wasm`
 const skip = existsSync(WASM) ? false : `${WASM} not built (make build/facewasm-small-memory.wasm)`
-const MAX_MEMORY = 64 * 2 ** 20
+const MAX_MEMORY = 32 * 2 ** 20
 
 const image = noiseImage(320, 240, 11)
 const options = (inputSize) => new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.2 })
