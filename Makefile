@@ -153,7 +153,7 @@ clean:
 FIXTURES := build/native/fixtures
 NET_TEST_SRC := tests/c/net_tests.c $(CORE_SRC)
 FUZZ_SECONDS ?= 600
-FUZZ_SHORT_SECONDS ?= 15
+FUZZ_SHORT_SECONDS ?= 10
 FUZZ_TARGETS := decode weights detect
 FUZZ_FLAGS := -O2 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
               -fsanitize-ignorelist=tests/fuzz/ubsan-ignorelist.txt \

@@ -2,7 +2,7 @@
 // neither wasm linear memory nor the JS heap grows. The calls cycle through
 // STEPS, so working memory is re-planned for a new input size on every call
 // and decoded images come and go. `make soak` runs 10,000 detections
-// (FACEWASM_SOAK=10000, with landmarks and descriptors); `make test` 40 rounds.
+// (FACEWASM_SOAK=10000, with landmarks and descriptors); `make test` 30 rounds.
 //
 // It runs on build/facewasm-low-start.wasm (the same core, memory starting
 // at 2 MiB instead of 32), so that a leak shows as growth within a few hundred
@@ -62,9 +62,9 @@ const ALL_STEPS = [
 const installed = (net) => existsSync(`${modelsDir}/${faceapi.nets[net]._modelName}-weights_manifest.json`)
 const STEPS = ALL_STEPS.filter((step) => installed(step.net))
 // The chain with landmarks needs faceLandmark68Net too.
-// FACEWASM_SOAK counts detections (calls with `detects`); make test runs 40 rounds.
+// FACEWASM_SOAK counts detections (calls with `detects`); make test runs 30 rounds.
 const DETECTIONS_PER_ROUND = STEPS.filter((step) => step.detects).length
-const ROUNDS = process.env.FACEWASM_SOAK ? Math.ceil(Number(process.env.FACEWASM_SOAK) / DETECTIONS_PER_ROUND) : 40
+const ROUNDS = process.env.FACEWASM_SOAK ? Math.ceil(Number(process.env.FACEWASM_SOAK) / DETECTIONS_PER_ROUND) : 30
 const NETS = [...new Set(STEPS.map((step) => step.net)), 'faceLandmark68Net'].filter(installed).map((net) => faceapi.nets[net])
 
 before(async () => {
