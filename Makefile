@@ -36,7 +36,7 @@ NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
 
 .PHONY: all toolchain test test-native test-js models bench clean scene-reference reference-raw reference-data \
-        demo demo-samples
+        demo demo-samples test-reliability valgrind fuzz fuzz-short soak
 
 all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm models
 
@@ -105,11 +105,11 @@ models/.installed: models/package.json models/package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-test-js: all build/kernel_tests.wasm node_modules/.package-lock.json demo-samples \
+test-js: all build/kernel_tests.wasm build/facewasm-small-memory.wasm build/facewasm-low-start.wasm node_modules/.package-lock.json demo-samples \
          $(if $(wildcard $(SHARED)/reference/harness/ref.mjs),reference-data)
 	$(NODE) --test --test-reporter=spec tests/
 
-test: test-native test-js
+test: test-native test-reliability test-js
 
 # The demo's sample photos come from the @vladmandic/face-api package that
 # `make models` installs (its demo/sample1.jpg ... sample6.jpg); not in git.
@@ -145,3 +145,75 @@ reference-data: reference-raw scene-reference
 
 clean:
 	rm -rf build wasm/*.wasm
+
+# ---------------------------------------------------------------------------
+# Reliability: whole nets natively under ASan/UBSan and valgrind, failing
+# allocations, libFuzzer targets. Fixtures (weights as a simple table, the
+# reference cases) are generated from models/ and ../shared into build/.
+
+FIXTURES := build/native/fixtures
+NET_TEST_SRC := tests/c/net_tests.c $(CORE_SRC)
+FUZZ_SECONDS ?= 600
+FUZZ_SHORT_SECONDS ?= 10
+FUZZ_TARGETS := decode weights detect
+FUZZ_FLAGS := -O2 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+              -fsanitize-ignorelist=tests/fuzz/ubsan-ignorelist.txt \
+              $(CFLAGS_COMMON)
+SOAK_COUNT ?= 10000
+
+$(FIXTURES)/cases.txt: tests/tools/native_fixtures.mjs js/weights.mjs models/.installed
+	$(NODE) tests/tools/native_fixtures.mjs $(FIXTURES)
+
+build/native/net_tests: $(NET_TEST_SRC) $(HEADERS)
+	@mkdir -p build/native
+	$(CC) $(NATIVE_FLAGS) $(filter %.c,$^) -lm -o $@
+
+build/native/net_tests_san: $(NET_TEST_SRC) $(HEADERS)
+	@mkdir -p build/native
+	clang $(SAN_FLAGS) $(filter %.c,$^) -lm -o $@
+
+# Every core allocation goes through tests/c/alloc_hooks.c, which can fail any one.
+build/native/net_tests_oom: $(NET_TEST_SRC) tests/c/alloc_hooks.c tests/c/alloc_hooks.h $(HEADERS)
+	@mkdir -p build/native
+	clang $(SAN_FLAGS) -DFW_ALLOC_HOOKS -Itests/c $(filter %.c,$^) -lm -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_nets.h tests/fuzz/ubsan-ignorelist.txt $(CORE_SRC) $(HEADERS)
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) $< $(CORE_SRC) -lm -o $@
+
+# The same core with memory starting at 2 MiB: growth shows up early
+# (tests/memory.test.mjs); and also capped at 32 MiB, so that the cap is
+# reached easily (tests/out_of_memory.test.mjs).
+LOW_START_LINK := $(subst -sINITIAL_MEMORY=33554432,-sINITIAL_MEMORY=2097152,$(WASM_LINK))
+build/facewasm-low-start.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) Makefile | toolchain
+	@mkdir -p build
+	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) $(LOW_START_LINK) -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
+
+build/facewasm-small-memory.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) Makefile | toolchain
+	@mkdir -p build
+	$(EMCC) $(WASM_FLAGS) $(CORE_SRC) $(SIMD_SRC) $(subst -sMAXIMUM_MEMORY=2147483648,-sMAXIMUM_MEMORY=33554432,$(LOW_START_LINK)) \
+	  -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
+
+test-reliability: $(FIXTURES)/cases.txt build/native/net_tests_san build/native/net_tests_oom build/native/net_tests \
+                  $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	build/native/net_tests_san reference $(FIXTURES)
+	build/native/net_tests_oom oom $(FIXTURES) tests/fuzz/decode/face-80x60.jpg tests/fuzz/decode/palette-6x2.png \
+	  tests/fuzz/decode/gray-alpha-4x4.png
+	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	  build/native/net_tests reference $(FIXTURES) $(FIXTURES)/cases-quick.txt
+	$(MAKE) --no-print-directory fuzz-short
+
+valgrind: $(FIXTURES)/cases.txt build/native/net_tests build/native/kernel_tests
+	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect build/native/kernel_tests >/dev/null
+	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	  build/native/net_tests reference $(FIXTURES)
+
+# Each target for FUZZ_SECONDS (make fuzz) or FUZZ_SHORT_SECONDS (make test).
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-short: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	tests/fuzz/run.sh $(FUZZ_SHORT_SECONDS) $(FUZZ_TARGETS)
+
+soak: all build/facewasm-low-start.wasm
+	FACEWASM_SOAK=$(SOAK_COUNT) $(NODE) --test --test-reporter=spec tests/memory.test.mjs

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/status.h"
 #include "core/weights.h"
 #include "image/codec.h"
@@ -84,12 +85,12 @@ FW_EXPORT void *fw_alloc(int bytes) {
     fw_fail("invalid allocation size %d", bytes);
     return NULL;
   }
-  void *p = malloc((size_t)bytes);
+  void *p = FW_MALLOC((size_t)bytes);
   if (!p) fw_fail("out of memory: cannot allocate %d bytes", bytes);
   return p;
 }
 
-FW_EXPORT void fw_free(void *pointer) { free(pointer); }
+FW_EXPORT void fw_free(void *pointer) { FW_FREE(pointer); }
 
 FW_EXPORT int fw_model_create(int kind) {
   const fw_net_ops *ops = ops_for_kind(kind);
@@ -153,7 +154,7 @@ FW_EXPORT uint8_t *fw_image_encode_png(const uint8_t *rgba, int width, int heigh
   }
   uint8_t *png = fw_encode_png(rgba, width, height, &bytes);
   if (png && bytes > 0x7fffffff) {
-    free(png);
+    FW_FREE(png);
     fw_fail("encoded PNG is too large");
     return NULL;
   }

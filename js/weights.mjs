@@ -7,7 +7,7 @@
 import { FacewasmError } from './wasm.mjs'
 
 // Codes of enum fw_weight_dtype in csrc/core/weights.h.
-const DTYPE_CODES = {
+export const DTYPE_CODES = {
   'float32/': 1,
   'int32/': 2,
   'float32/uint8': 3,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "checked.h"
 #include "status.h"
 
@@ -90,15 +91,15 @@ long fw_weights_add(fw_weight_table *table, const char *name, size_t name_len, i
 
   if (table->count == table->capacity) {
     int cap = table->capacity ? table->capacity * 2 : 32;
-    fw_weight_tensor *grown = realloc(table->tensors, (size_t)cap * sizeof *grown);
+    fw_weight_tensor *grown = FW_REALLOC(table->tensors, (size_t)cap * sizeof *grown);
     if (!grown) return fw_fail("out of memory loading tensor '%s'", tname);
     table->tensors = grown;
     table->capacity = cap;
   }
-  float *values = malloc(count ? count * sizeof(float) : 1);
+  float *values = FW_MALLOC(count ? count * sizeof(float) : 1);
   if (!values) return fw_fail("out of memory loading tensor '%s' (%zu values)", tname, count);
   if (decode_values(values, data, count, dtype, scale, min) != 0) {
-    free(values);
+    FW_FREE(values);
     return fw_fail("tensor '%s' contains NaN or infinite values", tname);
   }
 
@@ -131,8 +132,8 @@ const fw_weight_tensor *fw_weights_get(const fw_weight_table *table, const char 
 }
 
 void fw_weights_free(fw_weight_table *table) {
-  for (int i = 0; i < table->count; i++) free(table->tensors[i].values);
-  free(table->tensors);
+  for (int i = 0; i < table->count; i++) FW_FREE(table->tensors[i].values);
+  FW_FREE(table->tensors);
   table->tensors = NULL;
   table->count = table->capacity = 0;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/alloc.h"
 #include "../core/status.h"
 
 #define STBI_NO_STDIO
@@ -12,6 +13,23 @@
 #define STBI_NO_HDR
 #define STBI_MAX_DIMENSIONS FW_MAX_IMAGE_SIDE
 #define STBI_ASSERT(x) ((void)0)
+/* stb_image does not always give a reason when an allocation fails (its zlib
+ * decoder returns NULL silently), so its allocations note failures here: a
+ * decode that ran out of memory must say so, not blame the data. */
+static int decoder_out_of_memory;
+static void *decoder_malloc(size_t bytes) {
+  void *p = FW_MALLOC(bytes);
+  if (!p) decoder_out_of_memory = 1;
+  return p;
+}
+static void *decoder_realloc(void *pointer, size_t bytes) {
+  void *p = FW_REALLOC(pointer, bytes);
+  if (!p) decoder_out_of_memory = 1;
+  return p;
+}
+#define STBI_MALLOC(bytes) decoder_malloc(bytes)
+#define STBI_REALLOC(pointer, bytes) decoder_realloc(pointer, bytes)
+#define STBI_FREE(pointer) FW_FREE(pointer)
 #define STB_IMAGE_IMPLEMENTATION
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic push
@@ -22,6 +40,9 @@
 #include <stb_image.h>
 
 #define STBI_WRITE_NO_STDIO
+#define STBIW_MALLOC(bytes) FW_MALLOC(bytes)
+#define STBIW_REALLOC(pointer, bytes) FW_REALLOC(pointer, bytes)
+#define STBIW_FREE(pointer) FW_FREE(pointer)
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb_image_write.h>
 #if defined(__GNUC__) || defined(__clang__)
@@ -80,10 +101,116 @@ static int jpeg_dimensions(const uint8_t *d, size_t n, uint32_t *w, uint32_t *h)
   }
 }
 
+/* Checks that every PNG chunk's data lies within the file: the stb_image in
+ * use reserves room for a declared IDAT length before reading it, so a few
+ * hundred bytes declaring a 2 GB chunk would make it allocate 2 GB.
+ * Returns 0, or -1 with a message. */
+static int png_check_chunks(const uint8_t *d, size_t n) {
+  size_t i = 8;
+  while (n - i >= 8) {
+    const uint32_t length = be32(d + i);
+    if (length > n - i - 8) {
+      char type[5] = {0};
+      for (int k = 0; k < 4; k++) type[k] = d[i + 4 + k] >= 0x20 && d[i + 4 + k] < 0x7f ? (char)d[i + 4 + k] : '?';
+      return fw_fail("corrupt PNG image: the data ends inside chunk '%s' (it declares %u bytes, %zu remain)", type,
+                     (unsigned)length, n - i - 8);
+    }
+    if (memcmp(d + i + 4, "IEND", 4) == 0) return 0;
+    i += 8 + (size_t)length + (n - i - 8 - length >= 4 ? 4 : n - i - 8 - length); /* the CRC, if present */
+  }
+  return 0;
+}
+
+/* The stb_image in use looks palette indices up in a 256-entry table without
+ * checking them against the palette's length, so pixels whose index is past
+ * the end would show whatever was on the stack. For a palette shorter than
+ * 256 entries this returns a copy of the file whose PLTE chunk is padded with
+ * black to 256 entries (stb_image ignores chunk CRCs), as browsers show
+ * out-of-range indices; NULL when there is nothing to pad (or out of memory:
+ * *failed is set then). The caller frees the copy. */
+static uint8_t *png_pad_palette(const uint8_t *d, size_t n, size_t *padded_length, int *failed) {
+  *failed = 0;
+  for (size_t i = 8; n - i >= 12; i += 12 + be32(d + i)) {
+    const uint32_t length = be32(d + i);
+    if (length > n - i - 12) return NULL;
+    if (memcmp(d + i + 4, "IDAT", 4) == 0) return NULL;
+    if (memcmp(d + i + 4, "PLTE", 4) != 0) continue;
+    if (length >= 768 || length % 3 != 0) return NULL; /* full, or invalid: stb_image rejects it */
+    if (n > 0x7fffffff - 768) return NULL;               /* the copy's length must fit stb_image's int */
+    const size_t extra = 768 - length, data_end = i + 8 + length;
+    uint8_t *copy = FW_MALLOC(n + extra);
+    if (!copy) {
+      *failed = 1;
+      return NULL;
+    }
+    memcpy(copy, d, data_end);
+    memset(copy + data_end, 0, extra);
+    memcpy(copy + data_end + extra, d + data_end, n - data_end);
+    copy[i] = 0, copy[i + 1] = 0, copy[i + 2] = 768 >> 8, copy[i + 3] = 768 & 255;
+    *padded_length = n + extra;
+    return copy;
+  }
+  return NULL;
+}
+
+/* Walks every segment of a JPEG, skipping entropy-coded data after each scan
+ * header, and rejects what the stb_image in use (2.27) does not check and
+ * then reads or writes out of bounds on: Huffman tables declaring more than
+ * 256 codes, and scans using a Huffman table no DHT segment has defined
+ * (stb_image would decode with uninitialized tables). Anything else malformed
+ * is left to stb_image to report. Returns 0, or -1 with a message. */
+static int jpeg_check_huffman_tables(const uint8_t *d, size_t n) {
+  size_t i = 2;
+  int defined[2][4] = {{0}}; /* [DC, AC][table] */
+  int progressive = 0;
+  while (i + 4 <= n) {
+    if (d[i] != 0xFF) { /* entropy-coded data or garbage: find the next marker */
+      i++;
+      continue;
+    }
+    const uint8_t marker = d[i + 1];
+    if (marker == 0xFF || marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+      i += marker == 0xFF ? 1 : 2; /* fill byte, stuffed zero, or a marker without a length */
+      continue;
+    }
+    if (marker == 0xD9) return 0;
+    const size_t length = be16(d + i + 2);
+    if (marker == 0xC4) {
+      /* As stb_image reads them: table after table while the segment's length
+       * is not used up, even past the segment, with zeros past the data. */
+      long left = (long)length - 2;
+      for (size_t t = i + 4; left > 0 && t < n;) {
+        unsigned codes = 0;
+        for (size_t k = t + 1; k <= t + 16 && k < n; k++) codes += d[k];
+        if (codes > 256) return fw_fail("corrupt JPEG image: a Huffman table declares %u codes (at most 256)", codes);
+        if (d[t] >> 4 <= 1 && (d[t] & 15) <= 3) defined[d[t] >> 4][d[t] & 15] = 1;
+        t += 17 + codes;
+        left -= 17 + (long)codes;
+      }
+    }
+    if (marker == 0xC2) progressive = 1;
+    if (marker == 0xDA && i + 5 <= n) {
+      /* Which tables the scan decodes with: baseline both; progressive the
+       * DC table for a first DC scan, none for DC refinement, AC otherwise. */
+      const size_t components = d[i + 4], params = i + 5 + 2 * components;
+      if (params + 3 <= n) {
+        const int ss = d[params], ah = d[params + 2] >> 4;
+        const int use_dc = !progressive || (ss == 0 && ah == 0), use_ac = !progressive || ss != 0;
+        for (size_t c = 0; c < components; c++) {
+          const int dc = d[i + 6 + 2 * c] >> 4, ac = d[i + 6 + 2 * c] & 15;
+          if ((use_dc && dc <= 3 && !defined[0][dc]) || (use_ac && ac <= 3 && !defined[1][ac]))
+            return fw_fail("corrupt JPEG image: a scan uses a Huffman table that was never defined");
+        }
+      }
+    }
+    i += 2 + (length < 2 ? 2 : length);
+  }
+  return 0;
+}
+
 /* stb_image's short failure codes, in words where they are cryptic. */
 static const char *explain(const char *reason) {
   if (!reason || !*reason) return "the data is truncated or corrupt";
-  if (strcmp(reason, "outofmem") == 0) return "out of memory";
   if (strcmp(reason, "outofdata") == 0 || strcmp(reason, "unknown image type") == 0) return "the data is truncated or corrupt";
   if (strlen(reason) <= 4) return "the data is truncated or corrupt (a chunk is cut short or unknown)"; /* a PNG chunk name */
   return reason;
@@ -108,12 +235,23 @@ uint8_t *fw_decode_image(const uint8_t *data, size_t length, int *width, int *he
   if ((png ? png_dimensions(data, length, &w, &h) : jpeg_dimensions(data, length, &w, &h)) != 0) return NULL;
   if (w > 0x7fffffff || h > 0x7fffffff) w = h = 0x7fffffff; /* report as too large */
   if (fw_check_image_size((int)w, (int)h) != 0) return NULL;
+  if (png ? png_check_chunks(data, length) != 0 : jpeg_check_huffman_tables(data, length) != 0) return NULL;
 
   /* stb_image keeps its last reason in a global; clear it so a failure
    * without a reason is not reported with a stale one. */
   stbi__g_failure_reason = NULL;
-  int got_w = 0, got_h = 0, channels = 0;
-  uint8_t *pixels = stbi_load_from_memory(data, (int)length, &got_w, &got_h, &channels, 4);
+  decoder_out_of_memory = 0;
+  int got_w = 0, got_h = 0, channels = 0, pad_failed = 0;
+  size_t padded_length = 0;
+  uint8_t *padded = png ? png_pad_palette(data, length, &padded_length, &pad_failed) : NULL;
+  uint8_t *pixels = pad_failed ? NULL
+                               : stbi_load_from_memory(padded ? padded : data, (int)(padded ? padded_length : length),
+                                                       &got_w, &got_h, &channels, 4);
+  FW_FREE(padded);
+  if (!pixels && (decoder_out_of_memory || pad_failed)) {
+    fw_fail("out of memory decoding a %u x %u %s image", (unsigned)w, (unsigned)h, format);
+    return NULL;
+  }
   if (!pixels) {
     const char *reason = stbi__g_failure_reason;
     if (!png && reason && strcmp(reason, "bad png sig") == 0) reason = NULL; /* from probing for PNG first */
@@ -137,7 +275,7 @@ static void append_to_sink(void *context, void *bytes, int size) {
   if (sink->length + (size_t)size > sink->capacity) {
     size_t cap = sink->capacity ? sink->capacity : 4096;
     while (cap < sink->length + (size_t)size) cap *= 2;
-    uint8_t *grown = realloc(sink->data, cap);
+    uint8_t *grown = FW_REALLOC(sink->data, cap);
     if (!grown) {
       sink->failed = 1;
       return;
@@ -153,7 +291,7 @@ uint8_t *fw_encode_png(const uint8_t *rgba, int width, int height, size_t *lengt
   if (fw_check_image_size(width, height) != 0) return NULL;
   png_sink sink = {0};
   if (!stbi_write_png_to_func(append_to_sink, &sink, width, height, 4, rgba, width * 4) || sink.failed) {
-    free(sink.data);
+    FW_FREE(sink.data);
     fw_fail("out of memory encoding a %d x %d PNG", width, height);
     return NULL;
   }

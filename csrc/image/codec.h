@@ -12,7 +12,7 @@
 #define FW_MAX_IMAGE_SIDE 16384
 #define FW_MAX_IMAGE_PIXELS (64u * 1024u * 1024u)
 
-/* Decodes to packed RGBA. Returns a malloc'd buffer (free with free()) or NULL
+/* Decodes to packed RGBA. Returns a buffer from FW_MALLOC (release with FW_FREE, or fw_free from the glue) or NULL
  * with an error message saying why (not an image, corrupt, too large, ...). */
 uint8_t *fw_decode_image(const uint8_t *data, size_t length, int *width, int *height);
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/alloc.h"
 #include "../core/arena.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
@@ -54,14 +55,14 @@ struct fw_tiny_face_detector {
 static void destroy(void *opaque) {
   fw_tiny_face_detector *net = opaque;
   if (!net) return;
-  free(net->conv0);
+  FW_FREE(net->conv0);
   for (int i = 0; i < SEPARABLE_LAYERS; i++) {
-    free(net->depthwise[i]);
-    free(net->pointwise[i]);
+    FW_FREE(net->depthwise[i]);
+    FW_FREE(net->pointwise[i]);
   }
-  free(net->head);
+  FW_FREE(net->head);
   fw_arena_release(&net->arena);
-  free(net);
+  FW_FREE(net);
 }
 
 static float *pack_conv(const fw_weight_table *w, const char *filter_name, const char *bias_name, int kernel,
@@ -69,7 +70,7 @@ static float *pack_conv(const fw_weight_table *w, const char *filter_name, const
   const fw_weight_tensor *filter = fw_weights_get(w, filter_name, 4, (int[]){kernel, kernel, in_c, out_c});
   const fw_weight_tensor *bias = filter ? fw_weights_get(w, bias_name, 1, (int[]){out_c}) : NULL;
   if (!bias) return NULL;
-  float *packed = malloc(fw_conv_packed_size(kernel, in_c, out_c) * sizeof(float));
+  float *packed = FW_MALLOC(fw_conv_packed_size(kernel, in_c, out_c) * sizeof(float));
   if (!packed) {
     fw_fail("out of memory packing '%s'", filter_name);
     return NULL;
@@ -81,7 +82,7 @@ static float *pack_conv(const fw_weight_table *w, const char *filter_name, const
 static float *pack_depthwise(const fw_weight_table *w, const char *filter_name, int channels) {
   const fw_weight_tensor *filter = fw_weights_get(w, filter_name, 4, (int[]){3, 3, channels, 1});
   if (!filter) return NULL;
-  float *packed = malloc(fw_dwconv3x3_packed_size(channels) * sizeof(float));
+  float *packed = FW_MALLOC(fw_dwconv3x3_packed_size(channels) * sizeof(float));
   if (!packed) {
     fw_fail("out of memory packing '%s'", filter_name);
     return NULL;
@@ -91,7 +92,7 @@ static float *pack_depthwise(const fw_weight_table *w, const char *filter_name, 
 }
 
 static void *bind(const fw_weight_table *w) {
-  fw_tiny_face_detector *net = calloc(1, sizeof *net);
+  fw_tiny_face_detector *net = FW_CALLOC(1, sizeof *net);
   if (!net) {
     fw_fail("out of memory");
     return NULL;

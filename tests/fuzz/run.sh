@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs libFuzzer targets for a set time each, from their seeds in
+# tests/fuzz/<target>/ plus the corpus grown by earlier runs
+# (build/fuzz/corpus/<target>/), and prints executions per second. A finding
+# is written to build/fuzz/<target>-crash-* and fails the run: turn it into a
+# regression seed (tests/fuzz/<target>/regression-<what>) once fixed.
+#
+#   tests/fuzz/run.sh SECONDS TARGET...
+set -euo pipefail
+seconds=$1
+shift
+status=0
+for target in "$@"; do
+  corpus=build/fuzz/corpus/$target
+  log=build/fuzz/$target-${seconds}s.log
+  mkdir -p "$corpus"
+  if build/fuzz/fuzz_"$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=30 -rss_limit_mb=2048 \
+       -artifact_prefix=build/fuzz/"$target"- "$corpus" tests/fuzz/"$target" >"$log" 2>&1; then
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+    echo "fuzz_$target: ${seconds} s, $runs executions, $rate per second, no finding"
+  else
+    echo "fuzz_$target: FINDING (log: $log)"
+    grep -E 'ERROR|runtime error|invariant|SUMMARY|Test unit written' "$log" | head -n 20
+    status=1
+  fi
+done
+exit $status
