@@ -10,7 +10,8 @@ import { describeWasm } from '../tools/wasm-info.mjs'
 import { modelsDir, sharedMissing } from './shared.mjs'
 
 const scalarWasm = fileURLToPath(new URL('../wasm/facewasm-scalar.wasm', import.meta.url))
-const REFERENCE_TESTS = ['tiny_face_detector.test.mjs', 'mtcnn.test.mjs']
+const REFERENCE_TESTS = ['tiny_face_detector.test.mjs', 'ssd_mobilenetv1.test.mjs', 'mtcnn.test.mjs', 'face_nets.test.mjs',
+  'face_expression_age_gender.test.mjs']
 
 test('the scalar build has no SIMD128 instructions and the same imports', () => {
   const { simd, imports } = describeWasm(scalarWasm)
