@@ -27,7 +27,7 @@ static void *bind(const fw_weight_table *w) {
     fw_fail("out of memory");
     return NULL;
   }
-  if (fw_face_feature_extractor_bind(&net->features, w, "") != 0 ||
+  if (fw_face_feature_extractor_bind(&net->features, w, "", FW_FACE_FEATURE_BLOCKS, FW_FACE_FEATURE_CONVS) != 0 ||
       fw_layer_bind_dense(&net->fc, w, "fc/weights", "fc/bias", FW_FACE_FEATURE_CHANNELS, FW_FACE_EXPRESSIONS) != 0) {
     destroy(net);
     return NULL;

@@ -15,7 +15,6 @@ static const fw_activation linear = {FW_ACT_NONE, 0.0f};
 
 #define FIRST_SIDE (FW_FACE_FEATURE_INPUT / 2) /* dense0 output side (stride-2 conv0) */
 #define FIRST_CHANNELS 32
-#define LAST_SIDE (FIRST_SIDE >> (FW_FACE_FEATURE_BLOCKS - 1))
 
 void fw_face_feature_extractor_release(fw_face_feature_extractor *fx) {
   free(fx->conv0);
@@ -34,9 +33,9 @@ static int bind_weights(fw_face_feature_extractor *fx, const fw_weight_table *w,
   snprintf(filter, sizeof filter, "%sdense0/conv0/filters", prefix);
   snprintf(bias, sizeof bias, "%sdense0/conv0/bias", prefix);
   if (!(fx->conv0 = fw_layer_pack_conv(w, filter, bias, 3, 3, FIRST_CHANNELS))) return -1;
-  for (int b = 0, in_c = FIRST_CHANNELS; b < FW_FACE_FEATURE_BLOCKS; b++) {
+  for (int b = 0, in_c = FIRST_CHANNELS; b < fx->blocks; b++) {
     const int out_c = FIRST_CHANNELS << b;
-    for (int k = b == 0 ? 1 : 0; k < FW_FACE_FEATURE_CONVS; k++, in_c = out_c) {
+    for (int k = b == 0 ? 1 : 0; k < fx->convs; k++, in_c = out_c) {
       snprintf(filter, sizeof filter, "%sdense%d/conv%d/depthwise_filter", prefix, b, k);
       snprintf(pointwise, sizeof pointwise, "%sdense%d/conv%d/pointwise_filter", prefix, b, k);
       snprintf(bias, sizeof bias, "%sdense%d/conv%d/bias", prefix, b, k);
@@ -69,7 +68,13 @@ static int plan(fw_face_feature_extractor *fx) {
   return 0;
 }
 
-int fw_face_feature_extractor_bind(fw_face_feature_extractor *fx, const fw_weight_table *weights, const char *prefix) {
+int fw_face_feature_extractor_bind(fw_face_feature_extractor *fx, const fw_weight_table *weights, const char *prefix,
+                                   int blocks, int convs) {
+  if (blocks < 1 || blocks > FW_FACE_FEATURE_BLOCKS || convs < 2 || convs > FW_FACE_FEATURE_CONVS)
+    return fw_fail("face feature extractor: %d blocks of %d convolutions is not a supported shape", blocks, convs);
+  fx->blocks = blocks;
+  fx->convs = convs;
+  fx->channels = FIRST_CHANNELS << (blocks - 1);
   if (bind_weights(fx, weights, prefix) != 0 || plan(fx) != 0) {
     fw_face_feature_extractor_release(fx);
     return -1;
@@ -92,7 +97,7 @@ const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, co
   fw_rgba_to_square_input(image, crop, FW_PAD_CENTRED, FW_FACE_FEATURE_INPUT, mean_rgb, 255.0f, fx->input);
 
   int side = FW_FACE_FEATURE_INPUT, in_c = 3;
-  for (int b = 0; b < FW_FACE_FEATURE_BLOCKS; b++) {
+  for (int b = 0; b < fx->blocks; b++) {
     const int out_c = FIRST_CHANNELS << b;
     /* out1 = relu(conv0(x)): the running sum starts as out1, itself the next input. */
     if (b == 0) {
@@ -104,15 +109,15 @@ const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, co
     side = (side + 1) / 2;
     const size_t count = (size_t)side * side * out_c;
     const float *next_input = fx->sum;
-    for (int k = 1; k < FW_FACE_FEATURE_CONVS; k++) {
+    for (int k = 1; k < fx->convs; k++) {
       separable(fx, next_input, side, out_c, out_c, 1, fx->depthwise[b][k], fx->pointwise[b][k], fx->pointwise_out,
                 linear);
       /* sum += out_k; the next input (or the block output) is relu(sum). */
-      fw_f32_add(fx->sum, fx->pointwise_out, count, k + 1 < FW_FACE_FEATURE_CONVS ? fx->sum : NULL, fx->activated);
+      fw_f32_add(fx->sum, fx->pointwise_out, count, k + 1 < fx->convs ? fx->sum : NULL, fx->activated);
       next_input = fx->activated;
     }
     in_c = out_c;
   }
-  fw_layer_global_average(fx->activated, LAST_SIDE * LAST_SIDE, FW_FACE_FEATURE_CHANNELS, fx->features);
+  fw_layer_global_average(fx->activated, side * side, fx->channels, fx->features);
   return fx->features;
 }
