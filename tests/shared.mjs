@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
+import assert from 'node:assert/strict'
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url))
 export const sharedDir = process.env.FACEWASM_SHARED || path.join(repoRoot, '..', 'shared')
@@ -13,3 +14,36 @@ export const modelsDir = process.env.FACEWASM_MODELS || path.join(repoRoot, 'mod
 
 export const sharedPath = (...parts) => path.join(sharedDir, ...parts)
 export const readReference = (name) => JSON.parse(readFileSync(sharedPath('reference', `${name}.json`), 'utf8'))
+
+const edges = (b) => [b.x, b.y, b.x + b.width, b.y + b.height]
+
+/** Largest difference between the four edges of two boxes, in pixels. */
+export const edgeError = (a, b) => Math.max(...edges(a).map((v, k) => Math.abs(v - edges(b)[k])))
+
+/**
+ * Asserts our detections are face-api.js's: the same count, and each reference
+ * face paired with the closest unused one of ours (near-equal scores may swap
+ * order) within the box and score tolerances. Returns the largest differences.
+ */
+export function assertSameDetections (ours, reference, label, { boxTolerance = 1.0, scoreTolerance = 0.01 } = {}) {
+  assert.equal(ours.length, reference.length, `${label}: ${ours.length} faces, face-api.js found ${reference.length}`)
+  const unused = new Set(ours.keys())
+  let worstBox = 0
+  let worstScore = 0
+  for (const ref of reference) {
+    let best = -1
+    let bestError = Infinity
+    for (const i of unused) {
+      const error = edgeError(ours[i].box, ref.box)
+      if (error < bestError) { best = i; bestError = error }
+    }
+    unused.delete(best)
+    const scoreError = Math.abs(ours[best].score - ref.score)
+    assert.ok(bestError <= boxTolerance,
+      `${label}: face at (${ref.box.x.toFixed(1)}, ${ref.box.y.toFixed(1)}) box edges off by ${bestError.toFixed(3)} px`)
+    assert.ok(scoreError <= scoreTolerance, `${label}: score ${ours[best].score} vs face-api.js ${ref.score}`)
+    worstBox = Math.max(worstBox, bestError)
+    worstScore = Math.max(worstScore, scoreError)
+  }
+  return { worstBox, worstScore }
+}

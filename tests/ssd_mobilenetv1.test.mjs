@@ -6,38 +6,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 import * as faceapi from '../js/index.mjs'
-import { modelsDir, readReference, repoRoot, sharedMissing, sharedPath } from './shared.mjs'
+import { assertSameDetections, modelsDir, readReference, repoRoot, sharedMissing, sharedPath } from './shared.mjs'
 
-const BOX_TOLERANCE_PX = 1.0
-const SCORE_TOLERANCE = 0.01
-
-const edges = (b) => [b.x, b.y, b.x + b.width, b.y + b.height]
-const edgeError = (a, b) => Math.max(...edges(a).map((v, k) => Math.abs(v - edges(b)[k])))
 const decoded = (name) => readFileSync(sharedPath('testdata', 'decoded', `${name}.png`))
-
-/** Pairs each reference face with the closest unused one of ours (near-equal scores may swap order). */
-function assertSameDetections (ours, reference, label) {
-  assert.equal(ours.length, reference.length, `${label}: ${ours.length} faces, face-api.js found ${reference.length}`)
-  const unused = new Set(ours.keys())
-  let worstBox = 0
-  let worstScore = 0
-  for (const ref of reference) {
-    let best = -1
-    let bestError = Infinity
-    for (const i of unused) {
-      const error = edgeError(ours[i].box, ref.box)
-      if (error < bestError) { best = i; bestError = error }
-    }
-    unused.delete(best)
-    const scoreError = Math.abs(ours[best].score - ref.score)
-    assert.ok(bestError <= BOX_TOLERANCE_PX,
-      `${label}: face at (${ref.box.x.toFixed(1)}, ${ref.box.y.toFixed(1)}) box edges off by ${bestError.toFixed(3)} px`)
-    assert.ok(scoreError <= SCORE_TOLERANCE, `${label}: score ${ours[best].score} vs face-api.js ${ref.score}`)
-    worstBox = Math.max(worstBox, bestError)
-    worstScore = Math.max(worstScore, scoreError)
-  }
-  return { worstBox, worstScore }
-}
 
 test('SSD MobileNetV1 matches face-api.js on every test image (detectAllFaces without options)', { skip: sharedMissing }, async (t) => {
   await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelsDir)
