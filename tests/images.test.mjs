@@ -15,15 +15,14 @@ import { existsSync, rmSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import zlib from 'node:zlib'
 
 import * as faceapi from '../js/index.mjs'
 import { getCore } from '../js/wasm.mjs'
+import { modelsDir, sharedPath } from './shared.mjs'
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const MODELS = path.resolve(process.env.FACEWASM_MODELS || path.join(REPO, 'models'))
-const SHARED_FACES = path.join(REPO, '..', 'shared', 'testdata', 'decoded', 'faces.png')
+const MODELS = path.resolve(modelsDir)
+const SHARED_FACES = sharedPath('testdata', 'decoded', 'faces.png')
 
 if (!existsSync(path.join(MODELS, 'tiny_face_detector_model-weights_manifest.json'))) {
   throw new Error(`weights not found in ${MODELS}. Run 'make models', or set FACEWASM_MODELS to a folder ` +
@@ -536,7 +535,7 @@ describe('overlapping calls', () => {
   })
 
   test('a real photo (../shared/testdata/decoded/faces.png): path, Buffer and concurrent calls agree', async (t) => {
-    if (!existsSync(SHARED_FACES)) { t.skip('../shared not present'); return }
+    if (!existsSync(SHARED_FACES)) { t.skip(`${SHARED_FACES} not present`); return }
     const bytes = await fs.readFile(SHARED_FACES)
     const fromPath = summarize(await faceapi.detectAllFaces(SHARED_FACES, OPTIONS()))
     t.diagnostic(`${fromPath.length} faces`)
