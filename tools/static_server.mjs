@@ -46,7 +46,7 @@ export function serveStatic (mounts, headers = {}, { port = 0, host = '127.0.0.1
       return
     }
     const [prefix, root] = Object.entries(mounts).find(([p]) => pathname.startsWith(p)) ?? []
-    const { file, redirect } = root ? resolvePath(path.resolve(root), pathname.slice(prefix.length)) : {}
+    const { file, redirect } = root ? resolvePath(path.resolve(root), `/${pathname.slice(prefix.length)}`) : {}
     if (redirect) {
       response.writeHead(301, { location: `${pathname}/` }).end() // /demo -> /demo/, so relative URLs resolve
       return
