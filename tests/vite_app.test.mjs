@@ -4,7 +4,7 @@
 // and opened in Chromium. Vite must find both .wasm builds through the
 // library's `new URL('…wasm', import.meta.url)` and emit them as assets; the
 // page must fetch them from there and detect what Node detects from the same
-// pixels with the same wasm.
+// pixels with the same wasm, on the page and in a module worker Vite bundles.
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
@@ -99,8 +99,8 @@ async function nodeResults ({ width, height, base64 }, flavor) {
   return JSON.parse(stdout)
 }
 
-/** Opens the built app on a sample photo, waits for its detections; without SIMD if asked. */
-async function runApp (sample, { simd = true } = {}) {
+/** Opens the built app on a sample photo, waits for its detections; without SIMD or in its worker if asked. */
+async function runApp (sample, { simd = true, worker = false } = {}) {
   const { page, problems } = await watchedPage(env.browser, { viewport: { width: 1024, height: 800 }, cspViolations: true })
   if (!simd) {
     // An engine without SIMD128: the library's probe module (the only tiny module validated) fails.
@@ -111,7 +111,7 @@ async function runApp (sample, { simd = true } = {}) {
   }
   const wasmFetched = []
   page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmFetched.push({ url: r.url(), status: r.status(), type: r.headers()['content-type'] }) })
-  const response = await page.goto(`${env.server.url}/?models=/models/&image=/samples/${sample}`)
+  const response = await page.goto(`${env.server.url}/?models=/models/&image=/samples/${sample}${worker ? '&worker' : ''}`)
   assert.equal(response.headers()['content-security-policy'], STRICT_CSP)
   await page.waitForFunction(() => document.body.dataset.state, null, { timeout: TIMEOUT })
   const state = await page.evaluate(() => ({ state: document.body.dataset.state, status: document.getElementById('status').textContent }))
@@ -141,18 +141,26 @@ async function runApp (sample, { simd = true } = {}) {
   return { page, problems: [...problems, ...violations.map((v) => `CSP violation: ${v}`)], status: state.status, got, pixels, wasmFetched, drawn }
 }
 
-for (const [sample, flavor] of [['sample1.jpg', 'simd128'], ['sample2.jpg', 'simd128'], ['sample1.jpg', 'scalar']]) {
-  test(`the built app fetches the ${flavor} wasm from its assets and detects in ${sample} what Node does`, { skip, timeout: TIMEOUT }, async (t) => {
-    const run = await runApp(sample, { simd: flavor === 'simd128' })
+const RUNS = [
+  { sample: 'sample1.jpg', flavor: 'simd128' },
+  { sample: 'sample2.jpg', flavor: 'simd128' },
+  { sample: 'sample1.jpg', flavor: 'scalar' },
+  { sample: 'sample2.jpg', flavor: 'simd128', worker: true }
+]
+for (const { sample, flavor, worker = false } of RUNS) {
+  const where = worker ? 'in its module worker' : 'on the page'
+  test(`the built app fetches the ${flavor} wasm from its assets and detects in ${sample} what Node does, ${where}`, { skip, timeout: TIMEOUT }, async (t) => {
+    const run = await runApp(sample, { simd: flavor === 'simd128', worker })
     assert.deepEqual(run.wasmFetched, [{ url: `${env.server.url}/assets/${assetOf(flavor)}`, status: 200, type: 'application/wasm' }])
     assert.match(run.status, flavor === 'simd128' ? /WebAssembly SIMD/ : /scalar build/)
+    assert.equal(/in a worker/.test(run.status), worker)
     const expected = await nodeResults(run.pixels, flavor)
     assert.ok(expected.length > 0, `Node finds faces in ${sample}`)
     assert.deepEqual(run.got, expected)
     assert.ok(run.drawn > 0, 'nothing drawn on the overlay')
     assert.deepEqual(run.problems, [])
-    t.diagnostic(`${sample} (${flavor}): ${expected.length} faces with landmarks, equal to Node's; page says "${run.status}"`)
-    if (sample === 'sample1.jpg' && flavor === 'simd128') {
+    t.diagnostic(`${sample} (${flavor}, ${where}): ${expected.length} faces with landmarks, equal to Node's; page says "${run.status}"`)
+    if (sample === 'sample1.jpg' && flavor === 'simd128' && !worker) {
       mkdirSync(path.join(repoRoot, 'test-output'), { recursive: true })
       await run.page.screenshot({ path: path.join(repoRoot, 'test-output', 'vite-app.png') })
     }
