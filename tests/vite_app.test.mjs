@@ -36,7 +36,7 @@ before(async () => {
   mkdirSync(APP, { recursive: true })
   for (const entry of readdirSync(APP)) if (entry !== 'node_modules') rmSync(path.join(APP, entry), { recursive: true, force: true })
   for (const entry of readdirSync(EXAMPLE)) {
-    if (!['node_modules', 'dist', 'facewasm.tgz', '.gitignore'].includes(entry)) cpSync(path.join(EXAMPLE, entry), path.join(APP, entry), { recursive: true })
+    if (!['node_modules', 'dist', 'public', 'facewasm.tgz', '.gitignore'].includes(entry)) cpSync(path.join(EXAMPLE, entry), path.join(APP, entry), { recursive: true })
   }
   const { stdout } = await npm(['pack', repoRoot, '--pack-destination', APP], APP)
   renameSync(path.join(APP, stdout.trim().split('\n').pop()), path.join(APP, 'facewasm.tgz'))
