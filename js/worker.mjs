@@ -63,10 +63,16 @@ export const runTask = (input, task) => buildTask(input, task).run()
 
 // ---- results across postMessage ----
 
-// Every class the library exports, by name, to restore prototypes.
+// Every class the library exports, by its export name, to restore prototypes.
+// Export names, not the classes' own names: a bundler's minifier renames
+// classes, differently in the page's bundle and in the worker's.
 const classes = new Map()
-for (const value of Object.values(faceapi)) {
-  if (typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value))) classes.set(value.name, value)
+const classNames = new Map() // prototype -> export name
+for (const [name, value] of Object.entries(faceapi)) {
+  if (typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value))) {
+    classes.set(name, value)
+    if (!classNames.has(value.prototype)) classNames.set(value.prototype, name)
+  }
 }
 
 const CLASS_TAG = '$class'
@@ -87,8 +93,8 @@ export function toTransferable (value) {
     }
     if (Array.isArray(v)) return v.map(walk)
     const proto = Object.getPrototypeOf(v)
-    const name = proto?.constructor?.name
-    const isLibraryObject = classes.get(name)?.prototype === proto
+    const name = classNames.get(proto)
+    const isLibraryObject = name !== undefined
     // Platform objects (ImageData, ImageBitmap, Blob, ...) clone natively.
     if (!isLibraryObject && proto !== Object.prototype && proto !== null) return v
     const out = isLibraryObject ? { [CLASS_TAG]: name } : {}

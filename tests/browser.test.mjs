@@ -1,32 +1,15 @@
 // The library in a real browser (Debian's Chromium through playwright-core):
 // weights over HTTP with loadFromUri, every kind of DOM input, and the same
 // detections as Node computes from the same pixels with the same wasm.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 
 import * as faceapi from '../js/index.mjs'
 import { hasShared, modelsDir, repoRoot, sharedDir, sharedPath } from './shared.mjs'
-import { serveStatic } from '../tools/static_server.mjs'
+import { noChromium as noBrowser, openTestPage, useChromium } from './chromium.mjs'
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const noBrowser = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (tools/install-deps.sh installs Debian's chromium)`
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync']
-
-let server, browser
-
-before(async () => {
-  if (noBrowser) return
-  const { chromium } = await import('playwright-core')
-  server = await serveStatic({ ...(hasShared ? { '/shared/': sharedDir } : {}), '/': repoRoot })
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const env = useChromium({ skip: noBrowser, mounts: { ...(hasShared ? { '/shared/': sharedDir } : {}), '/': repoRoot } })
 
 /** A deterministic RGBA test pattern (no faces; exercises every code path). */
 function pattern (width, height) {
@@ -42,15 +25,7 @@ function pattern (width, height) {
 
 const plain = (faces) => faces.map((f) => ({ score: f.score, box: { x: f.box.x, y: f.box.y, width: f.box.width, height: f.box.height }, imageWidth: f.imageWidth, imageHeight: f.imageHeight }))
 
-async function openPage () {
-  const page = await browser.newPage()
-  const errors = []
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
-  page.on('pageerror', (e) => errors.push(e.message))
-  await page.goto(`${server.url}/tests/browser/page.html`)
-  await page.waitForFunction(() => window.ready === true)
-  return { page, errors }
-}
+const openPage = () => openTestPage(env)
 
 // Runs in the page: detections for the image at `src` given as each DOM input kind.
 async function detectEveryInputKind ({ src, inputSize }) {

@@ -4,7 +4,7 @@
 // net this build has, on the main thread and in the worker), runs on
 // Chromium's fake webcam, takes uploads and drops, matches faces, and writes
 // screenshots to test-output/.
-import { test, before, after } from 'node:test'
+import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -13,48 +13,27 @@ import * as faceapi from '../js/index.mjs'
 import { runTask } from '../js/worker.mjs'
 import { summarize } from '../demo/pipeline.mjs'
 import { hasShared, modelsDir, repoRoot, sharedDir, sharedPath } from './shared.mjs'
-import { serveStatic, STRICT_CSP } from '../tools/static_server.mjs'
+import { STRICT_CSP } from '../tools/static_server.mjs'
+import { FAKE_CAMERA_FLAGS, launchChromium, noChromium, useChromium, watchedPage } from './chromium.mjs'
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const SAMPLES = path.join(repoRoot, 'demo', 'samples')
-const noBrowser = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} not found (tools/install-deps.sh installs Debian's chromium)`
-  : (!existsSync(path.join(SAMPLES, 'sample1.jpg')) ? 'demo/samples/ is empty: run make demo-samples' : false)
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']
+const noBrowser = noChromium ||
+  (!existsSync(path.join(SAMPLES, 'sample1.jpg')) ? 'demo/samples/ is empty: run make demo-samples' : false)
 const OUTPUT = path.join(repoRoot, 'test-output')
 const TIMEOUT = 180_000
 
-let server, browser
-
-before(async () => {
-  if (noBrowser) return
-  const { chromium } = await import('playwright-core')
-  server = await serveStatic({ ...(hasShared ? { '/shared/': sharedDir } : {}), '/': repoRoot },
-    { 'content-security-policy': STRICT_CSP })
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
-  mkdirSync(OUTPUT, { recursive: true })
+const env = useChromium({
+  skip: noBrowser,
+  mounts: { ...(hasShared ? { '/shared/': sharedDir } : {}), '/': repoRoot },
+  headers: { 'content-security-policy': STRICT_CSP },
+  flags: FAKE_CAMERA_FLAGS
 })
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+before(() => { if (!noBrowser) mkdirSync(OUTPUT, { recursive: true }) })
 
 /** Opens the demo; `problems` collects console errors, page errors and CSP violations. */
 async function openDemo () {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-  const problems = []
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`) })
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-  page.on('worker', (worker) => worker.on('console', (m) => { if (m.type() === 'error') problems.push(`worker console: ${m.text()}`) }))
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.cspViolations = [...(window.cspViolations ?? []), `${e.violatedDirective} ${e.blockedURI}`]
-    })
-  })
-  const response = await page.goto(`${server.url}/demo/${hasShared ? '?models=/shared/models/' : ''}`)
+  const { page, problems } = await watchedPage(env.browser, { viewport: { width: 1280, height: 900 }, cspViolations: true })
+  const response = await page.goto(`${env.server.url}/demo/${hasShared ? '?models=/shared/models/' : ''}`)
   assert.equal(response.headers()['content-security-policy'], STRICT_CSP)
   await page.waitForFunction(() => document.body.dataset.state === 'idle')
   const available = await page.evaluate(() => window.facewasmDemo.available)
@@ -165,16 +144,13 @@ test('the demo loads under the strict CSP, says which build runs, and offers wha
 })
 
 test('without wasm SIMD the page runs the scalar fallback and says so', { skip: noBrowser, timeout: TIMEOUT }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`) })
+  const { page, problems } = await watchedPage(env.browser, { viewport: { width: 1280, height: 900 } })
   // An engine without SIMD128: the library's probe module (the only tiny module validated) fails.
   await page.addInitScript(() => {
     const validate = WebAssembly.validate
     WebAssembly.validate = (bytes) => (bytes.byteLength < 64 ? false : validate(bytes))
   })
-  await page.goto(`${server.url}/demo/?models=/models/`)
+  await page.goto(`${env.server.url}/demo/?models=/models/`)
   await page.waitForFunction(() => document.body.dataset.state === 'idle')
   assert.match(await page.textContent('#engine'), /scalar fallback/)
   await configure(page, { realm: 'main' })
@@ -297,10 +273,9 @@ test('webcam with faces (a y4m file as the fake camera): faces found, and named 
     await writeFaceVideo(page, video)
     await page.close()
   }
-  const { chromium } = await import('playwright-core')
-  const cameraBrowser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, `--use-file-for-fake-video-capture=${video}`] })
-  const saved = browser
-  browser = cameraBrowser
+  const cameraBrowser = await launchChromium([...FAKE_CAMERA_FLAGS, `--use-file-for-fake-video-capture=${video}`])
+  const saved = env.browser
+  env.browser = cameraBrowser
   try {
     const { page, problems, available } = await openDemo()
     const matching = available.descriptors && available.matching
@@ -336,7 +311,7 @@ test('webcam with faces (a y4m file as the fake camera): faces found, and named 
     await assertClean(page, problems)
     await page.close()
   } finally {
-    browser = saved
+    env.browser = saved
     await cameraBrowser.close()
   }
 })

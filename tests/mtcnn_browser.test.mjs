@@ -1,32 +1,14 @@
 // MTCNN in a real browser (Debian's Chromium through playwright-core): weights with
 // loadFromUri, an <img> and an ImageBitmap as input, and the very results Node computes.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
 
 import * as faceapi from '../js/index.mjs'
 import { repoRoot, sharedDir, sharedMissing, sharedPath } from './shared.mjs'
-import { serveStatic } from '../tools/static_server.mjs'
+import { noChromium, openTestPage, useChromium } from './chromium.mjs'
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const skip = sharedMissing ||
-  (existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (tools/install-deps.sh installs Debian's chromium)`)
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync']
-
-let server, browser
-
-before(async () => {
-  if (skip) return
-  const { chromium } = await import('playwright-core')
-  server = await serveStatic({ '/shared/': sharedDir, '/': repoRoot })
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const skip = sharedMissing || noChromium
+const env = useChromium({ skip, mounts: { '/shared/': sharedDir, '/': repoRoot } })
 
 const plain = (results) => results.map(({ detection: d, landmarks }) => ({
   score: d.score,
@@ -54,12 +36,7 @@ async function mtcnnInBrowser (src) {
 }
 
 test('MTCNN in the browser gives the results Node gives', { skip }, async () => {
-  const page = await browser.newPage()
-  const errors = []
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
-  page.on('pageerror', (e) => errors.push(e.message))
-  await page.goto(`${server.url}/tests/browser/page.html`)
-  await page.waitForFunction(() => window.ready === true)
+  const { page, errors } = await openTestPage(env)
   await faceapi.nets.mtcnn.loadFromDisk(sharedPath('models'))
   const expected = plain(await faceapi.nets.mtcnn.forward(sharedPath('testdata', 'decoded', 'faces.png')))
   assert.equal(expected.length, 6)

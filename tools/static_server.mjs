@@ -23,14 +23,24 @@ export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-ev
   "object-src 'none'; base-uri 'none'"
 
 /** The file to serve for a URL path inside root: { file }, { redirect } for a folder without '/', or {}. */
-function resolvePath (root, relative) {
+function resolvePath (root, relative, endsWithSlash) {
   const full = path.join(root, relative)
   if (full !== root && !full.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) return {}
-  const stat = statSync(full, { throwIfNoEntry: false })
+  const stat = statIfAny(full)
   if (stat?.isFile()) return { file: full }
   if (!stat?.isDirectory()) return {}
-  if (!relative.endsWith('/')) return { redirect: true }
-  return statSync(path.join(full, 'index.html'), { throwIfNoEntry: false })?.isFile() ? { file: path.join(full, 'index.html') } : {}
+  if (!endsWithSlash) return { redirect: true }
+  return statIfAny(path.join(full, 'index.html'))?.isFile() ? { file: path.join(full, 'index.html') } : {}
+}
+
+/** stat, or undefined when there is nothing there (a file used as a folder too: ENOTDIR). */
+function statIfAny (file) {
+  try {
+    return statSync(file, { throwIfNoEntry: false })
+  } catch (error) {
+    if (error.code === 'ENOTDIR') return undefined
+    throw error
+  }
 }
 
 /**
@@ -46,7 +56,7 @@ export function serveStatic (mounts, headers = {}, { port = 0, host = '127.0.0.1
       return
     }
     const [prefix, root] = Object.entries(mounts).find(([p]) => pathname.startsWith(p)) ?? []
-    const { file, redirect } = root ? resolvePath(path.resolve(root), pathname.slice(prefix.length)) : {}
+    const { file, redirect } = root ? resolvePath(path.resolve(root), pathname.slice(prefix.length), pathname.endsWith('/')) : {}
     if (redirect) {
       response.writeHead(301, { location: `${pathname}/` }).end() // /demo -> /demo/, so relative URLs resolve
       return

@@ -1,0 +1,169 @@
+// The package with a bundler, as a user gets it: `npm pack`, installed into
+// the Vite sample app (examples/vite-app, `npm ci` from its lockfile), built
+// with `vite build`, served from dist/ under the strict Content-Security-Policy
+// and opened in Chromium. Vite must find both .wasm builds through the
+// library's `new URL('…wasm', import.meta.url)` and emit them as assets; the
+// page must fetch them from there and detect what Node detects from the same
+// pixels with the same wasm, on the page and in a module worker Vite bundles.
+import { test, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { pathToFileURL } from 'node:url'
+
+import { modelsDir, repoRoot } from './shared.mjs'
+import { STRICT_CSP } from '../tools/static_server.mjs'
+import { noChromium, useChromium, watchedPage } from './chromium.mjs'
+
+const exec = promisify(execFile)
+const EXAMPLE = path.join(repoRoot, 'examples', 'vite-app')
+const SAMPLES = path.join(repoRoot, 'demo', 'samples')
+// Kept between runs: npm's cache then makes the install quick and offline.
+const APP = path.join(repoRoot, 'build', 'vite-app')
+const DIST = path.join(APP, 'dist')
+const TIMEOUT = 180_000
+const skip = noChromium ||
+  (!existsSync(path.join(SAMPLES, 'sample1.jpg')) ? 'demo/samples/ is empty: run make demo-samples' : false)
+
+const npm = (args, cwd) => exec('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, maxBuffer: 1 << 24 })
+let buildLog = ''
+
+// Builds the app before the server starts (hooks run in the order they are registered).
+before(async () => {
+  if (skip) return
+  mkdirSync(APP, { recursive: true })
+  for (const entry of readdirSync(APP)) if (entry !== 'node_modules') rmSync(path.join(APP, entry), { recursive: true, force: true })
+  for (const entry of readdirSync(EXAMPLE)) {
+    if (!['node_modules', 'dist', 'public', 'facewasm.tgz', '.gitignore'].includes(entry)) cpSync(path.join(EXAMPLE, entry), path.join(APP, entry), { recursive: true })
+  }
+  const { stdout } = await npm(['pack', repoRoot, '--pack-destination', APP], APP)
+  renameSync(path.join(APP, stdout.trim().split('\n').pop()), path.join(APP, 'facewasm.tgz'))
+  await npm(['ci', '--prefer-offline'], APP).catch((error) => {
+    throw new Error(`npm ci of examples/vite-app in ${APP} failed (it needs the npm registry, or npm's cache from an earlier run):\n${error.stderr}`)
+  })
+  const { stdout: out, stderr } = await exec(path.join(APP, 'node_modules', '.bin', 'vite'), ['build'], { cwd: APP, env: { ...process.env, NO_COLOR: '1' } })
+  buildLog = out + stderr
+}, { timeout: TIMEOUT })
+
+const env = useChromium({
+  skip,
+  mounts: { '/models/': modelsDir, '/samples/': SAMPLES, '/': DIST },
+  headers: { 'content-security-policy': STRICT_CSP }
+})
+
+const assets = () => readdirSync(path.join(DIST, 'assets'))
+const WASM_BUILDS = { simd128: 'facewasm', scalar: 'facewasm-scalar' }
+// Vite names an asset name-[8-character hash].ext.
+const assetOf = (flavor) => assets().find((f) => new RegExp(`^${WASM_BUILDS[flavor]}-[\\w-]{8}\\.wasm$`).test(f))
+
+test('npm ci installs the packed tarball, and vite build emits both wasm builds as assets', { skip, timeout: TIMEOUT }, (t) => {
+  // The installed package is this checkout's (never a cached older tarball).
+  for (const file of ['js/wasm.mjs', 'js/index.mjs', 'wasm/facewasm.wasm', 'wasm/facewasm-scalar.wasm']) {
+    assert.ok(readFileSync(path.join(APP, 'node_modules', 'facewasm', file)).equals(readFileSync(path.join(repoRoot, file))), `installed ${file} differs`)
+  }
+  assert.match(buildLog, /built in/)
+  const bundle = assets().filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(DIST, 'assets', f), 'utf8')).join('\n')
+  for (const flavor of Object.keys(WASM_BUILDS)) {
+    const asset = assetOf(flavor)
+    assert.ok(asset, `no ${WASM_BUILDS[flavor]} asset in dist/assets: ${assets().join(', ')}`)
+    const source = path.join(repoRoot, 'wasm', `${WASM_BUILDS[flavor]}.wasm`)
+    assert.ok(readFileSync(path.join(DIST, 'assets', asset)).equals(readFileSync(source)), `${asset} is not ${source}`)
+    assert.ok(bundle.includes(asset), `the bundle does not refer to ${asset}`)
+    t.diagnostic(`${flavor}: dist/assets/${asset}`)
+  }
+})
+
+const plain = (results) => results.map(({ detection: d, landmarks }) => ({
+  score: d.score,
+  box: [d.box.x, d.box.y, d.box.width, d.box.height],
+  landmarks: landmarks.positions.map((p) => [p.x, p.y])
+}))
+
+/** What the library in Node gives for these pixels with this wasm build (in a process of its own). */
+async function nodeResults ({ width, height, base64 }, flavor) {
+  const pixelsFile = path.join(APP, 'pixels.rgba')
+  writeFileSync(pixelsFile, Buffer.from(base64, 'base64'))
+  const script = `
+    import { readFileSync } from 'node:fs'
+    import * as faceapi from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'js', 'index.mjs')).href)}
+    const [models, file, width, height] = process.argv.slice(1)
+    await faceapi.nets.tinyFaceDetector.loadFromDisk(models)
+    await faceapi.nets.faceLandmark68Net.loadFromDisk(models)
+    const input = { data: new Uint8ClampedArray(readFileSync(file)), width: Number(width), height: Number(height) }
+    const results = await faceapi.detectAllFaces(input, new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 })).withFaceLandmarks()
+    console.log(JSON.stringify((${plain.toString()})(results)))`
+  const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', script, modelsDir, pixelsFile, width, height],
+    { env: { ...process.env, FACEWASM_WASM: path.join(repoRoot, 'wasm', `${WASM_BUILDS[flavor]}.wasm`) }, maxBuffer: 1 << 24 })
+  return JSON.parse(stdout)
+}
+
+/** Opens the built app on a sample photo, waits for its detections; without SIMD or in its worker if asked. */
+async function runApp (sample, { simd = true, worker = false } = {}) {
+  const { page, problems } = await watchedPage(env.browser, { viewport: { width: 1024, height: 800 }, cspViolations: true })
+  if (!simd) {
+    // An engine without SIMD128: the library's probe module (the only tiny module validated) fails.
+    await page.addInitScript(() => {
+      const validate = WebAssembly.validate
+      WebAssembly.validate = (bytes) => (bytes.byteLength < 64 ? false : validate(bytes))
+    })
+  }
+  const wasmFetched = []
+  page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmFetched.push({ url: r.url(), status: r.status(), type: r.headers()['content-type'] }) })
+  const response = await page.goto(`${env.server.url}/?models=/models/&image=/samples/${sample}${worker ? '&worker' : ''}`)
+  assert.equal(response.headers()['content-security-policy'], STRICT_CSP)
+  await page.waitForFunction(() => document.body.dataset.state, null, { timeout: TIMEOUT })
+  const state = await page.evaluate(() => ({ state: document.body.dataset.state, status: document.getElementById('status').textContent }))
+  assert.equal(state.state, 'done', state.status)
+  const got = await page.evaluate(`(${plain.toString()})(window.facewasmResults)`)
+  const pixels = await page.evaluate(() => {
+    const img = document.getElementById('photo')
+    const canvas = document.createElement('canvas')
+    canvas.width = img.naturalWidth
+    canvas.height = img.naturalHeight
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })
+    ctx.drawImage(img, 0, 0)
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
+    let binary = ''
+    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode.apply(null, data.subarray(i, i + 0x8000))
+    return { width: canvas.width, height: canvas.height, base64: btoa(binary) }
+  })
+  // The overlay holds the drawn boxes: some of its pixels are not transparent.
+  const drawn = await page.evaluate(() => {
+    const overlay = document.getElementById('overlay')
+    const { data } = overlay.getContext('2d').getImageData(0, 0, overlay.width, overlay.height)
+    let opaque = 0
+    for (let i = 3; i < data.length; i += 4) if (data[i]) opaque++
+    return opaque
+  })
+  const violations = await page.evaluate(() => window.cspViolations ?? [])
+  return { page, problems: [...problems, ...violations.map((v) => `CSP violation: ${v}`)], status: state.status, got, pixels, wasmFetched, drawn }
+}
+
+const RUNS = [
+  { sample: 'sample1.jpg', flavor: 'simd128' },
+  { sample: 'sample2.jpg', flavor: 'simd128' },
+  { sample: 'sample1.jpg', flavor: 'scalar' },
+  { sample: 'sample2.jpg', flavor: 'simd128', worker: true }
+]
+for (const { sample, flavor, worker = false } of RUNS) {
+  const where = worker ? 'in its module worker' : 'on the page'
+  test(`the built app fetches the ${flavor} wasm from its assets and detects in ${sample} what Node does, ${where}`, { skip, timeout: TIMEOUT }, async (t) => {
+    const run = await runApp(sample, { simd: flavor === 'simd128', worker })
+    assert.deepEqual(run.wasmFetched, [{ url: `${env.server.url}/assets/${assetOf(flavor)}`, status: 200, type: 'application/wasm' }])
+    assert.match(run.status, flavor === 'simd128' ? /WebAssembly SIMD/ : /scalar build/)
+    assert.equal(/in a worker/.test(run.status), worker)
+    const expected = await nodeResults(run.pixels, flavor)
+    assert.ok(expected.length > 0, `Node finds faces in ${sample}`)
+    assert.deepEqual(run.got, expected)
+    assert.ok(run.drawn > 0, 'nothing drawn on the overlay')
+    assert.deepEqual(run.problems, [])
+    t.diagnostic(`${sample} (${flavor}, ${where}): ${expected.length} faces with landmarks, equal to Node's; page says "${run.status}"`)
+    if (sample === 'sample1.jpg' && flavor === 'simd128' && !worker) {
+      mkdirSync(path.join(repoRoot, 'test-output'), { recursive: true })
+      await run.page.screenshot({ path: path.join(repoRoot, 'test-output', 'vite-app.png') })
+    }
+    await run.page.close()
+  })
+}
