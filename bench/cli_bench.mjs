@@ -1,0 +1,63 @@
+// Wall time of the command line over a folder of 200 photos with 1 and with 2
+// worker threads, and the speedup. The folder is made in a temporary directory
+// from the demo photos of the models package (`make models`) and removed after.
+//
+//   node bench/cli_bench.mjs [--images 200] [--rounds 2] [--command detect|describe]
+//
+// Runs alternate (1 worker, 2 workers, 1, 2, ...) so a busy machine slows
+// both sides alike; the best round of each is reported.
+
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+const repo = fileURLToPath(new URL('..', import.meta.url))
+const { values } = parseArgs({
+  options: {
+    images: { type: 'string', default: '200' },
+    rounds: { type: 'string', default: '2' },
+    command: { type: 'string', default: 'detect' }
+  }
+})
+const imageCount = Number(values.images)
+const rounds = Number(values.rounds)
+
+const samplesDir = path.join(repo, 'models', 'node_modules', '@vladmandic', 'face-api', 'demo')
+if (!existsSync(samplesDir)) {
+  console.error(`cli_bench: ${samplesDir} not found; run 'make models' first`)
+  process.exit(1)
+}
+const samples = readdirSync(samplesDir).filter((f) => /^sample\d+\.jpg$/.test(f)).sort()
+
+const dir = mkdtempSync(path.join(tmpdir(), 'facewasm-cli-bench-'))
+try {
+  for (let i = 0; i < imageCount; i++) {
+    copyFileSync(path.join(samplesDir, samples[i % samples.length]), path.join(dir, `photo${String(i).padStart(4, '0')}.jpg`))
+  }
+  const cli = path.join(repo, 'js', 'cli.mjs')
+  const timeRun = (workers) => {
+    const start = process.hrtime.bigint()
+    const out = execFileSync(process.execPath, [cli, values.command, dir, '--json', '--workers', String(workers)], {
+      cwd: repo, maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit']
+    })
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9
+    const lines = out.toString().trim().split('\n').length
+    if (lines !== imageCount) throw new Error(`expected ${imageCount} results, got ${lines}`)
+    return seconds
+  }
+  const best = { 1: Infinity, 2: Infinity }
+  for (let round = 0; round < rounds; round++) {
+    for (const workers of [1, 2]) best[workers] = Math.min(best[workers], timeRun(workers))
+  }
+  console.log(`\nfacewasm ${values.command} over ${imageCount} photos (${samples.length} demo photos repeated; ` +
+    `tiny detector; ${availableParallelism()} cores; best of ${rounds}):`)
+  for (const workers of [1, 2]) {
+    console.log(`  --workers ${workers}: ${best[workers].toFixed(2)} s  (${(imageCount / best[workers]).toFixed(1)} photos/s)`)
+  }
+  console.log(`  speedup with 2 workers: ${(best[1] / best[2]).toFixed(2)}x`)
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
