@@ -119,10 +119,11 @@ export async function analyzeFile (config, options, file, draw) {
     throw new Error(error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'is a folder' : `cannot read (${error.code ?? error.message})`)
   }
   let result
-  if (config.wholeImage) {
-    result = await wholeImageFace(config, bytes)
-  } else {
-    result = { faces: await detectedFaces(config, options, bytes) }
+  try {
+    result = config.wholeImage ? await wholeImageFace(config, bytes) : { faces: await detectedFaces(config, options, bytes) }
+  } catch (error) {
+    // The decoder names bytes 'image'; the CLI puts the file name in front instead.
+    throw new Error(error.message.replace(/^image: /, ''))
   }
   if (draw) {
     await mkdir(path.dirname(draw), { recursive: true })
