@@ -22,6 +22,7 @@ import { createProgress } from './cli/progress.mjs'
 
 const EXIT_NOTHING_PROCESSED = 1
 const EXIT_USAGE = 2
+const WRITTEN = { written: true }
 
 const defaultModels = () => process.env.FACEWASM_MODELS || fileURLToPath(new URL('../models/', import.meta.url))
 
@@ -124,6 +125,7 @@ async function main () {
       const query = queries[emitted]
       const job = queryJobs[emitted]
       const outcome = outcomes[job]
+      outcomes[job] = WRITTEN // a long run keeps no results it has written
       emitted++
       if (outcome.error !== undefined) {
         writer.write({ file: query.file, error: outcome.error })

@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -146,6 +146,7 @@ test('--workers 1 and --workers 2 give identical output, in input order', { skip
     mkdirSync(path.join(dir, 'b'))
     for (let n = 1; n <= 6; n++) copyFileSync(sample(n), path.join(dir, n % 2 ? 'b' : '', `photo${n}.jpg`))
     writeFileSync(path.join(dir, 'notes.txt'), 'not an image')
+    symlinkSync(dir, path.join(dir, 'b', 'loop')) // walked once, not forever
     const one = await run('describe', dir, '--json', '--workers', '1')
     const two = await run('describe', dir, '--json', '--workers', '2')
     assert.equal(one.code, 0)

@@ -14,7 +14,12 @@ const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
 /** Image files under folder, recursively, sorted by path (entries of each folder by name). */
 export function imagesIn (folder, onWarning = () => {}) {
   const found = []
+  const visited = new Set() // real paths of the folders walked: a symlink loop is walked once
   const walk = (dir) => {
+    let real
+    try { real = realpathSync(dir) } catch { real = path.resolve(dir) }
+    if (visited.has(real)) return
+    visited.add(real)
     let entries
     try {
       entries = readdirSync(dir, { withFileTypes: true })
