@@ -4,7 +4,8 @@
 import os from 'node:os'
 import { parseArgs } from 'node:util'
 
-export const USAGE = `usage: facewasm COMMAND [options] IMAGE|FOLDER...
+export const USAGE = `usage: facewasm detect|landmarks|describe [options] IMAGE|FOLDER...
+       facewasm match --known DIR [options] IMAGE|FOLDER...
 
 commands:
   detect      faces: score and box (x, y, width, height in pixels)
