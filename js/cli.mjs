@@ -69,9 +69,8 @@ async function main () {
   const { command, config } = args
   if (command === 'match' && !isDirectory(args.known)) return usageError(`--known ${args.known}: not a folder`)
 
-  const progressMessages = []
   let progress = null
-  const warn = (line) => (progress ? progress.message(`facewasm: ${line}`) : progressMessages.push(line))
+  const warn = (line) => (progress ? progress.message(`facewasm: ${line}`) : console.error(`facewasm: ${line}`))
 
   const queries = collectInputs(args.inputs, { onWarning: warn })
   if (queries.length === 0) return fatal(`no images (${IMAGE_EXTENSIONS.join(', ')}) found in ${args.inputs.join(', ')}`)
@@ -93,7 +92,6 @@ async function main () {
   if (args.draw) drawTargets(queries, args.draw, args.inputs.length).forEach((target, i) => { jobs[queryJobs[i]].draw = target })
 
   progress = createProgress(jobs.length)
-  for (const line of progressMessages) progress.message(`facewasm: ${line}`)
   const writer = createWriter(args.output, command, {
     write: (text) => process.stdout.write(text),
     warn: (line) => progress.message(`facewasm: ${line}`)
@@ -162,5 +160,11 @@ async function main () {
   // Unreadable images are reported and skipped; fail only when nothing worked.
   return processed === 0 ? EXIT_NOTHING_PROCESSED : 0
 }
+
+// `facewasm detect photos | head`: stop quietly when the reader goes away.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0)
+  throw error
+})
 
 process.exitCode = await main()
