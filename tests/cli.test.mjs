@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 
+import * as faceapi from '../js/index.mjs'
 import { getCore } from '../js/wasm.mjs'
 import { decodeInCore } from '../js/input.mjs'
 import { assertSameDetections, modelsDir, readReference, repoRoot, sharedMissing, sharedPath } from './shared.mjs'
@@ -85,16 +86,26 @@ for (const [detector, pick, extra] of [
 }
 
 test('detector options reach the detector', { skip: sharedMissing }, async () => {
-  const faces = async (...args) => jsonLines((await run('detect', decoded('faces'), '--json', ...args)).stdout)[0].faces
-  const tiny = await faces('--input-size', '320', '--score-threshold', '0.5')
-  assertSameDetections(tiny, readReference('faces').tiny[320], 'cli tiny 320')
-  assert.equal((await faces('--detector', 'ssd', '--min-confidence', '0.7')).length,
-    readReference('faces').ssd.filter((f) => f.score >= 0.7).length)
-  assert.equal((await faces('--detector', 'ssd', '--max-results', '2')).length, 2)
-  const mtcnn = await faces('--detector', 'mtcnn', '--models', sharedPath('models'), '--min-face-size', '200')
-  assert.ok(mtcnn.every((f) => f.box.width >= 100), 'mtcnn --min-face-size drops the small pyramid levels')
-  const strict = await faces('--detector', 'mtcnn', '--models', sharedPath('models'), '--score-thresholds', '0.6,0.7,0.99999')
-  assert.ok(strict.length < 6 && strict.every((f) => f.score >= 0.99999))
+  const image = decoded('faces')
+  const mtcnnModels = ['--models', sharedPath('models')]
+  const cases = [
+    [['--input-size', '320', '--score-threshold', '0.6'], new faceapi.TinyFaceDetectorOptions({ inputSize: 320, scoreThreshold: 0.6 })],
+    [['--detector', 'ssd', '--min-confidence', '0.7'], new faceapi.SsdMobilenetv1Options({ minConfidence: 0.7 })],
+    [['--detector', 'ssd', '--max-results', '2'], new faceapi.SsdMobilenetv1Options({ maxResults: 2 })],
+    [['--detector', 'mtcnn', ...mtcnnModels, '--min-face-size', '120', '--scale-factor', '0.6', '--max-num-scales', '4'],
+      new faceapi.MtcnnOptions({ minFaceSize: 120, scaleFactor: 0.6, maxNumScales: 4 })],
+    [['--detector', 'mtcnn', ...mtcnnModels, '--score-thresholds', '0.6,0.7,0.9999'], new faceapi.MtcnnOptions({ scoreThresholds: [0.6, 0.7, 0.9999] })],
+    [['--detector', 'mtcnn', ...mtcnnModels, '--scale-steps', '0.3,0.1'], new faceapi.MtcnnOptions({ scaleSteps: [0.3, 0.1] })]
+  ]
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir)
+  await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelsDir)
+  await faceapi.nets.mtcnn.loadFromDisk(sharedPath('models'))
+  for (const [args, options] of cases) {
+    const { code, stdout, stderr } = await run('detect', image, '--json', ...args)
+    assert.equal(code, 0, stderr)
+    const expected = (await faceapi.detectAllFaces(image, options)).map((d) => ({ score: d.score, box: { x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height } }))
+    assert.deepEqual(jsonLines(stdout)[0].faces, expected, args.join(' '))
+  }
 })
 
 // ---- the commands on the demo photos ----
@@ -232,6 +243,7 @@ test('usage errors exit 2 with a message and the usage', async () => {
     [['detect', 'x.jpg', '--min-confidence', '0.3'], /--min-confidence applies only to --detector ssd/],
     [['detect', 'x.jpg', '--detector', 'ssd', '--min-confidence', '2'], /minConfidence to be a number between 0 and 1/],
     [['detect', 'x.jpg', '--detector', 'mtcnn', '--score-thresholds', '0.5,0.5'], /three numbers/],
+    [['detect', 'x.jpg', '--detector', 'mtcnn', '--scale-steps', '0.5,,0.2'], /--scale-steps expects numbers separated by commas/],
     [['detect', 'x.jpg', '--detector', 'mtcnn', '--scale-factor', '1.5'], /scaleFactor to be a number between 0 and 1/],
     [['detect', 'x.jpg', '--workers', '0'], /--workers expects a whole number >= 1/],
     [['detect', 'x.jpg', '--score-threshold', 'high'], /--score-threshold expects a number/],
@@ -252,7 +264,7 @@ test('usage errors exit 2 with a message and the usage', async () => {
   const help = await run('--help')
   assert.equal(help.code, 0)
   for (const flag of ['--detector', '--min-confidence', '--max-results', '--input-size', '--score-threshold', '--min-face-size',
-    '--scale-factor', '--score-thresholds', '--json', '--csv', '--draw', '--models', '--workers', '--known', '--threshold', '--tiny', '--whole-image']) {
+    '--scale-factor', '--max-num-scales', '--score-thresholds', '--scale-steps', '--json', '--csv', '--draw', '--models', '--workers', '--known', '--threshold', '--tiny', '--whole-image']) {
     assert.ok(help.stdout.includes(flag), `--help mentions ${flag}`)
   }
 })

@@ -26,6 +26,7 @@ detector:
           --scale-factor X         0..1 (default 0.709)
           --max-num-scales N       (default 10)
           --score-thresholds A,B,C one per stage (default 0.6,0.7,0.7)
+          --scale-steps A,B,...    the pyramid's scales (instead of the three above)
   --whole-image          each photo is already a face crop: skip detection and run the
                          landmark and recognition nets on the whole photo (landmarks,
                          describe, match)
@@ -59,7 +60,7 @@ export const COMMANDS = ['detect', 'landmarks', 'describe', 'match']
 const DETECTOR_FLAGS = {
   tiny: ['input-size', 'score-threshold'],
   ssd: ['min-confidence', 'max-results'],
-  mtcnn: ['min-face-size', 'scale-factor', 'max-num-scales', 'score-thresholds']
+  mtcnn: ['min-face-size', 'scale-factor', 'max-num-scales', 'score-thresholds', 'scale-steps']
 }
 
 export class UsageError extends Error {}
@@ -79,6 +80,7 @@ const FLAGS = {
   'scale-factor': { type: 'string' },
   'max-num-scales': { type: 'string' },
   'score-thresholds': { type: 'string' },
+  'scale-steps': { type: 'string' },
   'whole-image': { type: 'boolean' },
   tiny: { type: 'boolean' },
   known: { type: 'string' },
@@ -102,6 +104,14 @@ function integer (values, flag, min) {
   return value
 }
 
+function numberList (values, flag) {
+  const text = values[flag]
+  if (text === undefined) return undefined
+  const list = text.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)))
+  if (list.some((v) => !Number.isFinite(v))) usage(`--${flag} expects numbers separated by commas, got '${text}'`)
+  return list
+}
+
 /** The detector's options as the fields of face-api.js's options class (undefined: its default). */
 function detectorOptions (detector, values) {
   if (detector === 'tiny') {
@@ -110,19 +120,16 @@ function detectorOptions (detector, values) {
   if (detector === 'ssd') {
     return { minConfidence: number(values, 'min-confidence'), maxResults: integer(values, 'max-results', 1) }
   }
-  const text = values['score-thresholds']
-  let scoreThresholds
-  if (text !== undefined) {
-    scoreThresholds = text.split(',').map(Number)
-    if (scoreThresholds.length !== 3 || scoreThresholds.some((v) => !Number.isFinite(v))) {
-      usage(`--score-thresholds expects three numbers a,b,c (one per MTCNN stage), got '${text}'`)
-    }
-  }
+  const scoreThresholds = numberList(values, 'score-thresholds')
+  if (scoreThresholds && scoreThresholds.length !== 3) usage(`--score-thresholds expects three numbers a,b,c (one per MTCNN stage), got '${values['score-thresholds']}'`)
+  const scaleSteps = numberList(values, 'scale-steps')
+  if (scaleSteps && scaleSteps.some((v) => !(v > 0))) usage(`--scale-steps expects scales above 0, got '${values['scale-steps']}'`)
   return {
     minFaceSize: number(values, 'min-face-size'),
     scaleFactor: number(values, 'scale-factor'),
     maxNumScales: integer(values, 'max-num-scales', 1),
-    scoreThresholds
+    scoreThresholds,
+    scaleSteps
   }
 }
 
