@@ -353,3 +353,21 @@ test('match: a photo not among the known ones is matched against all of them', {
     }
   })
 })
+
+test('match with a detector: the best face of each known photo; a query never matches itself', { skip: samplesMissing }, async () => {
+  await withTempDir(async (dir) => {
+    const known = path.join(dir, 'known')
+    mkdirSync(path.join(known, 'someone'), { recursive: true })
+    const original = path.join(known, 'someone', 'photo.jpg')
+    copyFileSync(sample(2), original)
+    const copy = path.join(dir, 'copy.jpg')
+    copyFileSync(sample(2), copy)
+    const { code, stdout } = await run('match', '--known', known, copy, original, '--json')
+    assert.equal(code, 0)
+    const [ofCopy, ofOriginal] = jsonLines(stdout)
+    assert.deepEqual(ofCopy.faces.map((f) => f.match), [{ label: 'someone', distance: 0 }])
+    // leave-one-out: the only known face is the query's own, so nothing is left to match
+    assert.deepEqual(ofOriginal.faces.map((f) => f.match), [{ label: 'unknown', distance: null }])
+    assert.equal(ofCopy.faces[0].descriptor, undefined, 'match prints labels, not descriptors')
+  })
+})
