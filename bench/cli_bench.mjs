@@ -13,6 +13,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { Worker } from 'node:worker_threads'
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
 const { values } = parseArgs({
@@ -31,6 +32,16 @@ if (!existsSync(samplesDir)) {
   process.exit(1)
 }
 const samples = readdirSync(samplesDir).filter((f) => /^sample\d+\.jpg$/.test(f)).sort()
+
+/** How many cores `threads` busy-looping threads actually get for a second: what the machine has free. */
+async function coresAvailable (threads) {
+  const code = 'const end = Date.now() + 1000; let x = 0; while (Date.now() < end) x++; require("node:worker_threads").parentPort.postMessage(x)'
+  const start = Date.now()
+  const before = process.cpuUsage()
+  await Promise.all(Array.from({ length: threads }, () => new Promise((resolve) => new Worker(code, { eval: true }).once('message', resolve))))
+  const used = process.cpuUsage(before)
+  return (used.user + used.system) / 1e6 / ((Date.now() - start) / 1000)
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'facewasm-cli-bench-'))
 try {
@@ -54,6 +65,7 @@ try {
     const cpu = gnuTime ? readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number).reduce((a, b) => a + b, 0) : null
     return { seconds, cpu }
   }
+  const free = await coresAvailable(2)
   const best = { 1: null, 2: null }
   for (let round = 0; round < rounds; round++) {
     for (const workers of [1, 2]) {
@@ -69,7 +81,8 @@ try {
     console.log(`  --workers ${workers}: ${seconds.toFixed(2)} s  (${(imageCount / seconds).toFixed(1)} photos/s${busy})`)
   }
   console.log(`  speedup with 2 workers: ${(best[1].seconds / best[2].seconds).toFixed(2)}x`)
-  console.log(`  machine load average at the end: ${loadavg().map((v) => v.toFixed(1)).join(' ')}`)
+  console.log(`  machine load average at the end: ${loadavg().map((v) => v.toFixed(1)).join(' ')}; ` +
+    `two busy-looping threads got ${free.toFixed(2)} cores just before (the most 2 workers can use)`)
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
