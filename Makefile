@@ -131,6 +131,7 @@ bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.jso
 
 bench: all models bench/node_modules/.package-lock.json
 	$(NODE) bench/bench.mjs
+	$(NODE) bench/cli_bench.mjs
 
 # More reference data derived from face-api.js itself, made locally (build/reference,
 # not in git) by the reference harness in ../shared: the SSD's raw outputs before

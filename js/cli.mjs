@@ -1,133 +1,170 @@
 #!/usr/bin/env node
-// facewasm command line: detect faces in image files.
+// facewasm command line: faces, landmarks, descriptors and matches for image
+// files and folders, on worker threads (one per core by default). See USAGE in
+// cli/args.mjs, or `facewasm --help`.
 //
-//   node js/cli.mjs detect photo.jpg [more.jpg ...] [--json] [--draw out.png|DIR]
-//        [--detector tiny|ssd] [--input-size 416] [--score-threshold 0.5] [--models DIR]
+// The main thread lists the files, hands them to the workers (cli/pool.mjs,
+// cli/worker.mjs), puts the results back in input order and writes them
+// (cli/output.mjs); `match` labels the faces with the known people
+// (cli/match.mjs) once every known photo is described.
 
-import { mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 
-import * as faceapi from './index.mjs'
-import { drawDetectionsToPng } from './annotate.mjs'
+import { parseCommandLine, UsageError, USAGE } from './cli/args.mjs'
+import { detectorOptions, MODEL_FILES, netsFor } from './cli/analyze.mjs'
+import { collectInputs, drawTargets, fileKey, IMAGE_EXTENSIONS } from './cli/inputs.mjs'
+import { bestFace, KnownPeople, knownPhotos } from './cli/match.mjs'
+import { createWriter } from './cli/output.mjs'
+import { FatalError, runPool } from './cli/pool.mjs'
+import { createProgress } from './cli/progress.mjs'
 
-const USAGE = `usage: facewasm detect IMAGE... [options]
+const EXIT_NOTHING_PROCESSED = 1
+const EXIT_USAGE = 2
+const WRITTEN = { written: true }
 
-Detects faces with the Tiny Face Detector (or SSD MobileNetV1) and prints each
-face's score and box (x, y, width, height in pixels).
+const defaultModels = () => process.env.FACEWASM_MODELS || fileURLToPath(new URL('../models/', import.meta.url))
 
-options:
-  --json                 print JSON instead of text
-  --draw PATH            write an annotated PNG (a file for one image, else a folder)
-  --detector NAME        tiny (Tiny Face Detector, default) or ssd (SSD MobileNetV1)
-  --input-size N         tiny only: input size, a multiple of 32 (default 416)
-  --score-threshold X    minimum score, between 0 and 1 (default 0.5; ssd's minConfidence)
-  --models DIR           folder with the weights (default: $FACEWASM_MODELS or the package's models/)
-  -h, --help             show this help`
+const isDirectory = (p) => { try { return statSync(p).isDirectory() } catch { return false } }
 
-function fail (message) {
-  console.error(`facewasm: ${message}`)
-  process.exit(2)
+function usageError (message) {
+  console.error(`facewasm: ${message}\n\n${USAGE}`)
+  return EXIT_USAGE
 }
 
-function parse (argv) {
+function fatal (message) {
+  console.error(`facewasm: ${message}`)
+  return EXIT_NOTHING_PROCESSED
+}
+
+/** A message saying which weights are missing and how to get them, or null. */
+function missingModels (config) {
+  const missing = netsFor(config)
+    .map((net) => `${MODEL_FILES[net]}-weights_manifest.json`)
+    .filter((manifest) => !existsSync(path.join(config.models, manifest)))
+  if (missing.length === 0) return null
+  const where = isDirectory(config.models) ? `the models folder ${config.models} has no ${missing.join(', ')}` : `no models folder at ${config.models}`
+  const mtcnn = missing.includes(`${MODEL_FILES.mtcnn}-weights_manifest.json`)
+    ? '\nMTCNN\'s weights are not in @vladmandic/face-api: take mtcnn_model-weights_manifest.json and mtcnn_model-shard1 from face-api.js\'s weights/ folder (github.com/justadudewhohacks/face-api.js).'
+    : ''
+  return `${where}.\nGet face-api.js's weights with 'make models' in a facewasm checkout, or from the npm package @vladmandic/face-api (its model/ folder), and pass --models DIR or set FACEWASM_MODELS.${mtcnn}`
+}
+
+const withoutDescriptors = (faces) => faces.map(({ descriptor, ...face }) => face)
+
+async function main () {
+  let args
   try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        draw: { type: 'string' },
-        detector: { type: 'string' },
-        'input-size': { type: 'string' },
-        'score-threshold': { type: 'string' },
-        models: { type: 'string' },
-        help: { type: 'boolean', short: 'h' }
+    args = parseCommandLine(process.argv.slice(2), { defaultModels })
+    if (args.help) {
+      console.log(USAGE)
+      return 0
+    }
+    // face-api.js's own option checks, before any work starts.
+    if (!args.config.wholeImage) detectorOptions(args.config)
+  } catch (error) {
+    return usageError(error.message)
+  }
+  const { command, config } = args
+  if (command === 'match' && !isDirectory(args.known)) return usageError(`--known ${args.known}: not a folder`)
+
+  let progress = null
+  const warn = (line) => (progress ? progress.message(`facewasm: ${line}`) : console.error(`facewasm: ${line}`))
+
+  const queries = collectInputs(args.inputs, { onWarning: warn })
+  if (queries.length === 0) return fatal(`no images (${IMAGE_EXTENSIONS.join(', ')}) found in ${args.inputs.join(', ')}`)
+  const known = command === 'match' ? knownPhotos(args.known, warn) : []
+  if (command === 'match' && known.length === 0) return fatal(`no photos in ${args.known}/<name>/ folders (expected one folder of photos per person)`)
+
+  const modelProblem = missingModels(config)
+  if (modelProblem) return fatal(modelProblem)
+
+  // One job per distinct file: a photo that is both known and a query is analysed once.
+  const jobs = []
+  const jobOf = new Map()
+  const jobFor = (file, key) => {
+    if (!jobOf.has(key)) { jobOf.set(key, jobs.length); jobs.push({ file, draw: null }) }
+    return jobOf.get(key)
+  }
+  const knownJobs = known.map((photo) => jobFor(photo.file, photo.key))
+  const queryJobs = queries.map((q) => jobFor(q.file, q.key))
+  if (args.draw) drawTargets(queries, args.draw, args.inputs.length).forEach((target, i) => { jobs[queryJobs[i]].draw = target })
+
+  progress = createProgress(jobs.length)
+  const writer = createWriter(args.output, command, {
+    write: (text) => process.stdout.write(text),
+    warn: (line) => progress.message(`facewasm: ${line}`)
+  })
+
+  const outcomes = new Array(jobs.length)
+  const knownJobSet = new Set(knownJobs)
+  let knownLeft = knownJobSet.size
+  let people = null
+  let emitted = 0
+  let processed = 0
+
+  const buildPeople = () => {
+    people = new KnownPeople(args.threshold)
+    known.forEach((photo, i) => {
+      const outcome = outcomes[knownJobs[i]]
+      if (outcome.error !== undefined) warn(`known photo ${photo.file}: ${outcome.error}; left out`)
+      else if (outcome.result.faces.length === 0) warn(`known photo ${photo.file}: no face found; left out`)
+      else people.add(photo.label, photo.key, bestFace(outcome.result.faces).descriptor)
+    })
+    if (people.size === 0) warn(`no face found in any known photo under ${args.known}: every face is 'unknown'`)
+  }
+
+  // Writes every query whose result (and, for match, every known photo) is in.
+  const emitReady = () => {
+    if (knownLeft > 0) return
+    if (command === 'match' && !people) buildPeople()
+    while (emitted < queries.length && outcomes[queryJobs[emitted]]) {
+      const query = queries[emitted]
+      const job = queryJobs[emitted]
+      const outcome = outcomes[job]
+      outcomes[job] = WRITTEN // a long run keeps no results it has written
+      emitted++
+      if (outcome.error !== undefined) {
+        writer.write({ file: query.file, error: outcome.error })
+        continue
+      }
+      processed++
+      let faces = outcome.result.faces
+      if (command === 'match') {
+        faces = withoutDescriptors(faces.map((face) => ({ ...face, match: people.match(face.descriptor, query.key) })))
+      }
+      writer.write({ file: query.file, faces, draw: jobs[job].draw })
+    }
+  }
+
+  try {
+    await runPool({
+      config,
+      jobs,
+      workers: args.workers,
+      onResult (index, outcome) {
+        outcomes[index] = outcome
+        if (knownJobSet.has(index)) knownLeft--
+        progress.tick()
+        emitReady()
       }
     })
   } catch (error) {
-    fail(`${error.message}\n\n${USAGE}`)
+    progress.end()
+    if (error instanceof FatalError) return fatal(`cannot load the models from ${config.models}: ${error.message}`)
+    throw error
   }
+  writer.end()
+  progress.end()
+  // Unreadable images are reported and skipped; fail only when nothing worked.
+  return processed === 0 ? EXIT_NOTHING_PROCESSED : 0
 }
 
-function defaultModels () {
-  return process.env.FACEWASM_MODELS || fileURLToPath(new URL('../models/', import.meta.url))
-}
-
-function drawTarget (drawPath, file, fileCount) {
-  if (fileCount === 1 && !isDirectory(drawPath)) return drawPath
-  mkdirSync(drawPath, { recursive: true })
-  return path.join(drawPath, `${path.parse(file).name}.png`)
-}
-
-function isDirectory (p) {
-  try { return statSync(p).isDirectory() } catch { return false }
-}
-
-const round = (v) => Math.round(v * 10) / 10
-
-async function detect (files, values) {
-  const detector = values.detector ?? 'tiny'
-  if (detector !== 'tiny' && detector !== 'ssd') fail(`unknown detector '${detector}' (expected tiny or ssd)`)
-  if (detector === 'ssd' && values['input-size'] !== undefined) fail('--input-size applies only to --detector tiny (ssd always runs at 512)')
-  const threshold = values['score-threshold'] === undefined ? undefined : Number(values['score-threshold'])
-  let options
-  try {
-    options = detector === 'ssd'
-      ? new faceapi.SsdMobilenetv1Options({ minConfidence: threshold })
-      : new faceapi.TinyFaceDetectorOptions({
-        inputSize: values['input-size'] === undefined ? undefined : Number(values['input-size']),
-        scoreThreshold: threshold
-      })
-  } catch (error) {
-    fail(error.message)
-  }
-  const models = values.models ?? defaultModels()
-  try {
-    await (detector === 'ssd' ? faceapi.nets.ssdMobilenetv1 : faceapi.nets.tinyFaceDetector).loadFromDisk(models)
-  } catch (error) {
-    fail(`${error.message}\n(run 'make models' in the repository, or pass --models DIR)`)
-  }
-
-  const results = []
-  let failures = 0
-  for (const file of files) {
-    try {
-      const faces = await faceapi.detectAllFaces(file, options)
-      results.push({ file, faces: faces.map((f) => ({ score: f.score, box: { x: f.box.x, y: f.box.y, width: f.box.width, height: f.box.height } })) })
-      if (!values.json) {
-        console.log(`${file}: ${faces.length} face${faces.length === 1 ? '' : 's'}`)
-        for (const f of faces) {
-          console.log(`  score ${f.score.toFixed(3)}  x ${round(f.box.x)}  y ${round(f.box.y)}  width ${round(f.box.width)}  height ${round(f.box.height)}`)
-        }
-      }
-      if (values.draw) {
-        const target = drawTarget(values.draw, file, files.length)
-        writeFileSync(target, await drawDetectionsToPng(file, faces))
-        if (!values.json) console.log(`  annotated copy: ${target}`)
-      }
-    } catch (error) {
-      failures++
-      console.error(`facewasm: ${file}: ${error.message}`)
-      results.push({ file, error: error.message })
-    }
-  }
-  if (values.json) console.log(JSON.stringify(results, null, 2))
-  // Unreadable files are reported and skipped; fail only when nothing worked.
-  return failures === files.length ? 1 : 0
-}
-
-async function main () {
-  const { values, positionals } = parse(process.argv.slice(2))
-  const [command, ...files] = positionals
-  if (values.help || !command) {
-    console.log(USAGE)
-    return values.help ? 0 : 2
-  }
-  if (command !== 'detect') fail(`unknown command '${command}'\n\n${USAGE}`)
-  if (files.length === 0) fail(`no images given\n\n${USAGE}`)
-  return detect(files, values)
-}
+// `facewasm detect photos | head`: stop quietly when the reader goes away.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0)
+  throw error
+})
 
 process.exitCode = await main()

@@ -2,7 +2,7 @@
 // draw.drawDetections, draw.drawFaceLandmarks, draw.drawFaceExpressions,
 // draw.DrawBox, draw.DrawTextField, draw.DrawFaceLandmarks. Browser (or any
 // environment with a 2D canvas context); in Node without a canvas, the CLI
-// draws through the core instead (js/annotate.mjs).
+// draws through the core instead (js/cli/analyze.mjs).
 
 import { Box, FaceDetection, Point } from './classes.mjs'
 
