@@ -50,10 +50,12 @@ test('the installed CLI runs', async () => {
   assert.match(stdout, /usage: facewasm detect/)
 })
 
-test('an example TypeScript file type-checks against the published types', async () => {
-  copyFileSync(path.join(repoRoot, 'tests', 'types', 'example.ts'), path.join(dir, 'example.ts'))
+test('the example TypeScript programs (tests/types) type-check against the published types', async () => {
+  const programs = readdirSync(path.join(repoRoot, 'tests', 'types')).filter((f) => f.endsWith('.ts'))
+  assert.ok(programs.includes('face_api_program.ts'))
+  for (const file of programs) copyFileSync(path.join(repoRoot, 'tests', 'types', file), path.join(dir, file))
   const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc')
   await exec(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext',
-    '--lib', 'es2022,dom', '--types', '', 'example.ts'], { cwd: dir })
+    '--lib', 'es2022,dom', '--types', '', ...programs], { cwd: dir })
     .catch((error) => assert.fail(`tsc found errors:\n${error.stdout}${error.stderr}`))
 })
