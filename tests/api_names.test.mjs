@@ -5,6 +5,7 @@
 // "Differences from face-api.js", has the same table).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 
 import * as facewasm from '../js/index.mjs'
 
@@ -181,4 +182,15 @@ test('the task classes extend face-api.js\'s bases', () => {
     [f.DetectFacesTaskBase, f.ComposableTask], [f.PredictedBox, f.LabeledBox], [f.LabeledBox, f.Box], [f.FaceLandmarks68, f.FaceLandmarks]]) {
     assert.ok(Sub.prototype instanceof Base, `${Sub.name} extends ${Base.name}`)
   }
+})
+
+test('README.md\'s table of differences names every intentional difference', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const start = readme.indexOf('### Differences from face-api.js')
+  assert.ok(start >= 0, 'README.md has a "Differences from face-api.js" section')
+  const section = readme.slice(start, readme.indexOf('\n## ', start))
+  const missing = Object.keys(INTENTIONAL_DIFFERENCES)
+    .map((name) => name.replace(/^(net|nets|utils)\./, '').replace(/^isTensor\dD$/, 'isTensor'))
+    .filter((name) => !section.includes(name))
+  assert.deepEqual(missing, [])
 })

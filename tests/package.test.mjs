@@ -45,6 +45,19 @@ test('the installed package detects from Node, offline, with a local weight fold
   assert.deepEqual(JSON.parse(stdout), { faces: 0, flavor: 'simd128' })
 })
 
+test('CommonJS: require(\'facewasm\') works where Node can require ES modules', {
+  skip: process.features.require_module ? false : `Node ${process.version} cannot require ES modules (20.19+ and 22.12+ can); use await import('facewasm')`
+}, async () => {
+  writeFileSync(path.join(dir, 'use.cjs'), `
+    const faceapi = require('facewasm')
+    faceapi.nets.tinyFaceDetector.loadFromDisk(process.argv[2])
+      .then(() => faceapi.tinyFaceDetector({ data: new Uint8Array(64 * 48 * 4), width: 64, height: 48 }))
+      .then((faces) => console.log(JSON.stringify({ faces: faces.length, isClass: typeof faceapi.FaceMatcher })))
+  `)
+  const { stdout } = await exec(process.execPath, ['use.cjs', modelsDir], { cwd: dir })
+  assert.deepEqual(JSON.parse(stdout), { faces: 0, isClass: 'function' })
+})
+
 test('the installed CLI runs', async () => {
   const { stdout } = await exec(path.join(dir, 'node_modules', '.bin', 'facewasm'), ['--help'], { cwd: dir })
   assert.match(stdout, /usage: facewasm detect/)
