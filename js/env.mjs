@@ -72,6 +72,25 @@ function createNodejsEnv () {
   }
 }
 
+/** Neither a page nor Node (e.g. a Web Worker): fetch, and OffscreenCanvas as the canvas. */
+function createWorkerEnv () {
+  const g = globalThis
+  return {
+    Canvas: g.OffscreenCanvas || placeholder(),
+    CanvasRenderingContext2D: g.OffscreenCanvasRenderingContext2D || placeholder(),
+    Image: placeholder(),
+    ImageData: g.ImageData || placeholder(),
+    Video: placeholder(),
+    createCanvasElement: () => {
+      if (g.OffscreenCanvas) return new g.OffscreenCanvas(1, 1)
+      throw new Error('createCanvasElement - missing Canvas implementation for this environment')
+    },
+    createImageElement: () => { throw new Error('createImageElement - missing Image implementation for this environment') },
+    fetch: (...args) => g.fetch(...args),
+    readFile: () => { throw new Error('readFile - filesystem not available for this environment') }
+  }
+}
+
 function getEnv () {
   if (!environment) initialize()
   if (!environment) throw new Error('getEnv - environment is not defined, check isNodejs() and isBrowser()')
@@ -83,6 +102,7 @@ function setEnv (env) { environment = env }
 function initialize () {
   if (isBrowser()) setEnv(createBrowserEnv())
   else if (isNodejs()) setEnv(createNodejsEnv())
+  else if (typeof globalThis.fetch === 'function') setEnv(createWorkerEnv())
 }
 
 function monkeyPatch (env) {

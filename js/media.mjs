@@ -42,7 +42,7 @@ export async function fetchJson (uri) {
   return (await fetchOrThrow(uri)).json()
 }
 
-/** Browser: an HTMLImageElement; Node: the decoded RGBA pixels { data, width, height }. */
+/** On a page: an HTMLImageElement; in Node or a worker: the decoded RGBA pixels { data, width, height }. */
 export async function fetchImage (uri) {
   const res = await fetchOrThrow(uri)
   const blob = await res.blob()
@@ -64,10 +64,10 @@ async function decodeImage (bytes, name) {
   }
 }
 
-/** A Blob to an image: browser, an HTMLImageElement (face-api.js); Node, its decoded RGBA pixels. */
+/** A Blob to an image: on a page, an HTMLImageElement (face-api.js); in Node or a worker, its decoded RGBA pixels. */
 export async function bufferToImage (buf) {
   if (typeof Blob === 'undefined' || !(buf instanceof Blob)) throw new Error('bufferToImage - expected buf to be of type: Blob')
-  if (isNode || typeof FileReader === 'undefined') return decodeImage(new Uint8Array(await buf.arrayBuffer()), 'bufferToImage')
+  if (isNode || typeof document === 'undefined' || typeof FileReader === 'undefined') return decodeImage(new Uint8Array(await buf.arrayBuffer()), 'bufferToImage')
   const dataUrl = await new Promise((resolve, reject) => {
     const reader = new FileReader()
     reader.onload = () => (typeof reader.result === 'string'
