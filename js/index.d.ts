@@ -257,7 +257,10 @@ export class FaceLandmark68Net extends NeuralNetwork {
   detectLandmarks(input: TNetInput): Promise<FaceLandmarks68>
   detectLandmarks(input: TNetInput[]): Promise<FaceLandmarks68[]>
 }
-export class FaceLandmark68TinyNet extends FaceLandmark68Net {}
+export class FaceLandmark68TinyNet extends NeuralNetwork {
+  detectLandmarks(input: TNetInput): Promise<FaceLandmarks68>
+  detectLandmarks(input: TNetInput[]): Promise<FaceLandmarks68[]>
+}
 /** face-api.js's older name for FaceLandmark68Net. */
 export { FaceLandmark68Net as FaceLandmarkNet }
 
