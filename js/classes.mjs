@@ -150,3 +150,38 @@ export class FaceDetection extends ObjectDetection {
     return new FaceDetection(score, relativeBox, imageDims)
   }
 }
+
+/** A box with a numeric class label. */
+export class LabeledBox extends Box {
+  static assertIsValidLabeledBox (box, callee) {
+    Box.assertIsValidBox(box, callee)
+    if (!isValidNumber(box.label)) throw new Error(`${callee} - expected property label (${box.label}) to be a number`)
+  }
+
+  constructor (box, label) {
+    super(box)
+    this._label = label
+  }
+
+  get label () { return this._label }
+}
+
+/** A labeled box with its score and class score. */
+export class PredictedBox extends LabeledBox {
+  static assertIsValidPredictedBox (box, callee) {
+    LabeledBox.assertIsValidLabeledBox(box, callee)
+    const isProbability = (p) => isValidNumber(p) && p >= 0 && p <= 1
+    if (!isProbability(box.score) || !isProbability(box.classScore)) {
+      throw new Error(`${callee} - expected properties score (${box.score}) and (${box.classScore}) to be a number between [0, 1]`)
+    }
+  }
+
+  constructor (box, label, score, classScore) {
+    super(box, label)
+    this._score = score
+    this._classScore = classScore
+  }
+
+  get score () { return this._score }
+  get classScore () { return this._classScore }
+}

@@ -1,8 +1,14 @@
-// Browser-only: media elements and bitmaps to RGBA pixels through a canvas.
-// Nothing here runs in Node; the checks use globalThis so importing is safe.
+// Media elements and bitmaps to RGBA pixels through a canvas: the DOM's in a
+// browser; in Node only a canvas library's images and canvases given with
+// env.monkeyPatch. The checks use globalThis so importing is safe anywhere.
+
+import { env, patchedByUser } from './env.mjs'
 
 const has = (name) => typeof globalThis[name] === 'function'
-const isInstance = (x, name) => has(name) && x instanceof globalThis[name]
+// The class env.monkeyPatch may stand in for each DOM class.
+const PATCHABLE = { HTMLImageElement: 'Image', HTMLCanvasElement: 'Canvas', HTMLVideoElement: 'Video' }
+const isInstance = (x, name) => (has(name) && x instanceof globalThis[name]) ||
+  (name in PATCHABLE && typeof patchedByUser(PATCHABLE[name]) === 'function' && x instanceof patchedByUser(PATCHABLE[name]))
 
 export function isMediaInput (x) {
   return ['HTMLImageElement', 'HTMLVideoElement', 'HTMLCanvasElement', 'ImageBitmap', 'OffscreenCanvas']
@@ -32,7 +38,9 @@ let scratch = null
 
 function scratchContext (width, height) {
   if (!scratch) {
-    scratch = has('OffscreenCanvas') ? new OffscreenCanvas(width, height) : document.createElement('canvas')
+    if (has('OffscreenCanvas')) scratch = new OffscreenCanvas(width, height)
+    else if (globalThis.document) scratch = document.createElement('canvas')
+    else scratch = env.getEnv().createCanvasElement()
   }
   if (scratch.width !== width) scratch.width = width
   if (scratch.height !== height) scratch.height = height

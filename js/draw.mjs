@@ -137,7 +137,7 @@ export class DrawFaceLandmarksOptions {
   }
 }
 
-function drawContour (ctx, points, isClosed = false) {
+export function drawContour (ctx, points, isClosed = false) {
   ctx.beginPath()
   points.slice(1).forEach(({ x, y }, previous) => {
     ctx.moveTo(points[previous].x, points[previous].y)

@@ -87,3 +87,37 @@ export {
   PredictAllAgeAndGenderWithFaceAlignmentTask, PredictSingleAgeAndGenderWithFaceAlignmentTask,
   extendWithFaceDetection, extendWithFaceLandmarks, extendWithFaceDescriptor
 } from './tasks.mjs'
+
+// ---- the rest of face-api.js's exports ----
+
+export { NeuralNetwork, loadWeightMap } from './net.mjs'
+export { LabeledBox, PredictedBox } from './classes.mjs'
+/** face-api.js's older names for SsdMobilenetv1 and FaceLandmark68Net. */
+export { SsdMobilenetv1 as FaceDetectionNet, FaceLandmark68Net as FaceLandmarkNet }
+export { DetectFacesTaskBase, DetectFaceLandmarksTaskBase, ComputeFaceDescriptorsTaskBase } from './tasks.mjs'
+export { extendWithFaceExpressions, extendWithAge, extendWithGender } from './tasks.mjs'
+export { isWithFaceDetection, isWithFaceLandmarks, isWithFaceExpressions, isWithAge, isWithGender, resizeResults } from './results.mjs'
+export { iou, minBbox, nonMaxSuppression, shuffleArray, sigmoid, inverseSigmoid } from './utils.mjs'
+export * as utils from './utils.mjs'
+export { env } from './env.mjs'
+export {
+  fetchOrThrow, fetchJson, fetchImage, bufferToImage, isMediaLoaded, awaitMediaLoaded, isMediaElement,
+  getMediaDimensions, resolveInput, getContext2dOrThrow, createCanvas, createCanvasFromMedia, imageToSquare,
+  matchDimensions
+} from './media.mjs'
+
+/** TinyYolov2Options' input sizes by name, and back. */
+export const TinyYolov2SizeType = Object.freeze({ XS: 224, SM: 320, MD: 416, LG: 608, 224: 'XS', 320: 'SM', 416: 'MD', 608: 'LG' })
+
+/** face-api.js's shorthands for locateFaces of each detector. */
+export const ssdMobilenetv1 = (input, options) => nets.ssdMobilenetv1.locateFaces(input, options)
+export const tinyFaceDetector = (input, options) => nets.tinyFaceDetector.locateFaces(input, options)
+export const detectLandmarks = detectFaceLandmarks
+export const loadFaceDetectionModel = loadSsdMobilenetv1Model
+
+// face-api.js's deprecated allFaces API: detections with landmarks and descriptors.
+export const allFacesSsdMobilenetv1 = (input, minConfidence) =>
+  detectAllFaces(input, new SsdMobilenetv1Options(minConfidence ? { minConfidence } : {})).withFaceLandmarks().withFaceDescriptors()
+export const allFacesMtcnn = (input, forwardParams = {}) =>
+  detectAllFaces(input, new MtcnnOptions(forwardParams)).withFaceLandmarks().withFaceDescriptors()
+export const allFaces = allFacesSsdMobilenetv1

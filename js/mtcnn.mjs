@@ -5,7 +5,7 @@ import { FaceDetection, Point, Rect } from './classes.mjs'
 import { withInput } from './input.mjs'
 import { FaceLandmarks5 } from './face_landmarks.mjs'
 import { extendWithFaceLandmarks } from './tasks.mjs'
-import { NeuralNetwork } from './net.mjs'
+import { eachInput, NeuralNetwork } from './net.mjs'
 import { MtcnnOptions } from './options.mjs'
 import { FacewasmError } from './wasm.mjs'
 
@@ -55,12 +55,14 @@ export class Mtcnn extends NeuralNetwork {
   async forward (input, forwardParams = {}) {
     const options = toOptions(forwardParams)
     const { core } = this._require()
-    return withInput(core, input, (pixels) => this._runOnPixels(core, pixels, options))
+    return eachInput(this, core, input, (pixels) => this._runOnPixels(core, pixels, options))
   }
 
   /** The face detections alone (what detectAllFaces with MtcnnOptions gives). */
   async locateFaces (input, options = {}) {
-    return (await this.forward(input, options)).map((result) => result.detection)
+    const toDetections = (results) => results.map((result) => result.detection)
+    const results = await this.forward(input, options)
+    return Array.isArray(input) ? results.map(toDetections) : toDetections(results)
   }
 
   /** locateFaces on pixels already in linear memory ({ pointer, width, height }), synchronously (for the chain). */

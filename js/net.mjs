@@ -2,8 +2,9 @@
 // fetch, or from disk in Node), the model handle in the core, dispose.
 
 import { FaceDetection } from './classes.mjs'
+import { withInput } from './input.mjs'
 import { FacewasmError, getCore, isNode } from './wasm.mjs'
-import { loadModel, parseManifest } from './weights.mjs'
+import { decodeWeights, encodeWeightMap, loadModel, parseManifest } from './weights.mjs'
 
 const manifestFile = (modelName) => `${modelName}-weights_manifest.json`
 
@@ -16,6 +17,50 @@ async function fetchBytes (url) {
   }
   if (!response.ok) throw new FacewasmError(`cannot fetch ${url}: HTTP ${response.status} ${response.statusText}`)
   return new Uint8Array(await response.arrayBuffer())
+}
+
+/** A weight folder (or manifest) at a URL: { manifestName, groups, readShard(path) }. */
+async function uriSource (uri, modelName) {
+  const base = globalThis.location?.href
+  const manifestUrl = new URL(uri.endsWith('.json') ? uri : `${uri.replace(/\/+$/, '')}/${manifestFile(modelName)}`, base)
+  const fileUrl = isNode && manifestUrl.protocol === 'file:'
+  const read = fileUrl ? (url) => readDiskFile(url) : fetchBytes
+  const text = new TextDecoder().decode(await read(manifestUrl))
+  const manifestName = manifestUrl.pathname.split('/').pop()
+  return { manifestName, groups: parseManifest(text, manifestName), readShard: (path) => read(new URL(path, manifestUrl)) }
+}
+
+async function readDiskFile (file) {
+  const { readFile } = await import('node:fs/promises')
+  try {
+    return await readFile(file)
+  } catch (error) {
+    throw new FacewasmError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`)
+  }
+}
+
+/** Node: a weight folder (or manifest) on disk, as uriSource. */
+async function diskSource (path, modelName) {
+  const nodePath = await import('node:path')
+  const manifestPath = path.endsWith('.json') ? path : nodePath.join(path, manifestFile(modelName))
+  const manifestName = nodePath.basename(manifestPath)
+  const groups = parseManifest((await readDiskFile(manifestPath)).toString('utf8'), manifestName)
+  const folder = nodePath.dirname(manifestPath)
+  return { manifestName, groups, readShard: (shard) => readDiskFile(nodePath.join(folder, shard)) }
+}
+
+const isUrl = (s) => /^(https?|file|blob|data):/.test(s)
+
+/**
+ * face-api.js's loadWeightMap(uri, defaultModelName): the weights of a model
+ * folder (or manifest) as { [tensorName]: { data, shape, dtype } }, dequantized
+ * (float32 as Float32Array, int32 as Int32Array). In Node a path that is not a
+ * URL is read from disk.
+ */
+export async function loadWeightMap (uri, defaultModelName) {
+  if (typeof uri !== 'string') throw new FacewasmError('loadWeightMap - expected model uri')
+  const source = isNode && !isUrl(uri) ? await diskSource(uri, defaultModelName) : await uriSource(uri, defaultModelName)
+  return decodeWeights(source.groups, source.readShard)
 }
 
 export class NeuralNetwork {
@@ -33,38 +78,51 @@ export class NeuralNetwork {
   /** The folder (or manifest) URL, as face-api.js's loadFromUri takes it. */
   async loadFromUri (uri) {
     if (typeof uri !== 'string') throw new FacewasmError(`${this._name}.loadFromUri - expected model uri`)
-    const base = globalThis.location?.href
-    const manifestUrl = new URL(uri.endsWith('.json') ? uri : `${uri.replace(/\/+$/, '')}/${manifestFile(this._modelName)}`, base)
-    const text = new TextDecoder().decode(await fetchBytes(manifestUrl))
-    const manifestName = manifestUrl.pathname.split('/').pop()
-    const groups = parseManifest(text, manifestName)
-    await this._load(manifestName, groups, (path) => fetchBytes(new URL(path, manifestUrl)))
+    const { manifestName, groups, readShard } = await uriSource(uri, this._modelName)
+    await this._load(manifestName, groups, readShard)
   }
 
   /** Node: a folder holding `<model>-weights_manifest.json` and its shards, or the manifest's path. */
   async loadFromDisk (path) {
     if (!isNode) throw new FacewasmError(`${this._name}.loadFromDisk - only available in Node; use loadFromUri`)
     if (typeof path !== 'string') throw new FacewasmError(`${this._name}.loadFromDisk - expected model path`)
-    const { readFile } = await import('node:fs/promises')
-    const nodePath = await import('node:path')
-    const manifestPath = path.endsWith('.json') ? path : nodePath.join(path, manifestFile(this._modelName))
-    const read = async (file) => {
-      try {
-        return await readFile(file)
-      } catch (error) {
-        throw new FacewasmError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`)
-      }
-    }
-    const manifestName = nodePath.basename(manifestPath)
-    const groups = parseManifest((await read(manifestPath)).toString('utf8'), manifestName)
-    const folder = nodePath.dirname(manifestPath)
-    await this._load(manifestName, groups, (shard) => read(nodePath.join(folder, shard)))
+    const { manifestName, groups, readShard } = await diskSource(path, this._modelName)
+    await this._load(manifestName, groups, readShard)
   }
 
   /** A URL loads with fetch; in Node, anything else is a path on disk. */
   async load (uriOrPath) {
-    if (isNode && typeof uriOrPath === 'string' && !/^https?:\/\//.test(uriOrPath)) return this.loadFromDisk(uriOrPath)
+    if (isNode && typeof uriOrPath === 'string' && !isUrl(uriOrPath)) return this.loadFromDisk(uriOrPath)
     return this.loadFromUri(uriOrPath)
+  }
+
+  /**
+   * Weights already in memory, in the published format: the manifest (its
+   * parsed array or JSON text) and the shard files' bytes, as an object
+   * { [shard path]: ArrayBuffer | Uint8Array } or an array in the manifest's
+   * path order.
+   */
+  async loadFromManifest (manifest, shards) {
+    const manifestName = `${this._modelName}-weights_manifest.json`
+    const groups = parseManifest(typeof manifest === 'string' ? manifest : JSON.stringify(manifest), manifestName)
+    const paths = groups.flatMap((g) => g.paths)
+    const byPath = Array.isArray(shards) ? Object.fromEntries(paths.map((p, i) => [p, shards[i]])) : (shards || {})
+    await this._load(manifestName, groups, async (path) => {
+      const bytes = byPath[path]
+      if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes)
+      if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      throw new FacewasmError(`${this._name}.loadFromManifest - no ArrayBuffer or Uint8Array for shard '${path}'`)
+    })
+  }
+
+  /**
+   * face-api.js's loadFromWeightMap: { [tensorName]: tensor }, each tensor a
+   * tf.Tensor (shape, dtype, dataSync()) or { data, shape, dtype? } as
+   * loadWeightMap gives. Names and shapes are checked as for a weight folder.
+   */
+  async loadFromWeightMap (weightMap) {
+    const { groups, bytes } = encodeWeightMap(weightMap, `${this._name}.loadFromWeightMap`)
+    await this._load('weight map', groups, async () => bytes)
   }
 
   async _load (manifestName, groups, readShard) {
@@ -99,4 +157,17 @@ export function readDetections (core, count, width, height) {
     faces.push(new FaceDetection(score, { x: x / width, y: y / height, width: w / width, height: h / height }, { width, height }))
   }
   return faces
+}
+
+/**
+ * fn(pixels) on the input's pixels; for an array of inputs, on each in turn,
+ * giving an array of results (face-api.js's batch input; its detectors
+ * answer for the first image only, facewasm for each).
+ */
+export async function eachInput (net, core, input, fn) {
+  if (!Array.isArray(input)) return withInput(core, input, fn)
+  if (!input.length) throw new FacewasmError(`${net._name} - empty array passed as input`)
+  const results = []
+  for (const item of input) results.push(await withInput(core, item, fn))
+  return results
 }

@@ -1,7 +1,7 @@
 // The SSD MobileNetV1 face detector: nets.ssdMobilenetv1, face-api.js's default detector.
 
 import { withInput } from './input.mjs'
-import { NeuralNetwork, readDetections } from './net.mjs'
+import { eachInput, NeuralNetwork, readDetections } from './net.mjs'
 import { SsdMobilenetv1Options } from './options.mjs'
 
 const KIND = 2 // FW_NET_SSD_MOBILENETV1
@@ -14,11 +14,11 @@ export class SsdMobilenetv1 extends NeuralNetwork {
     super('SsdMobilenetv1', KIND, 'ssd_mobilenetv1_model')
   }
 
-  /** Faces in the input, as face-api.js's SsdMobilenetv1.locateFaces returns them. */
+  /** Faces in the input, as face-api.js's SsdMobilenetv1.locateFaces returns them; for an array of inputs, an array of them per input. */
   async locateFaces (input, options = {}) {
     const checked = toOptions(options)
     const { core } = this._require()
-    return withInput(core, input, (pixels) => this._locateOnPixels(core, pixels, checked))
+    return eachInput(this, core, input, (pixels) => this._locateOnPixels(core, pixels, checked))
   }
 
   /** locateFaces on pixels already in linear memory ({ pointer, width, height }), synchronously (for the chain). */

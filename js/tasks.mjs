@@ -134,37 +134,41 @@ class FaceTask extends ComposableTask {
 
 // ---- the task classes, named and connected as face-api.js's ----
 
-export class DetectAllFacesTask extends FaceTask {
+export class DetectFacesTaskBase extends FaceTask {}
+export class DetectFaceLandmarksTaskBase extends FaceTask {}
+export class ComputeFaceDescriptorsTaskBase extends FaceTask {}
+
+export class DetectAllFacesTask extends DetectFacesTaskBase {
   withFaceLandmarks (useTinyLandmarkNet = false) { return this._extend(DetectAllFaceLandmarksTask, steps.landmarks(useTinyLandmarkNet)) }
   withFaceExpressions () { return this._extend(PredictAllFaceExpressionsTask, steps.expressions) }
   withAgeAndGender () { return this._extend(PredictAllAgeAndGenderTask, steps.ageAndGender) }
 }
 
-export class DetectSingleFaceTask extends FaceTask {
+export class DetectSingleFaceTask extends DetectFacesTaskBase {
   constructor (context, stepList = []) { super(context, stepList, true) }
   withFaceLandmarks (useTinyLandmarkNet = false) { return this._extend(DetectSingleFaceLandmarksTask, steps.landmarks(useTinyLandmarkNet)) }
   withFaceExpressions () { return this._extend(PredictSingleFaceExpressionsTask, steps.expressions) }
   withAgeAndGender () { return this._extend(PredictSingleAgeAndGenderTask, steps.ageAndGender) }
 }
 
-export class DetectAllFaceLandmarksTask extends FaceTask {
+export class DetectAllFaceLandmarksTask extends DetectFaceLandmarksTaskBase {
   withFaceExpressions () { return this._extend(PredictAllFaceExpressionsWithFaceAlignmentTask, steps.expressions) }
   withAgeAndGender () { return this._extend(PredictAllAgeAndGenderWithFaceAlignmentTask, steps.ageAndGender) }
   withFaceDescriptors () { return this._extend(ComputeAllFaceDescriptorsTask, steps.descriptors) }
 }
 
-export class DetectSingleFaceLandmarksTask extends FaceTask {
+export class DetectSingleFaceLandmarksTask extends DetectFaceLandmarksTaskBase {
   withFaceExpressions () { return this._extend(PredictSingleFaceExpressionsWithFaceAlignmentTask, steps.expressions) }
   withAgeAndGender () { return this._extend(PredictSingleAgeAndGenderWithFaceAlignmentTask, steps.ageAndGender) }
   withFaceDescriptor () { return this._extend(ComputeSingleFaceDescriptorTask, steps.descriptors) }
 }
 
-export class ComputeAllFaceDescriptorsTask extends FaceTask {
+export class ComputeAllFaceDescriptorsTask extends ComputeFaceDescriptorsTaskBase {
   withFaceExpressions () { return this._extend(PredictAllFaceExpressionsWithFaceAlignmentTask, steps.expressions) }
   withAgeAndGender () { return this._extend(PredictAllAgeAndGenderWithFaceAlignmentTask, steps.ageAndGender) }
 }
 
-export class ComputeSingleFaceDescriptorTask extends FaceTask {
+export class ComputeSingleFaceDescriptorTask extends ComputeFaceDescriptorsTaskBase {
   withFaceExpressions () { return this._extend(PredictSingleFaceExpressionsWithFaceAlignmentTask, steps.expressions) }
   withAgeAndGender () { return this._extend(PredictSingleAgeAndGenderWithFaceAlignmentTask, steps.ageAndGender) }
 }

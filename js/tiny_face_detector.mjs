@@ -1,7 +1,7 @@
 // The Tiny Face Detector net: nets.tinyFaceDetector.
 
 import { withInput } from './input.mjs'
-import { NeuralNetwork, readDetections } from './net.mjs'
+import { eachInput, NeuralNetwork, readDetections } from './net.mjs'
 import { TinyFaceDetectorOptions, TinyYolov2Options } from './options.mjs'
 import { FacewasmError } from './wasm.mjs'
 
@@ -25,11 +25,11 @@ export class TinyFaceDetector extends NeuralNetwork {
     super('TinyFaceDetector', KIND, 'tiny_face_detector_model')
   }
 
-  /** Faces in the input, as face-api.js's TinyFaceDetector.locateFaces returns them. */
+  /** Faces in the input, as face-api.js's TinyFaceDetector.locateFaces returns them; for an array of inputs, an array of them per input. */
   async locateFaces (input, options = {}) {
     const checked = toOptions(options)
     const { core } = this._require()
-    return withInput(core, input, (pixels) => this._locateOnPixels(core, pixels, checked))
+    return eachInput(this, core, input, (pixels) => this._locateOnPixels(core, pixels, checked))
   }
 
   /** locateFaces on pixels already in linear memory ({ pointer, width, height }), synchronously (for the chain). */

@@ -144,3 +144,79 @@ export async function loadModel (core, kind, modelName, manifestName, groups, re
     core.free(namePointer)
   }
 }
+
+const QUANTIZED_BYTES = { uint8: 1, uint16: 2 }
+
+/**
+ * The tensors of parsed manifest groups, read with readShard(path), as
+ * { [name]: { data, shape, dtype } }: float32 as Float32Array, int32 as
+ * Int32Array, dequantized as value * scale + min (int32 truncated, as the core).
+ */
+export async function decodeWeights (groups, readShard) {
+  const weightMap = {}
+  for (const group of groups) {
+    const parts = []
+    for (const path of group.paths) {
+      const bytes = await readShard(path)
+      checkShard(bytes, path)
+      parts.push(bytes)
+    }
+    const all = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0))
+    parts.reduce((at, p) => { all.set(p, at); return at + p.length }, 0)
+    const view = new DataView(all.buffer)
+    let offset = 0
+    for (const { name, shape, dtype, quantization: q } of group.weights) {
+      const count = shape.reduce((a, b) => a * b, 1)
+      const width = q ? QUANTIZED_BYTES[q.dtype] : 4
+      if (offset + count * width > all.length) {
+        throw new FacewasmError(`tensor '${name}' needs ${count * width} bytes at offset ${offset}; the shards hold ${all.length}`)
+      }
+      const data = dtype === 'int32' ? new Int32Array(count) : new Float32Array(count)
+      for (let i = 0; i < count; i++) {
+        const at = offset + i * width
+        if (!q) {
+          data[i] = dtype === 'int32' ? view.getInt32(at, true) : view.getFloat32(at, true)
+        } else {
+          const v = (q.dtype === 'uint8' ? all[at] : view.getUint16(at, true)) * q.scale + q.min
+          data[i] = dtype === 'int32' ? Math.trunc(v) : v
+        }
+      }
+      weightMap[name] = { data, shape: [...shape], dtype }
+      offset += count * width
+    }
+  }
+  return weightMap
+}
+
+/**
+ * A weight map { [name]: tf.Tensor | { data, shape, dtype? } } as one
+ * float32/int32 manifest group and its bytes, for loadModel.
+ */
+export function encodeWeightMap (weightMap, callee) {
+  const entries = weightMap && typeof weightMap === 'object' ? Object.entries(weightMap) : []
+  if (!entries.length) throw new FacewasmError(`${callee} - expected a non-empty weight map { [tensorName]: tensor }`)
+  const weights = []
+  const arrays = []
+  for (const [name, tensor] of entries) {
+    const values = typeof tensor?.dataSync === 'function' ? tensor.dataSync() : (tensor?.data ?? tensor?.values)
+    const shape = tensor?.shape
+    if (!ArrayBuffer.isView(values) && !Array.isArray(values)) {
+      throw new FacewasmError(`${callee} - tensor '${name}' has no data (expected a tf.Tensor or { data, shape })`)
+    }
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new FacewasmError(`${callee} - tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`)
+    }
+    const count = shape.reduce((a, b) => a * b, 1)
+    if (values.length !== count) {
+      throw new FacewasmError(`${callee} - tensor '${name}' has ${values.length} values; shape ${JSON.stringify(shape)} needs ${count}`)
+    }
+    const dtype = tensor.dtype ?? (values instanceof Int32Array ? 'int32' : 'float32')
+    if (dtype !== 'float32' && dtype !== 'int32') throw new FacewasmError(`${callee} - tensor '${name}' has unsupported dtype ${JSON.stringify(dtype)}`)
+    arrays.push(dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values))
+    weights.push({ name, shape: [...shape], dtype })
+  }
+  const bytes = new Uint8Array(arrays.reduce((sum, a) => sum + a.byteLength, 0))
+  arrays.reduce((at, a) => { bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at); return at + a.byteLength }, 0)
+  const groups = parseManifest(JSON.stringify([{ paths: ['weight map'], weights }]), 'weight map')
+  return { groups, bytes }
+}

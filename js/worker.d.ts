@@ -1,5 +1,5 @@
 // Type declarations for 'facewasm/worker': running facewasm in a Web Worker.
-import type { TNetInput } from './index.js'
+import type { TNetInput, nets } from './index.js'
 
 /** The face-api.js chain as plain data (what crosses postMessage). */
 export interface FaceTask {
@@ -41,7 +41,7 @@ export class FaceApiWorker {
   readonly worker: Worker | MessagePort
   call(method: string, args?: unknown[], transfer?: Transferable[]): Promise<any>
   /** Loads nets[netName] in the worker from a folder URL (resolved against the page). */
-  load(netName: string, uri: string): Promise<void>
+  load(netName: keyof typeof nets, uri: string): Promise<void>
   /** Runs a task; elements become a transferred ImageBitmap, a caller's ImageBitmap is transferred unless keepInput. */
   run(input: TNetInput | ImageBitmap, task?: FaceTask, options?: { keepInput?: boolean }): Promise<any>
   callWithInput(method: string, input: TNetInput | ImageBitmap, args?: unknown[], options?: { keepInput?: boolean }): Promise<any>

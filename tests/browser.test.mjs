@@ -223,3 +223,45 @@ test('SSD MobileNetV1 in the browser: two-shard weights over HTTP, detectAllFace
   assert.deepEqual(errors, [])
   await page.close()
 })
+
+test('face-api.js\'s DOM helpers in the page: fetchImage, bufferToImage, canvases from media, resizeResults', { skip: noBrowser || (hasShared ? false : '../shared not present; the page needs its images') }, async () => {
+  const { page, errors } = await openPage()
+  const result = await page.evaluate(async () => {
+    const { faceapi } = window
+    await faceapi.nets.tinyFaceDetector.loadFromUri('/models')
+    const options = new faceapi.TinyFaceDetectorOptions({ inputSize: 416 })
+    const img = await faceapi.fetchImage('/shared/testdata/decoded/faces.png')
+    const fromBlob = await faceapi.bufferToImage(await (await fetch('/shared/testdata/decoded/faces.png')).blob())
+    const canvas = faceapi.createCanvasFromMedia(img)
+    const square = faceapi.imageToSquare(img, 200, true)
+    const manifest = await faceapi.fetchJson('/models/tiny_face_detector_model-weights_manifest.json')
+    const faces = await faceapi.detectAllFaces(img, options)
+    const display = faceapi.matchDimensions(document.createElement('canvas'), img, true)
+    const resized = faceapi.resizeResults(faces, { width: display.width / 2, height: display.height / 2 })
+    const box = (f) => [f.score, f.box.x, f.box.y, f.box.width, f.box.height]
+    let typeError
+    await faceapi.fetchImage('/models/tiny_face_detector_model-weights_manifest.json').catch((e) => { typeError = e.message })
+    return {
+      kinds: [img instanceof HTMLImageElement, fromBlob instanceof HTMLImageElement, canvas instanceof HTMLCanvasElement, faceapi.isMediaElement(img), faceapi.isMediaLoaded(img), faceapi.env.isBrowser()],
+      dims: [img.naturalWidth, img.naturalHeight, canvas.width, canvas.height, square.width, square.height, display.width, display.height],
+      manifestGroups: manifest.length,
+      faces: faces.map(box),
+      fromCanvas: (await faceapi.detectAllFaces(canvas, options)).map(box),
+      resizedWidths: resized.map((f) => f.box.width),
+      typeError
+    }
+  })
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir)
+  const expected = (await faceapi.detectAllFaces(readFileSync(sharedPath('testdata', 'decoded', 'faces.png')), new faceapi.TinyFaceDetectorOptions({ inputSize: 416 })))
+    .map((f) => [f.score, f.box.x, f.box.y, f.box.width, f.box.height])
+  assert.deepEqual(result.kinds, [true, true, true, true, true, true])
+  const [w, h] = result.dims
+  assert.deepEqual(result.dims, [w, h, w, h, 200, 200, w, h])
+  assert.equal(result.manifestGroups, 1)
+  assert.deepEqual(result.faces, expected)
+  assert.deepEqual(result.fromCanvas, expected)
+  result.resizedWidths.forEach((width, i) => assert.ok(Math.abs(width - expected[i][3] / 2) < 1e-9))
+  assert.match(result.typeError, /^fetchImage - expected blob type to be of type image\/\*, instead have: application\/json, for url: /)
+  assert.deepEqual(errors, [])
+  await page.close()
+})

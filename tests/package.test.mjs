@@ -45,15 +45,30 @@ test('the installed package detects from Node, offline, with a local weight fold
   assert.deepEqual(JSON.parse(stdout), { faces: 0, flavor: 'simd128' })
 })
 
+test('CommonJS: require(\'facewasm\') works where Node can require ES modules', {
+  skip: process.features.require_module ? false : `Node ${process.version} cannot require ES modules (20.19+ and 22.12+ can); use await import('facewasm')`
+}, async () => {
+  writeFileSync(path.join(dir, 'use.cjs'), `
+    const faceapi = require('facewasm')
+    faceapi.nets.tinyFaceDetector.loadFromDisk(process.argv[2])
+      .then(() => faceapi.tinyFaceDetector({ data: new Uint8Array(64 * 48 * 4), width: 64, height: 48 }))
+      .then((faces) => console.log(JSON.stringify({ faces: faces.length, isClass: typeof faceapi.FaceMatcher })))
+  `)
+  const { stdout } = await exec(process.execPath, ['use.cjs', modelsDir], { cwd: dir })
+  assert.deepEqual(JSON.parse(stdout), { faces: 0, isClass: 'function' })
+})
+
 test('the installed CLI runs', async () => {
   const { stdout } = await exec(path.join(dir, 'node_modules', '.bin', 'facewasm'), ['--help'], { cwd: dir })
   assert.match(stdout, /usage: facewasm detect/)
 })
 
-test('an example TypeScript file type-checks against the published types', async () => {
-  copyFileSync(path.join(repoRoot, 'tests', 'types', 'example.ts'), path.join(dir, 'example.ts'))
+test('the example TypeScript programs (tests/types) type-check against the published types', async () => {
+  const programs = readdirSync(path.join(repoRoot, 'tests', 'types')).filter((f) => f.endsWith('.ts'))
+  assert.ok(programs.includes('face_api_program.ts'))
+  for (const file of programs) copyFileSync(path.join(repoRoot, 'tests', 'types', file), path.join(dir, file))
   const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc')
   await exec(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext',
-    '--lib', 'es2022,dom', '--types', '', 'example.ts'], { cwd: dir })
+    '--lib', 'es2022,dom', '--types', '', ...programs], { cwd: dir })
     .catch((error) => assert.fail(`tsc found errors:\n${error.stdout}${error.stderr}`))
 })
