@@ -129,7 +129,12 @@ demo: all demo-samples
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
 
-bench: all models bench/node_modules/.package-lock.json
+# Bench-only probe of the machine's wasm SIMD128 arithmetic peak (not part of the library).
+build/bench_peak.wasm: bench/peak.c | toolchain
+	@mkdir -p build
+	$(EMCC) -O3 -msimd128 bench/peak.c -sSTANDALONE_WASM --no-entry -sEXPORTED_FUNCTIONS=_peak_f32,_peak_i16 -o $@
+
+bench: all models bench/node_modules/.package-lock.json build/bench_peak.wasm
 	$(NODE) bench/bench.mjs
 
 # More reference data derived from face-api.js itself, made locally (build/reference,
