@@ -21,8 +21,10 @@
  * accumulator is at most 128 * A * in_c in magnitude, and each pairwise sum
  * inside i32x4.dot_i16x8_s at most 2 * 128 * 32767 < 2^31. With
  * A = fw_i16_quant_limit(in_c) = min(32767, floor((2^31 - 1) / (128 * in_c)))
- * the accumulator never overflows (in_c <= 2^31 / 128 / 1 = 16.7M; the nets'
- * largest in_c is 1024, giving A = 16383). sum(q) obeys the same bound.
+ * the accumulator never overflows; A >= 1 needs in_c <= 16,777,215 (the nets'
+ * largest in_c is 1024, giving A = 16383). |sum(q)| <= A * in_c is smaller still.
+ * tests/c/kernel_tests.c runs the worst case (every code -128, every q = A)
+ * against an int64 sum.
  *
  * Epilogue, identical float operations in both twins (so they agree bit for
  * bit): with a = scale * s and b = (offset * s) * (float)sum(q) per pixel,
