@@ -143,6 +143,9 @@ export interface SsdMobilenetv1Outputs {
 export class SsdMobilenetv1 extends NeuralNetwork {
   locateFaces(input: TNetInput, options?: ISsdMobilenetv1Options | SsdMobilenetv1Options): Promise<FaceDetection[]>
   forward(input: TNetInput): Promise<SsdMobilenetv1Outputs>
+  /** 'int16' (default): 1x1 convolutions on int16 activations and the 8-bit weights; 'float32': every layer in float32. */
+  setPrecision(precision: 'int16' | 'float32'): void
+  readonly precision: 'int16' | 'float32'
 }
 
 export const nets: {
