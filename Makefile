@@ -20,7 +20,7 @@ EXPORTS := fw_abi_version fw_last_error fw_alloc fw_free \
            fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results \
            fw_face_expression_predict fw_age_gender_predict \
            fw_face_landmarks fw_face_descriptors fw_image_crop \
-           fw_ssd_mobilenetv1_detect fw_ssd_mobilenetv1_forward \
+           fw_ssd_mobilenetv1_detect fw_ssd_mobilenetv1_forward fw_ssd_mobilenetv1_set_precision \
            fw_mtcnn_detect fw_mtcnn_results fw_mtcnn_pnet
 comma := ,
 empty :=
@@ -129,7 +129,12 @@ demo: all demo-samples
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
 
-bench: all models bench/node_modules/.package-lock.json
+# Bench-only probe of the machine's wasm SIMD128 arithmetic peak (not part of the library).
+build/bench_peak.wasm: bench/peak.c | toolchain
+	@mkdir -p build
+	$(EMCC) -O3 -msimd128 bench/peak.c -sSTANDALONE_WASM --no-entry -sEXPORTED_FUNCTIONS=_peak_f32,_peak_i16 -o $@
+
+bench: all models bench/node_modules/.package-lock.json build/bench_peak.wasm
 	$(NODE) bench/bench.mjs
 	$(NODE) bench/cli_bench.mjs
 

@@ -2,7 +2,7 @@
 //
 //   node bench/bench.mjs [--image PNG] [--models DIR] [--tfjs-models DIR]
 //                        [--synthetic] [--runs N] [--warmup N] [--warmup-seconds S] [--json]
-//                        [--only WORD[,WORD...]]
+//                        [--only WORD[,WORD...]] [--no-cold-start]
 //                        [--mtcnn-models DIR] [--mtcnn-runs N]
 //
 // MTCNN: @vladmandic/face-api dropped it, so its counterpart is the original face-api.js
@@ -12,6 +12,7 @@
 // ../shared/models). Our MTCNN time is also given as a ratio to our Tiny Face Detector @416.
 //
 // --only keeps the cases whose name contains one of the words (e.g. --only expressions,age).
+// --no-cold-start skips the cold-start measurement (6 fresh processes, ~20 s).
 // --models: our weights (default: models/, else /work/shared/models). --tfjs-models: theirs
 // (default: the model/ folder of @vladmandic/face-api in bench/node_modules). --synthetic uses
 // the generated image even when the default photo exists. --json prints the
@@ -39,6 +40,8 @@ import { PNG } from 'pngjs'
 import * as faceapi from '../js/index.mjs'
 import { createTfjsWasmRunner } from './tfjs_wasm.mjs'
 import { createFaceapiCpuRunner } from './faceapi_cpu.mjs'
+import * as macs from './macs.mjs'
+import { execFileSync } from 'node:child_process'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '..')
@@ -116,26 +119,30 @@ for (const inputSize of [416, 224]) {
     name: `tiny forward @${inputSize}`,
     ours: () => faceapi.nets.tinyFaceDetector.forward(image, inputSize), // Float32Array
     theirs: () => tfjs.tinyForward(tfImage, inputSize), // the output's element count
-    summary: (out) => `${out.length ?? out} values`
+    summary: (out) => `${out.length ?? out} values`,
+    macs: () => macs.tinyFaceDetector(inputSize)
   })
   cases.push({
     name: `tiny detectAllFaces @${inputSize}`,
     ours: () => faceapi.detectAllFaces(image, new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.5 })),
     theirs: () => tfjs.tinyDetect(tfImage, inputSize), // same options, built inside
-    summary: (faces) => `${faces.length} faces`
+    summary: (faces) => `${faces.length} faces`,
+    macs: () => macs.tinyFaceDetector(inputSize)
   })
 }
 cases.push({
   name: 'ssd forward @512',
   ours: () => faceapi.nets.ssdMobilenetv1.forward(image), // { boxes, scores, ... } Float32Arrays
   theirs: () => tfjs.ssdForward(tfImage), // the score count
-  summary: (out) => `${out.scores?.length ?? out} scores`
+  summary: (out) => `${out.scores?.length ?? out} scores`,
+  macs: macs.ssdMobilenetv1
 })
 cases.push({
   name: 'ssd detectAllFaces',
   ours: () => faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options()),
   theirs: () => tfjs.ssdDetect(tfImage),
-  summary: (faces) => `${faces.length} faces`
+  summary: (faces) => `${faces.length} faces`,
+  macs: macs.ssdMobilenetv1
 })
 
 // Face nets on a face image already at the net's input size (112 or 150 square, the middle of
@@ -156,13 +163,15 @@ cases.push({
   name: 'expressions 112x112',
   ours: () => faceapi.nets.faceExpressionNet.predictExpressions(face112),
   theirs: () => tfjs.expressions(tfFace112),
-  summary: (e) => topExpression(e)
+  summary: (e) => topExpression(e),
+  macs: macs.faceExpressionNet
 })
 cases.push({
   name: 'age/gender 112x112',
   ours: () => faceapi.nets.ageGenderNet.predictAgeAndGender(face112),
   theirs: () => tfjs.ageAndGender(tfFace112),
-  summary: (r) => `${r.gender}, age ${Math.round(r.age)}`
+  summary: (r) => `${r.gender}, age ${Math.round(r.age)}`,
+  macs: macs.ageGenderNet
 })
 for (const [name, net, face, tfFace] of [
   ['landmark68 forward 112x112', 'faceLandmark68Net', face112, tfFace112],
@@ -175,7 +184,8 @@ for (const [name, net, face, tfFace] of [
       ? faceapi.nets.faceRecognitionNet.computeFaceDescriptor(face)
       : faceapi.nets[net].detectLandmarks(face).then((l) => l.positions.flatMap((p) => [p.x, p.y])),
     theirs: () => tfjs.faceNetForward(tfFace, net),
-    summary: (out) => `${out.length ?? out} values`
+    summary: (out) => `${out.length ?? out} values`,
+    macs: macs[net]
   })
 }
 
@@ -184,14 +194,16 @@ cases.push({
   name: 'ssd + landmarks + descriptors',
   ours: () => faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options()).withFaceLandmarks().withFaceDescriptors(),
   theirs: () => tfjs.ssdLandmarksDescriptors(tfImage),
-  summary: (faces) => `${faces.length} faces`
+  summary: (faces) => `${faces.length} faces`,
+  macs: (faces) => macs.ssdMobilenetv1() + faces.length * (macs.faceLandmark68Net() + macs.faceRecognitionNet())
 })
 cases.push({
   name: 'tiny@416 + landmarks + descriptors',
   ours: () => faceapi.detectAllFaces(image, new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 }))
     .withFaceLandmarks().withFaceDescriptors(),
   theirs: () => tfjs.tinyLandmarksDescriptors(tfImage, 416),
-  summary: (faces) => `${faces.length} faces`
+  summary: (faces) => `${faces.length} faces`,
+  macs: (faces) => macs.tinyFaceDetector(416) + faces.length * (macs.faceLandmark68Net() + macs.faceRecognitionNet())
 })
 
 const only = arg('only', null)?.split(',')
@@ -206,7 +218,9 @@ async function timed (fn) { const t0 = performance.now(); await fn(); return per
 
 const warnings = []
 for (const c of cases) {
-  const [a, b] = [c.summary(await c.ours()), c.summary(await c.theirs())]
+  const first = await c.ours()
+  c.multiplyAdds = c.macs(first) // from the layer shapes (bench/macs.mjs); pipelines count their faces
+  const [a, b] = [c.summary(first), c.summary(await c.theirs())]
   log(`check ${c.name}: ours ${a}, tfjs ${b}${a === b ? '' : '  <- MISMATCH'}`)
   if (a !== b) warnings.push(`${c.name}: ours gives ${a}, tfjs ${b}`)
 }
@@ -219,7 +233,7 @@ for (const c of cases) {
   while (warmupRounds < WARMUP || performance.now() < warmupEnd) { await c.ours(); await c.theirs(); warmupRounds++ }
   const ours = []; const theirs = []
   for (let i = 0; i < RUNS; i++) { ours.push(await timed(c.ours)); theirs.push(await timed(c.theirs)) }
-  const r = { name: c.name, warmupRounds, ours: stats(ours), theirs: stats(theirs) }
+  const r = { name: c.name, warmupRounds, ours: stats(ours), theirs: stats(theirs), multiplyAdds: c.multiplyAdds }
   r.ratio = round3(r.theirs.median / r.ours.median)
   r.ratioMin = round3(r.theirs.min / r.ours.min) // best cases: least disturbed by the machine's load
   // Median of the per-round ratios: rounds are interleaved, so this also cancels slow phases of load.
@@ -289,6 +303,56 @@ if (!MTCNN_MODELS) {
   mtcnnInfo.ours = oursStats
 }
 
+// ---- the machine's wasm SIMD128 peak, memory, cold start ----
+
+// The arithmetic peak, measured here: build/bench_peak.wasm (bench/peak.c) runs 12 independent
+// chains of f32x4.mul + f32x4.add (wasm has no FMA), and of i32x4.dot_i16x8_s + i32x4.add;
+// best of 15 short runs, after a warm-up that gets it into TurboFan.
+function measurePeak () {
+  const file = path.join(ROOT, 'build/bench_peak.wasm')
+  if (!fs.existsSync(file)) return null
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(file)), {})
+  const best = (fn, opsPerIteration) => {
+    const iterations = 2e6
+    for (let i = 0; i < 3; i++) fn(iterations, i)
+    let top = 0
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now()
+      fn(iterations, i)
+      top = Math.max(top, opsPerIteration * iterations / (performance.now() - t0) / 1e6)
+    }
+    return top
+  }
+  return { f32Gflops: best(exports.peak_f32, 12 * 4 * 2), i16Gmacs: best(exports.peak_i16, 12 * 8) }
+}
+const peak = measurePeak()
+if (!peak) warnings.push('build/bench_peak.wasm missing (make build/bench_peak.wasm): no measured peak')
+
+const ourCore = await (await import('../js/wasm.mjs')).getCore()
+const tfjsHeap = tfjs.tf.backend()?.wasm?.HEAPU8?.length ?? null
+const memory = {
+  oursWasmBytes: ourCore.memory.buffer.byteLength, // linear memory after every run (it only grows)
+  tfjsWasmBytes: tfjsHeap,
+  rssBytes: process.memoryUsage().rss, // this process: both sides and Node
+  maxRssBytes: process.resourceUsage().maxRSS * 1024
+}
+
+// Cold start, each side in a fresh Node process: import + instantiate + load the seven shared
+// nets (then one first Tiny forward, reported separately), alternately, 3 times each; minimum.
+const coldStart = { ours: [], theirs: [] }
+if (!flag('no-cold-start')) {
+  for (let i = 0; i < 3; i++) {
+    for (const side of ['ours', 'tfjs']) {
+      try {
+        const out = execFileSync(process.execPath, [path.join(HERE, 'coldstart.mjs'), side, OUR_MODELS, TFJS_MODELS],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        coldStart[side === 'ours' ? 'ours' : 'theirs'].push(JSON.parse(out.trim().split('\n').pop()))
+      } catch (e) { warnings.push(`cold start (${side}) failed: ${e.message.split('\n')[0]}`) }
+    }
+  }
+}
+const coldMin = (runs, key) => runs.length ? Math.min(...runs.map((r) => r[key])) : null
+
 // ---- report ----
 
 const tfjsWasmPath = path.join(path.dirname(fileURLToPath(import.meta.resolve('@tensorflow/tfjs-backend-wasm'))), tfjs.info.wasmBinary)
@@ -311,6 +375,33 @@ rows.forEach((row, j) => {
   if (j === 0) log(widths.map((w) => '-'.repeat(w)).join('  '))
 })
 log('\ntfjs/ours > 1 means ours is faster (ratio of the medians; of the minima). warm-up: untimed rounds run.')
+
+// Compute: multiply-adds from the layer shapes, GFLOP/s = 2 x multiply-adds / median time.
+const gflops = (m, t) => (2 * m / t / 1e6).toFixed(1)
+log(`\nmachine peak (wasm SIMD128, one thread, measured now): ${peak ? `f32 ${peak.f32Gflops.toFixed(1)} GFLOP/s` +
+  ` (f32x4 mul + add chains; no FMA in wasm), int16 ${peak.i16Gmacs.toFixed(1)} G multiply-adds/s (i32x4.dot_i16x8_s)` : 'not measured'}`)
+const crows = [['case', 'M mul-adds', 'ours GFLOP/s', 'tfjs GFLOP/s', 'ours % of f32 peak'],
+  ...results.filter((r) => r.multiplyAdds).map((r) => [r.name, (r.multiplyAdds / 1e6).toFixed(1),
+    gflops(r.multiplyAdds, r.ours.median), gflops(r.multiplyAdds, r.theirs.median),
+    peak ? `${(100 * 2 * r.multiplyAdds / r.ours.median / 1e6 / peak.f32Gflops).toFixed(0)}%` : '-'])]
+const cw = crows[0].map((_, k) => Math.max(...crows.map((row) => row[k].length)))
+crows.forEach((row, j) => {
+  log(row.map((cell, k) => k ? cell.padStart(cw[k]) : cell.padEnd(cw[k])).join('  '))
+  if (j === 0) log(cw.map((w) => '-'.repeat(w)).join('  '))
+})
+log('(GFLOP/s at the median time; "% of f32 peak" can pass 100% on the int16 path, whose peak is higher.)')
+
+const mib = (b) => b == null ? '?' : `${(b / 2 ** 20).toFixed(1)} MiB`
+log(`\nsize:    ours wasm/facewasm.wasm ${kib(wasmBytes)}; tfjs ${tfjs.info.wasmBinary} ${tfjsWasmBytes ? kib(tfjsWasmBytes) : '?'} (plus tfjs's JavaScript)`)
+if (coldStart.ours.length && coldStart.theirs.length) {
+  const [lo, lt] = [coldMin(coldStart.ours, 'loadMs'), coldMin(coldStart.theirs, 'loadMs')]
+  const [fo, ft] = [coldMin(coldStart.ours, 'firstForwardMs'), coldMin(coldStart.theirs, 'firstForwardMs')]
+  log(`cold:    import + instantiate + load 7 nets: ours ${ms(lo)} ms, tfjs ${ms(lt)} ms (${(lt / lo).toFixed(2)}x);` +
+    ` then the first Tiny @416 forward: ours ${ms(fo)} ms, tfjs ${ms(ft)} ms (fresh processes, min of ${coldStart.ours.length})`)
+  log(`         process RSS after that: ours ${mib(coldMin(coldStart.ours, 'rss'))}, tfjs ${mib(coldMin(coldStart.theirs, 'rss'))}`)
+}
+log(`memory:  after every run: our wasm linear memory ${mib(memory.oursWasmBytes)}, tfjs-wasm heap ${mib(memory.tfjsWasmBytes)};` +
+  ` this process (both sides + Node) RSS ${mib(memory.rssBytes)}, peak RSS ${mib(memory.maxRssBytes)}`)
 if (mtcnnInfo) {
   const t = mtcnnInfo.theirs
   log(`mtcnn:   ours ${ms(mtcnnInfo.ours.median)} ms median on ${mtcnnInfo.faces.ours} faces = ${mtcnnInfo.ratioToTiny416.toFixed(2)}x our Tiny Face Detector @416` +
@@ -329,6 +420,9 @@ if (JSON_OUT) {
     ours: { wasmBytes, models: OUR_MODELS },
     tfjs: { ...tfjs.info, wasmBytes: tfjsWasmBytes, models: TFJS_MODELS },
     cases: results,
+    peak,
+    memory,
+    coldStart,
     mtcnn: mtcnnInfo,
     warnings
   }, null, 2) + '\n')

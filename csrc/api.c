@@ -325,6 +325,13 @@ FW_EXPORT const float *fw_ssd_mobilenetv1_forward(int model, const uint8_t *rgba
   return fw_ssd_mobilenetv1_net_forward(net, &image);
 }
 
+FW_EXPORT int fw_ssd_mobilenetv1_set_precision(int model, int float32) {
+  fw_ssd_mobilenetv1 *net = net_for(model, &fw_ssd_mobilenetv1_ops);
+  if (!net) return -1;
+  fw_ssd_mobilenetv1_net_set_precision(net, float32);
+  return 0;
+}
+
 /* ---- MTCNN ---- */
 
 FW_EXPORT int fw_mtcnn_detect(int model, const uint8_t *rgba, int width, int height, const double *scales,

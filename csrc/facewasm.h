@@ -103,6 +103,9 @@ int fw_image_crop(const uint8_t *rgba, int width, int height, int x, int y, int 
 int fw_ssd_mobilenetv1_detect(int model, const uint8_t *rgba, int width, int height, double min_confidence,
                               double max_results);
 const float *fw_ssd_mobilenetv1_forward(int model, const uint8_t *rgba, int width, int height);
+/* float32 = 0 (default): the 1x1 convolutions run on int16 activations and
+ * the 8-bit weight codes; 1: every layer in float32. Returns 0 or -1. */
+int fw_ssd_mobilenetv1_set_precision(int model, int float32);
 
 /* MTCNN. scales: the image-pyramid scales (face-api.js's pyramidDown or
  * scaleSteps, already filtered to levels wider and taller than 12 pixels and

@@ -188,6 +188,9 @@ export class SsdMobilenetv1 extends NeuralNetwork {
   locateFaces(input: TNetInput, options?: ISsdMobilenetv1Options | SsdMobilenetv1Options): Promise<FaceDetection[]>
   locateFaces(input: TNetInput[], options?: ISsdMobilenetv1Options | SsdMobilenetv1Options): Promise<FaceDetection[][]>
   forward(input: TNetInput): Promise<SsdMobilenetv1Outputs>
+  /** 'int16' (default): 1x1 convolutions on int16 activations and the 8-bit weights; 'float32': every layer in float32. */
+  setPrecision(precision: 'int16' | 'float32'): void
+  readonly precision: 'int16' | 'float32'
 }
 /** face-api.js's older name for SsdMobilenetv1. */
 export { SsdMobilenetv1 as FaceDetectionNet }

@@ -109,6 +109,9 @@ long fw_weights_add(fw_weight_table *table, const char *name, size_t name_len, i
   for (int i = 0; i < FW_MAX_RANK; i++) t->shape[i] = i < rank ? shape[i] : 0;
   t->count = count;
   t->values = values;
+  t->dtype = dtype;
+  t->quant_scale = scale;
+  t->quant_min = min;
   return (long)bytes;
 }
 

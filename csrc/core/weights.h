@@ -28,6 +28,10 @@ typedef struct fw_weight_tensor {
   int shape[FW_MAX_RANK];
   size_t count;
   float *values;
+  /* How the manifest stored it: for the *_UINT8Q/_UINT16Q dtypes the values
+   * are code * quant_scale + quant_min (the integer kernels use the codes). */
+  int dtype;
+  double quant_scale, quant_min;
 } fw_weight_tensor;
 
 typedef struct fw_weight_table {

@@ -12,6 +12,7 @@
 #include "shortcut_down.h"
 #include "winograd.h"
 #include "maxpool_kxk.h"
+#include "pointwise_i16.h"
 
 #ifdef __wasm_simd128__
 #define fw_f32_conv fw_f32_conv__simd128
@@ -23,6 +24,8 @@
 #define fw_f32_winograd_input fw_f32_winograd_input__simd128
 #define fw_f32_winograd_output fw_f32_winograd_output__simd128
 #define fw_f32_maxpool_kxk fw_f32_maxpool_kxk__simd128
+#define fw_i16_quantize_rows fw_i16_quantize_rows__simd128
+#define fw_i16_pointwise fw_i16_pointwise__simd128
 #else
 #define fw_f32_conv fw_f32_conv__scalar
 #define fw_f32_dwconv3x3 fw_f32_dwconv3x3__scalar
@@ -33,6 +36,8 @@
 #define fw_f32_winograd_input fw_f32_winograd_input__scalar
 #define fw_f32_winograd_output fw_f32_winograd_output__scalar
 #define fw_f32_maxpool_kxk fw_f32_maxpool_kxk__scalar
+#define fw_i16_quantize_rows fw_i16_quantize_rows__scalar
+#define fw_i16_pointwise fw_i16_pointwise__scalar
 #endif
 
 #endif

@@ -21,6 +21,7 @@
 #include "../core/arena.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
+#include "int_layers.h"
 #include "layers.h"
 
 #define INPUT_SIDE 112
@@ -35,6 +36,7 @@ static const fw_activation linear = {FW_ACT_NONE, 0.0f};
 
 typedef struct separable_conv {
   float *depthwise, *pointwise; /* pointwise carries the bias */
+  fw_pointwise_i16 pointwise_i16; /* the same on the integer path (int_layers.h) */
   int in_c, out_c;
 } separable_conv;
 
@@ -49,6 +51,7 @@ struct fw_age_gender_net {
   separable_conv main[MAIN_BLOCKS][3];
   separable_conv exit_sep;
   fw_dense_layer fc_age, fc_gender;
+  int int_status; /* integer path of the separable 1x1 convs: 0 all bound, 1 not quantised, -1 error */
 
   /* Working memory, fixed input size: laid out once at bind. */
   fw_arena arena;
@@ -59,12 +62,14 @@ struct fw_age_gender_net {
   float *a, *b;         /* separable conv outputs inside a block */
   float *pooled, *shortcut;
   float *zero;
+  fw_i16_scratch scratch; /* quantised input of an integer 1x1 conv */
   float features[FEATURES];
 };
 
 static void release_separable(separable_conv *s) {
   free(s->depthwise);
   free(s->pointwise);
+  fw_layer_release_pointwise_i16(&s->pointwise_i16);
 }
 
 static void destroy(void *opaque) {
@@ -85,7 +90,8 @@ static void destroy(void *opaque) {
   free(net);
 }
 
-static int bind_separable(separable_conv *s, const fw_weight_table *w, const char *prefix, int in_c, int out_c) {
+static int bind_separable(separable_conv *s, const fw_weight_table *w, const char *prefix, int in_c, int out_c,
+                          int *int_status) {
   char dw[FW_MAX_NAME], pw[FW_MAX_NAME], bias[FW_MAX_NAME];
   snprintf(dw, sizeof dw, "%s/depthwise_filter", prefix);
   snprintf(pw, sizeof pw, "%s/pointwise_filter", prefix);
@@ -94,15 +100,17 @@ static int bind_separable(separable_conv *s, const fw_weight_table *w, const cha
   s->out_c = out_c;
   if (!(s->depthwise = fw_layer_pack_depthwise(w, dw, in_c))) return -1;
   if (!(s->pointwise = fw_layer_pack_conv(w, pw, bias, 1, in_c, out_c))) return -1;
-  return 0;
+  if (*int_status == 0) *int_status = fw_layer_bind_pointwise_i16(&s->pointwise_i16, w, pw, bias, in_c, out_c);
+  return *int_status < 0 ? -1 : 0;
 }
 
-static int bind_reduction(reduction_block *r, const fw_weight_table *w, const char *prefix, int in_c, int out_c) {
+static int bind_reduction(reduction_block *r, const fw_weight_table *w, const char *prefix, int in_c, int out_c,
+                          int *int_status) {
   char name[FW_MAX_NAME], filters[FW_MAX_NAME], bias[FW_MAX_NAME];
   snprintf(name, sizeof name, "%s/separable_conv0", prefix);
-  if (bind_separable(&r->sep0, w, name, in_c, out_c) != 0) return -1;
+  if (bind_separable(&r->sep0, w, name, in_c, out_c, int_status) != 0) return -1;
   snprintf(name, sizeof name, "%s/separable_conv1", prefix);
-  if (bind_separable(&r->sep1, w, name, out_c, out_c) != 0) return -1;
+  if (bind_separable(&r->sep1, w, name, out_c, out_c, int_status) != 0) return -1;
   snprintf(filters, sizeof filters, "%s/expansion_conv/filters", prefix);
   snprintf(bias, sizeof bias, "%s/expansion_conv/bias", prefix);
   return (r->expansion = fw_layer_pack_conv(w, filters, bias, 1, in_c, out_c)) ? 0 : -1;
@@ -118,8 +126,12 @@ static int plan(fw_age_gender_net *net) {
   const size_t block_io = (size_t)56 * 56 * 32 * sizeof(float) + STAGGER_BYTES; /* >= every block input/output */
   const size_t reduced = (size_t)28 * 28 * 64 * sizeof(float) + STAGGER_BYTES;  /* >= every pooled/shortcut tensor */
   const size_t zero = (size_t)FEATURES * sizeof(float);
+  /* Largest pointwise input: reduction_block_0's sep1, 56^2 x 64. */
+  const size_t scratch_pixels = (size_t)56 * 56, scratch_values = scratch_pixels * 64;
+  const size_t scratch = net->int_status == 0 ? fw_i16_scratch_bytes(scratch_values, scratch_pixels) : 0;
   const size_t total = fw_arena_footprint(input) + 2 * fw_arena_footprint(block_io) + 3 * fw_arena_footprint(big) +
-                       2 * fw_arena_footprint(reduced) + fw_arena_footprint(zero);
+                       2 * fw_arena_footprint(reduced) + fw_arena_footprint(zero) +
+                       (scratch ? fw_arena_footprint(scratch) : 0);
   if (fw_arena_reserve(&net->arena, total) != 0) return -1;
   net->input = fw_arena_alloc(&net->arena, input);
   net->x = fw_arena_alloc(&net->arena, block_io);
@@ -131,6 +143,8 @@ static int plan(fw_age_gender_net *net) {
   net->shortcut = fw_arena_alloc(&net->arena, reduced);
   net->zero = fw_arena_alloc(&net->arena, zero);
   memset(net->zero, 0, zero);
+  if (scratch)
+    net->scratch = fw_i16_scratch_at(fw_arena_alloc(&net->arena, scratch), scratch_values, scratch_pixels);
   return 0;
 }
 
@@ -144,15 +158,15 @@ static void *bind(const fw_weight_table *w) {
       "entry_flow/reduction_block_0", "entry_flow/reduction_block_1", "exit_flow/reduction_block"};
   int ok = (net->conv_in = fw_layer_pack_conv(w, "entry_flow/conv_in/filters", "entry_flow/conv_in/bias", 3, 3, 32)) !=
            NULL;
-  for (int i = 0, c = 32; ok && i < REDUCTIONS; i++, c *= 2) ok = bind_reduction(&net->reduction[i], w, reduction_names[i], c, 2 * c) == 0;
+  for (int i = 0, c = 32; ok && i < REDUCTIONS; i++, c *= 2) ok = bind_reduction(&net->reduction[i], w, reduction_names[i], c, 2 * c, &net->int_status) == 0;
   for (int i = 0; ok && i < MAIN_BLOCKS; i++) {
     for (int k = 0; ok && k < 3; k++) {
       char name[FW_MAX_NAME];
       snprintf(name, sizeof name, "middle_flow/main_block_%d/separable_conv%d", i, k);
-      ok = bind_separable(&net->main[i][k], w, name, 128, 128) == 0;
+      ok = bind_separable(&net->main[i][k], w, name, 128, 128, &net->int_status) == 0;
     }
   }
-  ok = ok && bind_separable(&net->exit_sep, w, "exit_flow/separable_conv", 256, FEATURES) == 0;
+  ok = ok && bind_separable(&net->exit_sep, w, "exit_flow/separable_conv", 256, FEATURES, &net->int_status) == 0;
   ok = ok && fw_layer_bind_dense(&net->fc_age, w, "fc/age/weights", "fc/age/bias", FEATURES, 1) == 0;
   ok = ok && fw_layer_bind_dense(&net->fc_gender, w, "fc/gender/weights", "fc/gender/bias", FEATURES, 2) == 0;
   ok = ok && plan(net) == 0;
@@ -171,6 +185,10 @@ static void separable(fw_age_gender_net *net, const separable_conv *s, const flo
                       fw_activation act) {
   const fw_conv_geometry dw = fw_conv_geometry_tf(side, side, s->in_c, s->in_c, 3, 1, FW_PAD_SAME);
   fw_f32_dwconv3x3(&dw, input, s->depthwise, net->zero, net->depthwise_out, linear);
+  if (net->int_status == 0) {
+    fw_layer_pointwise_i16(&s->pointwise_i16, net->depthwise_out, side * side, &net->scratch, output, act);
+    return;
+  }
   const fw_conv_geometry pw = fw_conv_geometry_tf(1, side * side, s->in_c, s->out_c, 1, 1, FW_PAD_VALID);
   fw_f32_conv(&pw, net->depthwise_out, s->pointwise, net->zero, output, act);
 }

@@ -22,6 +22,7 @@ void fw_face_feature_extractor_release(fw_face_feature_extractor *fx) {
     for (int k = 0; k < FW_FACE_FEATURE_CONVS; k++) {
       free(fx->depthwise[b][k]);
       free(fx->pointwise[b][k]);
+      fw_layer_release_pointwise_i16(&fx->pointwise_i16[b][k]);
     }
   }
   fw_arena_release(&fx->arena);
@@ -33,6 +34,7 @@ static int bind_weights(fw_face_feature_extractor *fx, const fw_weight_table *w,
   snprintf(filter, sizeof filter, "%sdense0/conv0/filters", prefix);
   snprintf(bias, sizeof bias, "%sdense0/conv0/bias", prefix);
   if (!(fx->conv0 = fw_layer_pack_conv(w, filter, bias, 3, 3, FIRST_CHANNELS))) return -1;
+  int int_status = 0; /* of the integer path: 0 bound so far, 1 some filter is not quantised */
   for (int b = 0, in_c = FIRST_CHANNELS; b < fx->blocks; b++) {
     const int out_c = FIRST_CHANNELS << b;
     for (int k = b == 0 ? 1 : 0; k < fx->convs; k++, in_c = out_c) {
@@ -41,8 +43,11 @@ static int bind_weights(fw_face_feature_extractor *fx, const fw_weight_table *w,
       snprintf(bias, sizeof bias, "%sdense%d/conv%d/bias", prefix, b, k);
       if (!(fx->depthwise[b][k] = fw_layer_pack_depthwise(w, filter, in_c))) return -1;
       if (!(fx->pointwise[b][k] = fw_layer_pack_conv(w, pointwise, bias, 1, in_c, out_c))) return -1;
+      if (int_status == 0) int_status = fw_layer_bind_pointwise_i16(&fx->pointwise_i16[b][k], w, pointwise, bias, in_c, out_c);
+      if (int_status < 0) return -1;
     }
   }
+  fx->int_ready = int_status == 0;
   return 0;
 }
 
@@ -56,7 +61,12 @@ static int plan(fw_face_feature_extractor *fx) {
   const size_t input = (size_t)FW_FACE_FEATURE_INPUT * FW_FACE_FEATURE_INPUT * 3 * sizeof(float);
   const size_t block = (size_t)FIRST_SIDE * FIRST_SIDE * FIRST_CHANNELS * sizeof(float) + STAGGER_BYTES;
   const size_t zero = (size_t)FW_FACE_FEATURE_CHANNELS * sizeof(float);
-  const size_t total = fw_arena_footprint(input) + 4 * fw_arena_footprint(block) + fw_arena_footprint(zero);
+  /* Every pointwise input is at most dense0's values, at most its pixels. */
+  const size_t scratch_pixels = (size_t)FIRST_SIDE * FIRST_SIDE;
+  const size_t scratch_values = scratch_pixels * FIRST_CHANNELS;
+  const size_t scratch = fx->int_ready ? fw_i16_scratch_bytes(scratch_values, scratch_pixels) : 0;
+  const size_t total = fw_arena_footprint(input) + 4 * fw_arena_footprint(block) + fw_arena_footprint(zero) +
+                       (scratch ? fw_arena_footprint(scratch) : 0);
   if (fw_arena_reserve(&fx->arena, total) != 0) return -1;
   fx->input = fw_arena_alloc(&fx->arena, input);
   fx->sum = fw_arena_alloc(&fx->arena, block);
@@ -65,6 +75,8 @@ static int plan(fw_face_feature_extractor *fx) {
   fx->pointwise_out = fw_arena_alloc(&fx->arena, block);
   fx->zero = fw_arena_alloc(&fx->arena, zero);
   memset(fx->zero, 0, zero);
+  if (scratch)
+    fx->scratch = fw_i16_scratch_at(fw_arena_alloc(&fx->arena, scratch), scratch_values, scratch_pixels);
   return 0;
 }
 
@@ -85,9 +97,15 @@ int fw_face_feature_extractor_bind(fw_face_feature_extractor *fx, const fw_weigh
 /* depthwise 3x3 (stride) then pointwise + bias; the pointwise runs over the
  * map as one row of pixels so its 4-pixel tiles stay full on small maps. */
 static void separable(fw_face_feature_extractor *fx, const float *input, int in_side, int in_c, int out_c, int stride,
-                      const float *depthwise, const float *pointwise, float *output, fw_activation act) {
+                      int b, int k, float *output, fw_activation act) {
+  const float *depthwise = fx->depthwise[b][k], *pointwise = fx->pointwise[b][k];
   const fw_conv_geometry dw = fw_conv_geometry_tf(in_side, in_side, in_c, in_c, 3, stride, FW_PAD_SAME);
   fw_f32_dwconv3x3(&dw, input, depthwise, fx->zero, fx->depthwise_out, linear);
+  if (fx->int_ready) {
+    fw_layer_pointwise_i16(&fx->pointwise_i16[b][k], fx->depthwise_out, dw.out_h * dw.out_w, &fx->scratch, output,
+                           act);
+    return;
+  }
   const fw_conv_geometry pw = fw_conv_geometry_tf(1, dw.out_h * dw.out_w, in_c, out_c, 1, 1, FW_PAD_VALID);
   fw_f32_conv(&pw, fx->depthwise_out, pointwise, fx->zero, output, act);
 }
@@ -104,14 +122,13 @@ const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, co
       const fw_conv_geometry g = fw_conv_geometry_tf(side, side, in_c, out_c, 3, 2, FW_PAD_SAME);
       fw_f32_conv(&g, fx->input, fx->conv0, fx->zero, fx->sum, relu);
     } else {
-      separable(fx, fx->activated, side, in_c, out_c, 2, fx->depthwise[b][0], fx->pointwise[b][0], fx->sum, relu);
+      separable(fx, fx->activated, side, in_c, out_c, 2, b, 0, fx->sum, relu);
     }
     side = (side + 1) / 2;
     const size_t count = (size_t)side * side * out_c;
     const float *next_input = fx->sum;
     for (int k = 1; k < fx->convs; k++) {
-      separable(fx, next_input, side, out_c, out_c, 1, fx->depthwise[b][k], fx->pointwise[b][k], fx->pointwise_out,
-                linear);
+      separable(fx, next_input, side, out_c, out_c, 1, b, k, fx->pointwise_out, linear);
       /* sum += out_k; the next input (or the block output) is relu(sum). */
       fw_f32_add(fx->sum, fx->pointwise_out, count, k + 1 < fx->convs ? fx->sum : NULL, fx->activated);
       next_input = fx->activated;

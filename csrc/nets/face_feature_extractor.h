@@ -28,6 +28,7 @@
 #include "../core/arena.h"
 #include "../core/weights.h"
 #include "../image/preprocess.h"
+#include "int_layers.h"
 
 #define FW_FACE_FEATURE_INPUT 112    /* side of the net's input */
 #define FW_FACE_FEATURE_CHANNELS 256 /* longest bottleneck feature vector (4 blocks) */
@@ -41,6 +42,10 @@ typedef struct fw_face_feature_extractor {
   float *conv0;                                                      /* dense0/conv0 3x3 s2, 3 -> 32 */
   float *depthwise[FW_FACE_FEATURE_BLOCKS][FW_FACE_FEATURE_CONVS];   /* [0][0] unused */
   float *pointwise[FW_FACE_FEATURE_BLOCKS][FW_FACE_FEATURE_CONVS];   /* with the conv's bias */
+  /* The same 1x1 convs on the integer path (int_layers.h), used when every
+   * one of them is uint8-quantised (`int_ready`). */
+  fw_pointwise_i16 pointwise_i16[FW_FACE_FEATURE_BLOCKS][FW_FACE_FEATURE_CONVS];
+  int int_ready;
 
   fw_arena arena;
   float *input;          /* [112,112,3] */
@@ -49,6 +54,7 @@ typedef struct fw_face_feature_extractor {
   float *depthwise_out;  /* depthwise result, input of the pointwise conv */
   float *pointwise_out;  /* out_k */
   float *zero;           /* zeros for padding taps */
+  fw_i16_scratch scratch; /* quantised input of an integer 1x1 conv */
   float features[FW_FACE_FEATURE_CHANNELS];
 } fw_face_feature_extractor;
 

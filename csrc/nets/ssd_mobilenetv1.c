@@ -29,6 +29,7 @@
 #include "../kernels/batchnorm.h"
 #include "../kernels/dispatch.h"
 #include "detection.h"
+#include "int_layers.h"
 
 #define BLOCKS 13
 #define EXTRA_LAYERS 8
@@ -70,6 +71,12 @@ struct fw_ssd_mobilenetv1 {
   float *box_head[PREDICTORS];   /* packed 1x1 -> 4 * anchors */
   float *class_head[PREDICTORS]; /* packed 1x1 -> 3 * anchors */
   float *anchors;                /* [5118][4] from Output/extra_dim */
+  /* The integer path of the backbone's and prediction layer's 1x1 convs
+   * (int_layers.h), used unless `precision_f32` is set; `int_ready` when every
+   * one of those filters is uint8-quantised (else the float path runs). */
+  fw_pointwise_i16 pointwise_i16[BLOCKS];
+  fw_pointwise_i16 extra_i16[EXTRA_LAYERS]; /* the kernel-1 layers only */
+  int int_ready, precision_f32;
 
   /* Working memory, laid out on the first forward (the input size is fixed). */
   int planned;
@@ -78,6 +85,7 @@ struct fw_ssd_mobilenetv1 {
   float *ping, *pong; /* the largest activation: [256,256,64] */
   float *conv11;      /* [32,32,512] */
   float *zero;        /* MAX_CHANNELS zeros for padding taps */
+  fw_i16_scratch scratch; /* quantised input of the integer 1x1 convs */
   float *raw;         /* FW_SSD_RAW_FLOATS, see the header */
   fw_box *boxes;      /* decoded boxes for NMS (left = xmin, top = ymin, ...) */
   double *scores;
@@ -92,8 +100,12 @@ static void destroy(void *opaque) {
   for (int i = 0; i < BLOCKS; i++) {
     free(net->depthwise[i]);
     free(net->pointwise[i]);
+    fw_layer_release_pointwise_i16(&net->pointwise_i16[i]);
   }
-  for (int i = 0; i < EXTRA_LAYERS; i++) free(net->extra[i]);
+  for (int i = 0; i < EXTRA_LAYERS; i++) {
+    free(net->extra[i]);
+    fw_layer_release_pointwise_i16(&net->extra_i16[i]);
+  }
   for (int i = 0; i < PREDICTORS; i++) {
     free(net->box_head[i]);
     free(net->class_head[i]);
@@ -180,6 +192,21 @@ static void *bind(const fw_weight_table *w) {
     ok = (net->box_head[i] =
               pack_head(w, i, "BoxEncodingPredictor", predictors[i].channels, 4 * predictors[i].anchors)) &&
          (net->class_head[i] = pack_head(w, i, "ClassPredictor", predictors[i].channels, 3 * predictors[i].anchors));
+  /* The integer path: 0 bound, 1 not quantised (float path only), -1 error. */
+  int int_status = 0;
+  for (int i = 0; ok && int_status == 0 && i < BLOCKS + EXTRA_LAYERS; i++) {
+    const int block = i < BLOCKS, index = block ? i + 1 : i - BLOCKS;
+    if (!block && extra[index].kernel != 1) continue;
+    char filter[96], offset[96];
+    const char *prefix = block ? "MobilenetV1" : "Prediction";
+    snprintf(filter, sizeof filter, "%s/Conv2d_%d_pointwise/weights", prefix, index);
+    snprintf(offset, sizeof offset, "%s/Conv2d_%d_pointwise/convolution_bn_offset", prefix, index);
+    fw_pointwise_i16 *layer = block ? &net->pointwise_i16[i] : &net->extra_i16[index];
+    int_status = block ? fw_layer_bind_pointwise_i16(layer, w, filter, offset, blocks[i].in_c, blocks[i].out_c)
+                       : fw_layer_bind_pointwise_i16(layer, w, filter, offset, extra[index].in_c, extra[index].out_c);
+  }
+  ok = ok && int_status >= 0;
+  net->int_ready = ok && int_status == 0;
   if (ok) {
     const fw_weight_tensor *anchors = fw_weights_get(w, "Output/extra_dim", 3, (int[]){1, FW_SSD_ANCHORS, 4});
     ok = anchors && (net->anchors = alloc_floats(FW_SSD_ANCHORS * 4, "Output/extra_dim"));
@@ -194,19 +221,41 @@ static void *bind(const fw_weight_table *w) {
 
 const fw_net_ops fw_ssd_mobilenetv1_ops = {"ssd_mobilenetv1", bind, destroy};
 
+void fw_ssd_mobilenetv1_net_set_precision(fw_ssd_mobilenetv1 *net, int float32) { net->precision_f32 = float32 != 0; }
+
+/* The largest quantised input of the backbone's integer 1x1 convs (the
+ * prediction layer's are smaller): int16 values and pixels. */
+static void scratch_extent(size_t *values, size_t *pixels) {
+  int side = FW_SSD_INPUT_SIZE / 2;
+  *values = *pixels = 0;
+  for (int i = 0; i < BLOCKS; i++) {
+    side = (side + blocks[i].stride - 1) / blocks[i].stride;
+    const size_t p = (size_t)side * side, v = p * (size_t)fw_i16_row_stride(blocks[i].in_c);
+    if (v > *values) *values = v;
+    if (p > *pixels) *pixels = p;
+  }
+}
+
 static int plan(fw_ssd_mobilenetv1 *net) {
   if (net->planned) return 0;
   const size_t side = FW_SSD_INPUT_SIZE, half = side / 2;
-  const size_t sizes[] = {side * side * 3 * sizeof(float),           /* input */
-                          half * half * 64 * sizeof(float),          /* ping: block 1's output is the largest */
-                          half * half * 64 * sizeof(float),          /* pong */
-                          32 * 32 * 512 * sizeof(float),             /* conv11 */
+  size_t scratch_values, scratch_pixels;
+  scratch_extent(&scratch_values, &scratch_pixels);
+  /* The activation buffers are multiples of 4 KiB; slack after each staggers
+   * their bases so that a kernel's loads and stores do not alias modulo 4 KiB
+   * (x86 load stalls: the 32x32x512 depthwise layers ran at half speed). */
+  const size_t stagger = 1088;
+  const size_t sizes[] = {side * side * 3 * sizeof(float) + stagger,  /* input */
+                          half * half * 64 * sizeof(float) + stagger, /* ping: block 1's output is the largest */
+                          half * half * 64 * sizeof(float) + 2 * stagger, /* pong */
+                          32 * 32 * 512 * sizeof(float) + 3 * stagger,    /* conv11 */
                           MAX_CHANNELS * sizeof(float),              /* zero */
                           (size_t)FW_SSD_RAW_FLOATS * sizeof(float), /* raw */
                           FW_SSD_ANCHORS * sizeof(fw_box),
                           FW_SSD_ANCHORS * sizeof(double),
                           FW_SSD_ANCHORS * sizeof(fw_scored),
-                          FW_SSD_ANCHORS * sizeof(int)};
+                          FW_SSD_ANCHORS * sizeof(int),
+                          fw_i16_scratch_bytes(scratch_values, scratch_pixels)};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
   if (fw_arena_reserve(&net->arena, total) != 0) return -1;
@@ -220,6 +269,7 @@ static int plan(fw_ssd_mobilenetv1 *net) {
   net->scores = fw_arena_alloc(&net->arena, sizes[7]);
   net->candidates = fw_arena_alloc(&net->arena, sizes[8]);
   net->kept = fw_arena_alloc(&net->arena, sizes[9]);
+  net->scratch = fw_i16_scratch_at(fw_arena_alloc(&net->arena, sizes[10]), scratch_values, scratch_pixels);
   memset(net->zero, 0, sizes[4]);
   net->planned = 1;
   return 0;
@@ -272,6 +322,7 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
   fw_f32_conv(&g, net->input, net->conv0, net->zero, net->ping, relu6);
   int side = g.out_h;
   float *current = net->ping, *spare = net->pong;
+  const int use_int = net->int_ready && !net->precision_f32;
 
   for (int i = 0; i < BLOCKS; i++) {
     const fw_conv_geometry dw =
@@ -282,7 +333,10 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
     /* The depthwise output is in `spare`; the pointwise one goes to the other
      * ping-pong buffer, except conv_11's, which box predictor 0 reads later. */
     float *out = i + 1 == CONV11_BLOCK ? net->conv11 : spare == net->ping ? net->pong : net->ping;
-    fw_f32_conv(&pw, spare, net->pointwise[i], net->zero, out, relu6);
+    if (use_int)
+      fw_layer_pointwise_i16(&net->pointwise_i16[i], spare, side * side, &net->scratch, out, relu6);
+    else
+      fw_f32_conv(&pw, spare, net->pointwise[i], net->zero, out, relu6);
     current = out;
     spare = current == net->ping ? net->pong : net->ping;
   }
@@ -292,7 +346,10 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
   for (int i = 0; i < EXTRA_LAYERS; i++) {
     const fw_conv_geometry e =
         fw_conv_geometry_tf(side, side, extra[i].in_c, extra[i].out_c, extra[i].kernel, extra[i].stride, FW_PAD_SAME);
-    fw_f32_conv(&e, current, net->extra[i], net->zero, spare, relu6);
+    if (use_int && extra[i].kernel == 1)
+      fw_layer_pointwise_i16(&net->extra_i16[i], current, side * side, &net->scratch, spare, relu6);
+    else
+      fw_f32_conv(&e, current, net->extra[i], net->zero, spare, relu6);
     side = e.out_h;
     float *t = current;
     current = spare;

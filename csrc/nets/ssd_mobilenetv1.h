@@ -23,6 +23,12 @@ typedef struct fw_ssd_mobilenetv1 fw_ssd_mobilenetv1;
  * classPredictions, and outputLayer's boxes and scores. */
 #define FW_SSD_RAW_FLOATS (FW_SSD_ANCHORS * (4 + 3 + 4 + 1))
 
+/* The backbone's and prediction layer's 1x1 convolutions run on int16
+ * activations and the 8-bit weight codes (kernels/pointwise_i16.h) by
+ * default; float32 != 0 selects the float path for every layer (slower,
+ * closer to face-api.js's float32 outputs). */
+void fw_ssd_mobilenetv1_net_set_precision(fw_ssd_mobilenetv1 *net, int float32);
+
 /* Runs the net on the whole image; returns the raw output (valid until the
  * next call on the net) or NULL with an error (out of memory). */
 const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rgba_image *image);

@@ -21,12 +21,15 @@
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 #include "detection.h"
+#include "int_layers.h"
 
 #define SEPARABLE_LAYERS 5
 #define ANCHORS 5
 #define BOX_FIELDS 5 /* x, y, w, h, score */
 #define HEAD_CHANNELS (ANCHORS * BOX_FIELDS)
 #define MAX_CHANNELS 512
+
+#define FIRST_INT_LAYER 1 /* conv2: the first 1x1 on the integer path */
 
 static const double anchor_w[ANCHORS] = {1.603231, 6.041143, 2.882459, 4.266906, 9.041765};
 static const double anchor_h[ANCHORS] = {2.094468, 7.080126, 3.518061, 5.178857, 10.66308};
@@ -40,12 +43,18 @@ struct fw_tiny_face_detector {
   float *depthwise[SEPARABLE_LAYERS]; /* conv1..5 depthwise 3x3, no bias */
   float *pointwise[SEPARABLE_LAYERS]; /* conv1..5 1x1 C -> 2C with the layer's bias */
   float *head;                        /* conv8 1x1 512 -> 25 */
+  /* conv2..5's 1x1 on the integer path (int_layers.h), used when all are
+   * uint8-quantised (`int_ready`). conv1's (16 input channels) stays float:
+   * at K = 16 quantising its input costs more than the integer GEMM saves. */
+  fw_pointwise_i16 pointwise_i16[SEPARABLE_LAYERS];
+  int int_ready;
 
   /* Working memory, laid out for one input size at a time. */
   int planned_size;
   fw_arena arena;
   float *input, *ping, *pong, *zero;
   float *band; /* two full-resolution conv rows, pooled as they are made */
+  fw_i16_scratch scratch; /* quantised input of an integer 1x1 conv */
   fw_box *boxes;  /* candidates above the score threshold, relative to the input */
   fw_box *scaled; /* the same in input pixels, for NMS */
   double *scores;
@@ -59,6 +68,7 @@ static void destroy(void *opaque) {
   for (int i = 0; i < SEPARABLE_LAYERS; i++) {
     FW_FREE(net->depthwise[i]);
     FW_FREE(net->pointwise[i]);
+    fw_layer_release_pointwise_i16(&net->pointwise_i16[i]);
   }
   FW_FREE(net->head);
   fw_arena_release(&net->arena);
@@ -98,13 +108,17 @@ static void *bind(const fw_weight_table *w) {
     return NULL;
   }
   int ok = (net->conv0 = pack_conv(w, "conv0/filters", "conv0/bias", 3, 3, 16)) != NULL;
+  int int_status = 0; /* 0 bound so far, 1 some filter is not quantised, -1 error */
   for (int i = 0, c = 16; ok && i < SEPARABLE_LAYERS; i++, c *= 2) {
     char dw[32], pw[32], bias[32];
     snprintf(dw, sizeof dw, "conv%d/depthwise_filter", i + 1);
     snprintf(pw, sizeof pw, "conv%d/pointwise_filter", i + 1);
     snprintf(bias, sizeof bias, "conv%d/bias", i + 1);
     ok = (net->depthwise[i] = pack_depthwise(w, dw, c)) && (net->pointwise[i] = pack_conv(w, pw, bias, 1, c, 2 * c));
+    if (ok && int_status == 0 && i >= FIRST_INT_LAYER)
+      ok = (int_status = fw_layer_bind_pointwise_i16(&net->pointwise_i16[i], w, pw, bias, c, 2 * c)) >= 0;
   }
+  net->int_ready = ok && int_status == 0;
   ok = ok && (net->head = pack_conv(w, "conv8/filters", "conv8/bias", 1, MAX_CHANNELS, HEAD_CHANNELS));
   if (!ok) {
     destroy(net);
@@ -135,10 +149,20 @@ static int plan(fw_tiny_face_detector *net, int input_size) {
   /* Widest banded layers: conv0 (16 channels) and conv1's pointwise (32 at half width). */
   const size_t band = 2 * (conv0_side * 16 > pooled_side * 32 ? conv0_side * 16 : pooled_side * 32);
   const size_t candidates = (size_t)grid_side(input_size) * grid_side(input_size) * ANCHORS;
+  /* The integer 1x1 convs quantise two rows at a time (banded), the last one
+   * its whole map. */
+  size_t scratch_values = 0, scratch_pixels = 0;
+  for (size_t i = 0, s = pooled_side, c = 16; i < SEPARABLE_LAYERS; i++, c *= 2, s = (s + 1) / 2) {
+    if (i < FIRST_INT_LAYER) continue;
+    const size_t p = i + 1 < SEPARABLE_LAYERS ? 2 * s : s * s;
+    if (p * c > scratch_values) scratch_values = p * c;
+    if (p > scratch_pixels) scratch_pixels = p;
+  }
+  const size_t scratch = net->int_ready ? fw_i16_scratch_bytes(scratch_values, scratch_pixels) : 0;
   const size_t sizes[] = {input_floats * sizeof(float), largest * sizeof(float), largest * sizeof(float),
                           MAX_CHANNELS * sizeof(float), band * sizeof(float), candidates * sizeof(fw_box),
                           candidates * sizeof(fw_box), candidates * sizeof(double), candidates * sizeof(int),
-                          candidates * sizeof(int)};
+                          candidates * sizeof(int), scratch};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
   if (fw_arena_reserve(&net->arena, total) != 0) return -1;
@@ -152,6 +176,8 @@ static int plan(fw_tiny_face_detector *net, int input_size) {
   net->scores = fw_arena_alloc(&net->arena, sizes[7]);
   net->order = fw_arena_alloc(&net->arena, sizes[8]);
   net->kept = fw_arena_alloc(&net->arena, sizes[9]);
+  if (scratch)
+    net->scratch = fw_i16_scratch_at(fw_arena_alloc(&net->arena, scratch), scratch_values, scratch_pixels);
   memset(net->zero, 0, sizes[3]);
   net->planned_size = input_size;
   return 0;
@@ -172,6 +198,18 @@ static void conv_then_pool(const fw_conv_geometry *g, const float *input, const 
   }
 }
 
+/* conv_then_pool for a 1x1 conv on the integer path: each band of two rows
+ * is one run of pixels. */
+static void pointwise_i16_then_pool(fw_tiny_face_detector *net, const fw_pointwise_i16 *layer, int side,
+                                    const float *input, float *output, fw_activation act) {
+  const size_t pooled_row = (size_t)((side + 1) / 2) * layer->out_c;
+  for (int y0 = 0; y0 < side; y0 += 2) {
+    const int rows = y0 + 1 < side ? 2 : 1;
+    fw_layer_pointwise_i16(layer, input + (size_t)y0 * side * layer->in_c, rows * side, &net->scratch, net->band, act);
+    fw_f32_maxpool2x2(net->band, rows, side, layer->out_c, 2, output + (size_t)(y0 / 2) * pooled_row);
+  }
+}
+
 const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const fw_rgba_image *image, int input_size) {
   if (plan(net, input_size) != 0) return NULL;
   const fw_crop whole = {0, 0, image->width, image->height};
@@ -187,10 +225,16 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
     fw_f32_dwconv3x3(&dw, current, net->depthwise[i], net->zero, spare, linear);
     fw_conv_geometry pw = fw_conv_geometry_tf(side, side, channels, 2 * channels, 1, 1, FW_PAD_VALID);
     if (i + 1 < SEPARABLE_LAYERS) {
-      conv_then_pool(&pw, spare, net->pointwise[i], net->zero, net->band, current, leaky);
+      if (net->int_ready && i >= FIRST_INT_LAYER)
+        pointwise_i16_then_pool(net, &net->pointwise_i16[i], side, spare, current, leaky);
+      else
+        conv_then_pool(&pw, spare, net->pointwise[i], net->zero, net->band, current, leaky);
       side = (side + 1) / 2;
     } else { /* conv5's pool has stride 1: rows overlap, so pool the whole map */
-      fw_f32_conv(&pw, spare, net->pointwise[i], net->zero, current, leaky);
+      if (net->int_ready)
+        fw_layer_pointwise_i16(&net->pointwise_i16[i], spare, side * side, &net->scratch, current, leaky);
+      else
+        fw_f32_conv(&pw, spare, net->pointwise[i], net->zero, current, leaky);
       fw_f32_maxpool2x2(current, side, side, 2 * channels, 1, spare);
       float *t = current;
       current = spare;

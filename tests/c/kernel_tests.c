@@ -38,6 +38,7 @@
 #include "kernels/shortcut_down.h"
 #include "kernels/winograd.h"
 #include "kernels/maxpool_kxk.h"
+#include "kernels/pointwise_i16.h"
 #include "nets/detection.h"
 
 #ifdef __EMSCRIPTEN__
@@ -1604,6 +1605,184 @@ static void add_tests(void) {
         if (!(in_place && !(outputs & 1))) add_case(sizes[i], outputs, in_place);
 }
 
+/* ------------------------------------------------------------------------ */
+/* int16 pointwise: packing, row quantisation and the integer GEMM           */
+
+typedef void (*quantize_fn)(const float *, int, int, int16_t *, float *, int32_t *);
+typedef void (*pw_i16_fn)(const fw_pointwise_i16 *, const int16_t *, const float *, const int32_t *, int, float *,
+                          fw_activation);
+
+static const struct {
+  const char *name;
+  quantize_fn quantize;
+  pw_i16_fn gemm;
+} pw_i16_twins[] = {
+    {"fw_i16_pointwise__scalar", fw_i16_quantize_rows__scalar, fw_i16_pointwise__scalar},
+#ifdef __wasm_simd128__
+    {"fw_i16_pointwise__simd128", fw_i16_quantize_rows__simd128, fw_i16_pointwise__simd128},
+#endif
+};
+
+/* One layer: codes[in_c][out_c] in 0..255, w = code * qscale + qmin; `x`
+ * (pixels x in_c) quantised by each twin, then multiplied. Checks: the packer
+ * round-trips the codes; each twin's quantisation against the definition
+ * (|q| <= limit, q = round-half-even(x * (limit / max|x|)), sum); the GEMM
+ * against an int64 naive sum with the header's epilogue, exactly; the twins
+ * against each other bit for bit. */
+static void pw_i16_case(int pixels, int in_c, int out_c, const uint8_t *codes, double qscale, double qmin,
+                        const float *x, fw_activation act, const char *label) {
+  char params[160];
+  snprintf(params, sizeof params, "%s pixels=%d in_c=%d out_c=%d act=%s", label, pixels, in_c, out_c, act_name(act));
+  const int stride = fw_i16_row_stride(in_c), limit = fw_i16_quant_limit(in_c);
+  const size_t panels = ((size_t)out_c + FW_I16_PANEL - 1) / FW_I16_PANEL;
+  float *filter = malloc((size_t)in_c * out_c * sizeof(float));
+  int16_t *packed = malloc(fw_i16_pointwise_codes_size(in_c, out_c) * sizeof(int16_t));
+  float *bias = malloc(panels * FW_I16_PANEL * sizeof(float));
+  int16_t *q = malloc((size_t)pixels * stride * sizeof(int16_t));
+  int16_t *q_first = malloc((size_t)pixels * stride * sizeof(int16_t));
+  float *row_scale = malloc((size_t)pixels * sizeof(float));
+  int32_t *row_sum = malloc((size_t)pixels * sizeof(int32_t));
+  double *want = malloc((size_t)pixels * out_c * sizeof(double));
+  float *first_out = malloc((size_t)pixels * out_c * sizeof(float));
+  out_buf out = {0};
+  if (!filter || !packed || !bias || !q || !q_first || !row_scale || !row_sum || !want || !first_out ||
+      !out_alloc(&out, (size_t)pixels * out_c)) {
+    record(0, "fw_i16_pointwise", params, "out of memory in the test");
+    goto done;
+  }
+  rng r = {next_seed()};
+  for (size_t i = 0; i < (size_t)in_c * out_c; i++) filter[i] = (float)(codes[i] * qscale + qmin);
+  for (size_t i = 0; i < panels * FW_I16_PANEL; i++) bias[i] = i < (size_t)out_c ? rng_unit(&r) : 0.0f;
+
+  /* Packing: every code lands at its documented lane, centred; padding is 0. */
+  int pack_ok = fw_i16_pointwise_pack(filter, qscale, qmin, in_c, out_c, packed) == 0;
+  for (size_t p = 0; pack_ok && p < panels; p++)
+    for (int kp = 0; kp < stride / 2; kp++)
+      for (int j = 0; j < FW_I16_PANEL; j++)
+        for (int h = 0; h < 2; h++) {
+          const int k = 2 * kp + h, n = (int)p * FW_I16_PANEL + j;
+          const int16_t got = packed[p * FW_I16_PANEL * stride + (size_t)kp * 16 + (j / 4) * 8 + (j % 4) * 2 + h];
+          const int expect = k < in_c && n < out_c ? codes[(size_t)k * out_c + n] - 128 : 0;
+          if (got != expect) pack_ok = 0;
+        }
+  record(pack_ok, "fw_i16_pointwise_pack", params, pack_ok ? "codes at their lanes" : "codes misplaced");
+  if (!pack_ok) goto done;
+  const fw_pointwise_i16 layer = {in_c, out_c, (float)qscale, (float)(qmin + 128.0 * qscale), bias, packed};
+
+  for (size_t t = 0; t < COUNT(pw_i16_twins); t++) {
+    /* Quantisation against its definition. */
+    for (size_t i = 0; i < (size_t)pixels * stride; i++) q[i] = 0x5555;
+    pw_i16_twins[t].quantize(x, pixels, in_c, q, row_scale, row_sum);
+    int quant_ok = 1;
+    for (int p = 0; p < pixels && quant_ok; p++) {
+      const float *xp = x + (size_t)p * in_c;
+      float m = 0.0f;
+      for (int k = 0; k < in_c; k++) m = fabsf(xp[k]) > m ? fabsf(xp[k]) : m;
+      const float inv = m > 0.0f ? (float)limit / m : 0.0f;
+      long sum = 0;
+      for (int k = 0; k < in_c; k++) {
+        const float v = xp[k] * inv;
+        float rounded = floorf(v + 0.5f); /* half to even, by hand */
+        if (rounded - v == 0.5f && fmodf(rounded, 2.0f) != 0.0f) rounded -= 1.0f;
+        const int qk = q[(size_t)p * stride + k];
+        if (qk != (int)rounded || abs(qk) > limit) quant_ok = 0;
+        sum += qk;
+      }
+      if (in_c & 1 && q[(size_t)p * stride + in_c] != 0) quant_ok = 0;
+      if (sum != row_sum[p] || row_scale[p] != m / (float)limit) quant_ok = 0;
+    }
+    char name[96];
+    snprintf(name, sizeof name, "%s (quantise)", pw_i16_twins[t].name);
+    record(quant_ok, name, params, quant_ok ? "q, scale and sum as defined" : "quantised rows differ");
+    if (t == 0) memcpy(q_first, q, (size_t)pixels * stride * sizeof(int16_t));
+    else record(memcmp(q, q_first, (size_t)pixels * stride * sizeof(int16_t)) == 0, name, params, "same as scalar");
+
+    /* The GEMM: int64 naive sum (proves no int32 wrap), then the epilogue. */
+    for (int p = 0; p < pixels; p++) {
+      const float a = layer.scale * row_scale[p], b = (layer.offset * row_scale[p]) * (float)row_sum[p];
+      for (int n = 0; n < out_c; n++) {
+        int64_t acc = 0;
+        for (int k = 0; k < in_c; k++)
+          acc += (int64_t)(codes[(size_t)k * out_c + n] - 128) * q[(size_t)p * stride + k];
+        const float y = ((float)acc * a + b) + bias[n];
+        want[(size_t)p * out_c + n] = fw_activate_channel(y, act, n);
+      }
+    }
+    out_reset(&out);
+    pw_i16_twins[t].gemm(&layer, q, row_scale, row_sum, pixels, out.data, act);
+    check_output(pw_i16_twins[t].name, params, &out, want, NULL, 1, pixels, out_c);
+    if (t == 0) memcpy(first_out, out.data, (size_t)pixels * out_c * sizeof(float));
+    else record(memcmp(out.data, first_out, (size_t)pixels * out_c * sizeof(float)) == 0, pw_i16_twins[t].name, params,
+                "bit-identical to the scalar twin");
+  }
+done:
+  free(filter);
+  free(packed);
+  free(bias);
+  free(q);
+  free(q_first);
+  free(row_scale);
+  free(row_sum);
+  free(want);
+  free(first_out);
+  out_free(&out);
+}
+
+static void pw_i16_tests(void) {
+  static const int pixel_counts[] = {1, 3, 4, 5, 9};
+  static const int in_cs[] = {1, 3, 5, 7, 17, 33, 64};
+  static const int out_cs[] = {1, 3, 7, 8, 9, 17, 33};
+  for (size_t a = 0; a < COUNT(pixel_counts); a++)
+    for (size_t b = 0; b < COUNT(in_cs); b++)
+      for (size_t c = 0; c < COUNT(out_cs); c++) {
+        const int pixels = pixel_counts[a], in_c = in_cs[b], out_c = out_cs[c];
+        uint8_t *codes = malloc((size_t)in_c * out_c);
+        float *x = malloc((size_t)pixels * in_c * sizeof(float));
+        if (!codes || !x) {
+          record(0, "fw_i16_pointwise", "setup", "out of memory in the test");
+          free(codes);
+          free(x);
+          return;
+        }
+        rng r = {next_seed()};
+        for (size_t i = 0; i < (size_t)in_c * out_c; i++) codes[i] = (uint8_t)rng_int(&r, 256);
+        fill_unit(&r, x, (size_t)pixels * in_c);
+        if (pixels > 2) /* a row of zeros: scale 0, all codes 0 */
+          for (int k = 0; k < in_c; k++) x[2 * (size_t)in_c + k] = 0.0f;
+        pw_i16_case(pixels, in_c, out_c, codes, 0.0123, -1.37, x, activations[(a + b + c) % 4], "random");
+        free(codes);
+        free(x);
+      }
+
+  /* The overflow bound at its limit: every code -128 (code 0) times every
+   * q = +limit, so |acc| = 128 * limit * in_c, the header's worst case; the
+   * int64 reference shows the int32 accumulator does not wrap. */
+  static const int worst_in[] = {1023, 1024, 1025, 2304, 4608};
+  for (size_t b = 0; b < COUNT(worst_in); b++) {
+    const int in_c = worst_in[b], out_c = 9, pixels = 5;
+    uint8_t *codes = calloc((size_t)in_c * out_c, 1);
+    float *x = malloc((size_t)pixels * in_c * sizeof(float));
+    if (!codes || !x) {
+      record(0, "fw_i16_pointwise", "worst case", "out of memory in the test");
+      free(codes);
+      free(x);
+      return;
+    }
+    for (size_t i = 0; i < (size_t)pixels * in_c; i++) x[i] = (i / (size_t)in_c) % 2 ? -3.5f : 2.0f;
+    char label[64];
+    snprintf(label, sizeof label, "worst-case |acc| = 128*%d*%d", fw_i16_quant_limit(in_c), in_c);
+    pw_i16_case(pixels, in_c, out_c, codes, 1.0, 0.0, x, activations[0], label);
+    free(codes);
+    free(x);
+  }
+
+  /* Weights not of the form code * scale + min are refused. */
+  const float not_quantised[4] = {0.1f, 0.2f, 0.3f, 0.35f};
+  int16_t packed[16];
+  record(fw_i16_pointwise_pack(not_quantised, 0.1, 0.0, 2, 2, packed) == -1, "fw_i16_pointwise_pack",
+         "values off the 0.1 grid", "refused");
+}
+
 FW_TEST_EXPORT int run_kernel_tests(void) {
   log_len = 0;
   log_buf[0] = '\0';
@@ -1625,6 +1804,7 @@ FW_TEST_EXPORT int run_kernel_tests(void) {
   maxpool_kxk_tests();
   mtcnn_image_tests();
   overlap_min_tests();
+  pw_i16_tests();
 
   if (log_dropped) log_final("(%d more failure lines did not fit in the log)", log_dropped);
   log_final("kernel tests: %d passed, %d failed", n_passed, n_failed);
