@@ -147,10 +147,24 @@ export async function loadModel (core, kind, modelName, manifestName, groups, re
 
 const QUANTIZED_BYTES = { uint8: 1, uint16: 2 }
 
+function dequantize (code, q, dtype) {
+  const v = code * q.scale + q.min
+  return dtype === 'int32' ? Math.trunc(v) : Math.fround(v)
+}
+
+/** The quantization of a loadWeightMap tensor, when its values are still its codes' values. */
+function unchangedQuantization (tensor, values, dtype) {
+  const q = tensor?.quantization
+  if (!q || !(q.codes instanceof (q.dtype === 'uint8' ? Uint8Array : Uint16Array)) || q.codes.length !== values.length) return null
+  for (let i = 0; i < values.length; i++) if (dequantize(q.codes[i], q, dtype) !== values[i]) return null
+  return q
+}
+
 /**
  * The tensors of parsed manifest groups, read with readShard(path), as
- * { [name]: { data, shape, dtype } }: float32 as Float32Array, int32 as
- * Int32Array, dequantized as value * scale + min (int32 truncated, as the core).
+ * { [name]: { data, shape, dtype, quantization? } }: float32 as Float32Array,
+ * int32 as Int32Array, dequantized as value * scale + min (int32 truncated, as
+ * the core); quantized tensors keep { dtype, scale, min, codes }.
  */
 export async function decodeWeights (groups, readShard) {
   const weightMap = {}
@@ -172,16 +186,21 @@ export async function decodeWeights (groups, readShard) {
         throw new FacewasmError(`tensor '${name}' needs ${count * width} bytes at offset ${offset}; the shards hold ${all.length}`)
       }
       const data = dtype === 'int32' ? new Int32Array(count) : new Float32Array(count)
+      const codes = q ? (q.dtype === 'uint8' ? new Uint8Array(count) : new Uint16Array(count)) : null
       for (let i = 0; i < count; i++) {
         const at = offset + i * width
         if (!q) {
           data[i] = dtype === 'int32' ? view.getInt32(at, true) : view.getFloat32(at, true)
         } else {
-          const v = (q.dtype === 'uint8' ? all[at] : view.getUint16(at, true)) * q.scale + q.min
-          data[i] = dtype === 'int32' ? Math.trunc(v) : v
+          codes[i] = q.dtype === 'uint8' ? all[at] : view.getUint16(at, true)
+          data[i] = dequantize(codes[i], q, dtype)
         }
       }
       weightMap[name] = { data, shape: [...shape], dtype }
+      // The codes travel with the values, so that loadFromWeightMap can give the
+      // core the same quantized tensor a weight folder gives (its integer paths
+      // use the 8-bit codes themselves).
+      if (q) weightMap[name].quantization = { dtype: q.dtype, scale: q.scale, min: q.min, codes }
       offset += count * width
     }
   }
@@ -190,7 +209,8 @@ export async function decodeWeights (groups, readShard) {
 
 /**
  * A weight map { [name]: tf.Tensor | { data, shape, dtype? } } as one
- * float32/int32 manifest group and its bytes, for loadModel.
+ * manifest group and its bytes, for loadModel: float32/int32 values, or the
+ * 8/16-bit codes of a loadWeightMap tensor whose values were left unchanged.
  */
 export function encodeWeightMap (weightMap, callee) {
   const entries = weightMap && typeof weightMap === 'object' ? Object.entries(weightMap) : []
@@ -212,8 +232,14 @@ export function encodeWeightMap (weightMap, callee) {
     }
     const dtype = tensor.dtype ?? (values instanceof Int32Array ? 'int32' : 'float32')
     if (dtype !== 'float32' && dtype !== 'int32') throw new FacewasmError(`${callee} - tensor '${name}' has unsupported dtype ${JSON.stringify(dtype)}`)
-    arrays.push(dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values))
-    weights.push({ name, shape: [...shape], dtype })
+    const q = unchangedQuantization(tensor, values, dtype)
+    if (q) {
+      arrays.push(q.codes)
+      weights.push({ name, shape: [...shape], dtype, quantization: { dtype: q.dtype, scale: q.scale, min: q.min } })
+    } else {
+      arrays.push(dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values))
+      weights.push({ name, shape: [...shape], dtype })
+    }
   }
   const bytes = new Uint8Array(arrays.reduce((sum, a) => sum + a.byteLength, 0))
   arrays.reduce((at, a) => { bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at); return at + a.byteLength }, 0)
