@@ -132,6 +132,15 @@ export interface WeightMapTensor {
   shape: number[]
   dtype?: 'float32' | 'int32'
   dataSync?(): Float32Array | Int32Array | Uint8Array
+  /** Set by loadWeightMap on quantized tensors; used while data still equals the codes' values. */
+  quantization?: WeightQuantization
+}
+/** A quantized tensor's codes, as stored in the shard: value = code * scale + min. */
+export interface WeightQuantization {
+  dtype: 'uint8' | 'uint16'
+  scale: number
+  min: number
+  codes: Uint8Array | Uint16Array
 }
 export type WeightMap = Record<string, WeightMapTensor>
 
@@ -161,7 +170,7 @@ export abstract class NeuralNetwork {
 }
 
 /** face-api.js's loadWeightMap: a model folder's (or manifest's) tensors, dequantized. Node: a path that is not a URL is read from disk. */
-export function loadWeightMap(uri: string, defaultModelName: string): Promise<Record<string, { data: Float32Array | Int32Array; shape: number[]; dtype: 'float32' | 'int32' }>>
+export function loadWeightMap(uri: string, defaultModelName: string): Promise<Record<string, { data: Float32Array | Int32Array; shape: number[]; dtype: 'float32' | 'int32'; quantization?: WeightQuantization }>>
 
 export class TinyFaceDetector extends NeuralNetwork {
   /** An array of inputs gives the faces of each. */
