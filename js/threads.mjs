@@ -41,7 +41,7 @@ export class ThreadPool {
     const data = { module: this.module, memory: this.memory, stackTop: (stack + STACK_BYTES) & ~15, index }
     const url = new URL('./threads_worker.mjs', import.meta.url)
     const worker = isNode
-      ? new (await import('node:worker_threads')).Worker(url, { workerData: data })
+      ? new (await import('node:worker_threads')).Worker(url, { workerData: data, execArgv: [] }) // not the parent's -e or --input-type
       : new Worker(url, { type: 'module' })
     this.workers.push({ worker, stack })
     // Node: listeners keep a worker referenced, so they go once it serves.

@@ -21,6 +21,7 @@
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 #include "detection.h"
+#include "parallel_conv.h"
 
 #define SEPARABLE_LAYERS 5
 #define ANCHORS 5
@@ -184,13 +185,13 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
 
   for (int i = 0; i < SEPARABLE_LAYERS; i++, channels *= 2) {
     fw_conv_geometry dw = fw_conv_geometry_tf(side, side, channels, channels, 3, 1, FW_PAD_SAME);
-    fw_f32_dwconv3x3(&dw, current, net->depthwise[i], net->zero, spare, linear);
+    fw_parallel_conv(fw_f32_dwconv3x3, &dw, current, net->depthwise[i], net->zero, spare, linear);
     fw_conv_geometry pw = fw_conv_geometry_tf(side, side, channels, 2 * channels, 1, 1, FW_PAD_VALID);
     if (i + 1 < SEPARABLE_LAYERS) {
       conv_then_pool(&pw, spare, net->pointwise[i], net->zero, net->band, current, leaky);
       side = (side + 1) / 2;
     } else { /* conv5's pool has stride 1: rows overlap, so pool the whole map */
-      fw_f32_conv(&pw, spare, net->pointwise[i], net->zero, current, leaky);
+      fw_parallel_conv(fw_f32_conv, &pw, spare, net->pointwise[i], net->zero, current, leaky);
       fw_f32_maxpool2x2(current, side, side, 2 * channels, 1, spare);
       float *t = current;
       current = spare;
@@ -198,7 +199,7 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
     }
   }
   fw_conv_geometry head = fw_conv_geometry_tf(side, side, MAX_CHANNELS, HEAD_CHANNELS, 1, 1, FW_PAD_VALID);
-  fw_f32_conv(&head, current, net->head, net->zero, spare, linear);
+  fw_parallel_conv(fw_f32_conv, &head, current, net->head, net->zero, spare, linear);
   return spare;
 }
 

@@ -1604,6 +1604,97 @@ static void add_tests(void) {
         if (!(in_place && !(outputs & 1))) add_case(sizes[i], outputs, in_place);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Split outputs (nets/parallel_conv.c): a band of output rows, run with
+ * out_h = band rows and pad_top moved up by first row * stride, and a run of
+ * pixels of a 1x1 stride-1 VALID conv, run as one row, must give bit for bit
+ * the outputs of one call over the whole map (threads build == single build). */
+
+static void split_case(int depthwise, int k, int stride, fw_padding padding, int in_h, int in_w, int in_c, int out_c,
+                       fw_activation act) {
+  const uint32_t seed = next_seed();
+  char params[256];
+  snprintf(params, sizeof params, "[%s K=%d stride=%d pad=%s in=%dx%dx%d out_c=%d act=%s seed=%u]",
+           depthwise ? "depthwise" : "conv", k, stride, pad_name(padding), in_h, in_w, in_c, out_c, act_name(act),
+           (unsigned)seed);
+  const fw_conv_geometry g = fw_conv_geometry_tf(in_h, in_w, in_c, out_c, k, stride, padding);
+  rng r = {seed};
+  const size_t n_in = (size_t)in_h * in_w * in_c, n_out = (size_t)g.out_h * g.out_w * out_c;
+  const size_t n_filter = depthwise ? 9 * (size_t)in_c : (size_t)k * k * in_c * out_c;
+  const size_t n_packed = depthwise ? fw_dwconv3x3_packed_size(in_c) : fw_conv_packed_size(k, in_c, out_c);
+  float *input = malloc(n_in * sizeof(float)), *filter = malloc(n_filter * sizeof(float));
+  float *bias = malloc((size_t)out_c * sizeof(float)), *packed = malloc(n_packed * sizeof(float));
+  float *zero = calloc((size_t)in_c, sizeof(float));
+  float *whole = malloc((n_out ? n_out : 1) * sizeof(float)), *split = malloc((n_out ? n_out : 1) * sizeof(float));
+  if (!input || !filter || !bias || !packed || !zero || !whole || !split) {
+    record(0, "split", params, "test out of memory");
+    goto done;
+  }
+  fill_unit(&r, input, n_in);
+  fill_unit(&r, filter, n_filter);
+  fill_unit(&r, bias, (size_t)out_c);
+  if (depthwise)
+    fw_pack_dwconv3x3(filter, bias, in_c, packed);
+  else
+    fw_pack_conv(filter, bias, k, in_c, out_c, packed);
+  const size_t twins = depthwise ? COUNT(dwconv_twins) : COUNT(conv_twins);
+  for (size_t t = 0; t < twins; t++) {
+    const conv_fn fn = depthwise ? dwconv_twins[t].fn : conv_twins[t].fn;
+    const char *name = depthwise ? dwconv_twins[t].name : conv_twins[t].name;
+    fn(&g, input, packed, zero, whole, act);
+    memset(split, 0xff, (n_out ? n_out : 1) * sizeof(float));
+    /* Bands of 1, 2, 3, ... rows. */
+    for (int first = 0, rows = 1; first < g.out_h; first += rows, rows++) {
+      fw_conv_geometry band = g;
+      band.out_h = first + rows <= g.out_h ? rows : g.out_h - first;
+      band.pad_top = g.pad_top - first * g.stride;
+      fn(&band, input, packed, zero, split + (size_t)first * g.out_w * out_c, act);
+    }
+    char detail[64];
+    snprintf(detail, sizeof detail, "row bands differ from the whole map");
+    record(memcmp(whole, split, n_out * sizeof(float)) == 0, name, params, detail);
+    if (!depthwise && k == 1 && stride == 1 && padding == FW_PAD_VALID) {
+      /* Runs of 4, 8, 12, ... pixels across row ends. */
+      memset(split, 0xff, (n_out ? n_out : 1) * sizeof(float));
+      const int pixels = g.out_h * g.out_w;
+      for (int first = 0, run = 4; first < pixels; first += run, run += 4) {
+        fw_conv_geometry line = g;
+        line.in_h = line.out_h = 1;
+        line.in_w = line.out_w = first + run <= pixels ? run : pixels - first;
+        fn(&line, input + (size_t)first * in_c, packed, zero, split + (size_t)first * out_c, act);
+      }
+      snprintf(detail, sizeof detail, "pixel runs differ from the whole map");
+      record(memcmp(whole, split, n_out * sizeof(float)) == 0, name, params, detail);
+    }
+  }
+done:
+  free(input);
+  free(filter);
+  free(bias);
+  free(packed);
+  free(zero);
+  free(whole);
+  free(split);
+}
+
+static void split_tests(void) {
+  static const int sizes[][2] = {{1, 1}, {5, 7}, {13, 13}, {16, 9}};
+  static const int channels[] = {3, 5, 17, 33};
+  int i = 0;
+  for (size_t f = 0; f < COUNT(sizes); f++)
+    for (size_t c = 0; c < COUNT(channels); c++, i++) {
+      const int h = sizes[f][0], w = sizes[f][1], ch = channels[c];
+      const fw_activation act = activations[i % 3]; /* not PReLU: no alphas here */
+      split_case(0, 1, 1, FW_PAD_VALID, h, w, ch, 9 + 8 * (int)c, act);
+      split_case(0, 3, 1, FW_PAD_SAME, h, w, ch, 16, act);
+      split_case(0, 3, 2, FW_PAD_SAME, h, w, ch, 8, act);
+      split_case(0, 3, 2, FW_PAD_VALID, h, w, ch, 33, act);
+      split_case(0, 7, 2, FW_PAD_VALID, h + 10, w + 10, 3, 32, act);
+      split_case(1, 3, 1, FW_PAD_SAME, h, w, ch, ch, act);
+      split_case(1, 3, 2, FW_PAD_SAME, h, w, ch, ch, act);
+    }
+}
+
 FW_TEST_EXPORT int run_kernel_tests(void) {
   log_len = 0;
   log_buf[0] = '\0';
@@ -1625,6 +1716,7 @@ FW_TEST_EXPORT int run_kernel_tests(void) {
   maxpool_kxk_tests();
   mtcnn_image_tests();
   overlap_min_tests();
+  split_tests();
 
   if (log_dropped) log_final("(%d more failure lines did not fit in the log)", log_dropped);
   log_final("kernel tests: %d passed, %d failed", n_passed, n_failed);
