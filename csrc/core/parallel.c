@@ -40,8 +40,8 @@ static _Atomic int running;
 
 int fw_threads_active(void) { return atomic_load(&active); }
 
-/* Runs chunks of fork `fork` until none is left (or the fork is over). */
-static void run_chunks(uint32_t fork) {
+/* Runs chunks of fork `fork` on `thread` until none is left (or the fork is over). */
+static void run_chunks(uint32_t fork, int thread) {
   for (;;) {
     uint64_t seen = atomic_load(&claim);
     uint32_t index;
@@ -51,7 +51,7 @@ static void run_chunks(uint32_t fork) {
     } while (!atomic_compare_exchange_weak(&claim, &seen, seen + 1));
     const int begin = (int)index * job.chunk;
     const int end = begin + job.chunk < job.count ? begin + job.chunk : job.count;
-    job.fn(job.ctx, begin, end);
+    job.fn(job.ctx, begin, end, thread);
     atomic_fetch_add(&finished, 1);
   }
 }
@@ -59,7 +59,7 @@ static void run_chunks(uint32_t fork) {
 void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
   const int threads = atomic_load(&active);
   if (threads <= 1 || count <= 1) {
-    if (count > 0) fn(ctx, 0, count);
+    if (count > 0) fn(ctx, 0, count, 0);
     return;
   }
   int chunks = threads * CHUNKS_PER_THREAD < count ? threads * CHUNKS_PER_THREAD : count;
@@ -75,7 +75,7 @@ void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
   atomic_store(&claim, (uint64_t)fork << 32);
   atomic_store(&generation, (int)fork);
   if (atomic_load(&sleepers) > 0) __builtin_wasm_memory_atomic_notify((int *)&generation, FW_THREADS_MAX);
-  run_chunks(fork);
+  run_chunks(fork, 0);
   while (atomic_load(&finished) < chunks) {
   }
 }
@@ -96,7 +96,6 @@ void fw_threads_stop(void) {
 }
 
 void fw_threads_worker(int index) {
-  (void)index;
   int seen = atomic_load(&generation);
   while (atomic_load(&running)) {
     int now = atomic_load(&generation);
@@ -110,7 +109,7 @@ void fw_threads_worker(int index) {
       continue;
     }
     seen = now;
-    run_chunks((uint32_t)now);
+    run_chunks((uint32_t)now, index);
   }
 }
 
@@ -119,7 +118,7 @@ void fw_threads_worker(int index) {
 int fw_threads_active(void) { return 1; }
 
 void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
-  if (count > 0) fn(ctx, 0, count);
+  if (count > 0) fn(ctx, 0, count, 0);
 }
 
 int fw_threads_start(int threads) {

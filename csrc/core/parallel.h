@@ -3,20 +3,22 @@
  * memory: the calling thread plus the workers that js/threads.mjs starts,
  * each of which sits in fw_threads_worker().
  *
- * fw_parallel_for(count, fn, ctx) calls fn(ctx, begin, end) on disjoint
- * ranges covering [0, count) and returns when all of them are done. Ranges
+ * fw_parallel_for(count, fn, ctx) calls fn(ctx, begin, end, thread) on
+ * disjoint ranges covering [0, count) and returns when all of them are done;
+ * `thread` (0 .. fw_threads_active() - 1) says which thread runs the range,
+ * for per-thread scratch memory. Ranges
  * are handed out dynamically (a worker descheduled by the OS leaves its share
  * to the others), so fn must give the same result whichever thread runs a
  * range and however [0, count) is cut: every item is computed on its own.
  *
  * Builds without FW_THREADS (native, the single-thread wasm builds) and a
- * pool of one thread run fn(ctx, 0, count) on the caller. Only the thread
+ * pool of one thread run fn(ctx, 0, count, 0) on the caller. Only the thread
  * that calls into the library (thread 0) may fork; fn must not allocate or
  * call fw_fail (both use state that is not thread-safe). */
 #ifndef FW_PARALLEL_H
 #define FW_PARALLEL_H
 
-typedef void (*fw_range_fn)(void *ctx, int begin, int end);
+typedef void (*fw_range_fn)(void *ctx, int begin, int end, int thread);
 
 void fw_parallel_for(int count, fw_range_fn fn, void *ctx);
 

@@ -212,7 +212,8 @@ typedef struct winograd_gemms {
   fw_conv_geometry g; /* 1 x tiles, in_c -> out_c */
 } winograd_gemms;
 
-static void run_winograd_gemms(void *opaque, int begin, int end) {
+static void run_winograd_gemms(void *opaque, int begin, int end, int thread) {
+  (void)thread;
   const winograd_gemms *w = opaque;
   const size_t pack = fw_conv_packed_size(1, w->layer->in_c, w->layer->out_c);
   const int tiles = w->g.out_w;

@@ -13,7 +13,8 @@ typedef struct conv_call {
 } conv_call;
 
 /* Output rows [begin, end): the same input and in_h, pad_top moved up. */
-static void conv_rows(void *opaque, int begin, int end) {
+static void conv_rows(void *opaque, int begin, int end, int thread) {
+  (void)thread;
   const conv_call *c = opaque;
   fw_conv_geometry band = *c->g;
   band.out_h = end - begin;
@@ -22,7 +23,8 @@ static void conv_rows(void *opaque, int begin, int end) {
 }
 
 /* Pixel blocks [begin, end) of a 1x1 stride-1 VALID conv, seen as one row. */
-static void conv_pixels(void *opaque, int begin, int end) {
+static void conv_pixels(void *opaque, int begin, int end, int thread) {
+  (void)thread;
   const conv_call *c = opaque;
   const int pixels = c->g->out_h * c->g->out_w;
   const int first = begin * PIXEL_BLOCK;

@@ -18,6 +18,7 @@
 
 #include "../core/alloc.h"
 #include "../core/arena.h"
+#include "../core/parallel.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 #include "detection.h"
@@ -44,9 +45,11 @@ struct fw_tiny_face_detector {
 
   /* Working memory, laid out for one input size at a time. */
   int planned_size;
+  int band_slots;    /* bands planned: one per thread */
+  size_t band_floats; /* floats in one band */
   fw_arena arena;
   float *input, *ping, *pong, *zero;
-  float *band; /* two full-resolution conv rows, pooled as they are made */
+  float *band; /* per thread: two full-resolution conv rows, pooled as they are made */
   fw_box *boxes;  /* candidates above the score threshold, relative to the input */
   fw_box *scaled; /* the same in input pixels, for NMS */
   double *scores;
@@ -128,7 +131,8 @@ static int grid_side(int input_size) {
  * only ever held two rows at a time, in `band`), zeros for padding taps, and
  * the post-processing scratch. Runs only when the input size changes. */
 static int plan(fw_tiny_face_detector *net, int input_size) {
-  if (net->planned_size == input_size) return 0;
+  const int threads = fw_threads_active();
+  if (net->planned_size == input_size && net->band_slots >= threads) return 0;
   net->planned_size = 0;
   const size_t side = (size_t)input_size, conv0_side = side - 2, pooled_side = (conv0_side + 1) / 2;
   const size_t input_floats = side * side * 3;
@@ -137,7 +141,7 @@ static int plan(fw_tiny_face_detector *net, int input_size) {
   const size_t band = 2 * (conv0_side * 16 > pooled_side * 32 ? conv0_side * 16 : pooled_side * 32);
   const size_t candidates = (size_t)grid_side(input_size) * grid_side(input_size) * ANCHORS;
   const size_t sizes[] = {input_floats * sizeof(float), largest * sizeof(float), largest * sizeof(float),
-                          MAX_CHANNELS * sizeof(float), band * sizeof(float), candidates * sizeof(fw_box),
+                          MAX_CHANNELS * sizeof(float), band * threads * sizeof(float), candidates * sizeof(fw_box),
                           candidates * sizeof(fw_box), candidates * sizeof(double), candidates * sizeof(int),
                           candidates * sizeof(int)};
   size_t total = 0;
@@ -155,22 +159,41 @@ static int plan(fw_tiny_face_detector *net, int input_size) {
   net->kept = fw_arena_alloc(&net->arena, sizes[9]);
   memset(net->zero, 0, sizes[3]);
   net->planned_size = input_size;
+  net->band_slots = threads;
+  net->band_floats = band;
   return 0;
 }
 
 /* A conv followed by 2x2/2 max pooling, two conv rows at a time: the rows go
- * to `band` and only their pooled row is written out, so the full-resolution
- * output never leaves the cache. */
-static void conv_then_pool(const fw_conv_geometry *g, const float *input, const float *packed, const float *zero,
-                           float *band, float *output, fw_activation act) {
+ * to a band and only their pooled row is written out, so the full-resolution
+ * output never leaves the cache. Pairs of rows are split across the threads,
+ * each with its own band. */
+typedef struct pooled_conv {
+  const fw_conv_geometry *g;
+  const float *input, *packed, *zero;
+  float *bands, *output;
+  size_t band_floats;
+  fw_activation act;
+} pooled_conv;
+
+static void conv_then_pool_pairs(void *opaque, int begin, int end, int thread) {
+  const pooled_conv *c = opaque;
+  const fw_conv_geometry *g = c->g;
   const size_t pooled_row = (size_t)((g->out_w + 1) / 2) * g->out_c;
-  for (int y0 = 0; y0 < g->out_h; y0 += 2) {
+  float *band = c->bands + (size_t)thread * c->band_floats;
+  for (int y0 = 2 * begin; y0 < g->out_h && y0 < 2 * end; y0 += 2) {
     fw_conv_geometry rows = *g;
     rows.out_h = y0 + 1 < g->out_h ? 2 : 1;
     rows.pad_top = g->pad_top - y0 * g->stride; /* the band's first row is conv row y0 */
-    fw_f32_conv(&rows, input, packed, zero, band, act);
-    fw_f32_maxpool2x2(band, rows.out_h, g->out_w, g->out_c, 2, output + (size_t)(y0 / 2) * pooled_row);
+    fw_f32_conv(&rows, c->input, c->packed, c->zero, band, c->act);
+    fw_f32_maxpool2x2(band, rows.out_h, g->out_w, g->out_c, 2, c->output + (size_t)(y0 / 2) * pooled_row);
   }
+}
+
+static void conv_then_pool(const fw_tiny_face_detector *net, const fw_conv_geometry *g, const float *input,
+                           const float *packed, float *output, fw_activation act) {
+  pooled_conv call = {g, input, packed, net->zero, net->band, output, net->band_floats, act};
+  fw_parallel_for((g->out_h + 1) / 2, conv_then_pool_pairs, &call);
 }
 
 const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const fw_rgba_image *image, int input_size) {
@@ -179,7 +202,7 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
   fw_rgba_to_square_input(image, whole, FW_PAD_BOTTOM_RIGHT, input_size, mean_rgb, 256.0f, net->input);
 
   fw_conv_geometry g = fw_conv_geometry_tf(input_size, input_size, 3, 16, 3, 1, FW_PAD_VALID);
-  conv_then_pool(&g, net->input, net->conv0, net->zero, net->band, net->pong, leaky);
+  conv_then_pool(net, &g, net->input, net->conv0, net->pong, leaky);
   int side = (g.out_h + 1) / 2, channels = 16;
   float *current = net->pong, *spare = net->ping;
 
@@ -188,7 +211,7 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
     fw_parallel_conv(fw_f32_dwconv3x3, &dw, current, net->depthwise[i], net->zero, spare, linear);
     fw_conv_geometry pw = fw_conv_geometry_tf(side, side, channels, 2 * channels, 1, 1, FW_PAD_VALID);
     if (i + 1 < SEPARABLE_LAYERS) {
-      conv_then_pool(&pw, spare, net->pointwise[i], net->zero, net->band, current, leaky);
+      conv_then_pool(net, &pw, spare, net->pointwise[i], current, leaky);
       side = (side + 1) / 2;
     } else { /* conv5's pool has stride 1: rows overlap, so pool the whole map */
       fw_parallel_conv(fw_f32_conv, &pw, spare, net->pointwise[i], net->zero, current, leaky);
