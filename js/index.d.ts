@@ -6,7 +6,7 @@ export class FacewasmError extends Error {}
 export function setWasmSource(source: URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module): void
 /** Whether this engine runs WebAssembly SIMD128 (otherwise the scalar build is used). */
 export function hasSimd(): boolean
-/** The build in use once a model is loaded: 'simd128', 'scalar' or 'custom'; null before. */
+/** The build in use once a model is loaded: 'simd128', 'scalar', 'threads' or 'custom'; null before. */
 export function wasmFlavor(): 'simd128' | 'scalar' | 'threads' | 'custom' | null
 /** Splits each forward across threads where the engine allows it (Node; cross-origin isolated pages); resolves to the count in use. */
 export function setThreads(threads: number | 'auto'): Promise<number>

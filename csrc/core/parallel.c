@@ -24,10 +24,12 @@
 static struct {
   fw_range_fn fn;
   void *ctx;
-  int count, chunk, chunks;
+  int count, chunk;
 } job;
 
-/* (fork number << 32) | next chunk to hand out. */
+/* (fork number << 32) | (chunks << 16) | next chunk to hand out. Everything a
+ * thread checks before claiming is in this one word: the job's fields may
+ * already be the next fork's when a late thread looks. */
 static _Atomic uint64_t claim;
 /* Chunks of the current fork done. */
 static _Atomic int finished;
@@ -46,9 +48,10 @@ static void run_chunks(uint32_t fork, int thread) {
     uint64_t seen = atomic_load(&claim);
     uint32_t index;
     do {
-      index = (uint32_t)seen;
-      if ((uint32_t)(seen >> 32) != fork || index >= (uint32_t)job.chunks) return;
+      index = (uint32_t)seen & 0xffff;
+      if ((uint32_t)(seen >> 32) != fork || index >= (((uint32_t)seen >> 16) & 0xffff)) return;
     } while (!atomic_compare_exchange_weak(&claim, &seen, seen + 1));
+    /* Claimed: the fork is still `fork`, and its fields stay until this chunk is done. */
     const int begin = (int)index * job.chunk;
     const int end = begin + job.chunk < job.count ? begin + job.chunk : job.count;
     job.fn(job.ctx, begin, end, thread);
@@ -69,10 +72,9 @@ void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
   job.ctx = ctx;
   job.count = count;
   job.chunk = chunk;
-  job.chunks = chunks;
   atomic_store(&finished, 0);
   const uint32_t fork = (uint32_t)atomic_load(&generation) + 1;
-  atomic_store(&claim, (uint64_t)fork << 32);
+  atomic_store(&claim, (uint64_t)fork << 32 | (uint64_t)chunks << 16);
   atomic_store(&generation, (int)fork);
   if (atomic_load(&sleepers) > 0) __builtin_wasm_memory_atomic_notify((int *)&generation, FW_THREADS_MAX);
   run_chunks(fork, 0);

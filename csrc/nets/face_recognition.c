@@ -205,21 +205,39 @@ static void *bind(const fw_weight_table *w) {
 
 const fw_net_ops fw_face_recognition_ops = {"face_recognition", bind, destroy};
 
-/* The 16 independent GEMMs of a Winograd conv, positions [begin, end). */
-typedef struct winograd_gemms {
+/* A Winograd conv's three steps, each split across the threads: the
+ * transforms by tile rows, the 16 independent GEMMs by position. */
+typedef struct winograd_conv {
   fw_face_recognition_net *net;
   const conv_layer *layer;
-  fw_conv_geometry g; /* 1 x tiles, in_c -> out_c */
-} winograd_gemms;
+  fw_conv_geometry g; /* one GEMM: 1 x tiles, in_c -> out_c */
+  const float *in;
+  int side;
+  float *out;
+  fw_activation act;
+} winograd_conv;
 
-static void run_winograd_gemms(void *opaque, int begin, int end, int thread) {
+static void winograd_input_rows(void *opaque, int begin, int end, int thread) {
   (void)thread;
-  const winograd_gemms *w = opaque;
+  const winograd_conv *w = opaque;
+  fw_f32_winograd_input_rows(w->in, w->side, w->side, w->layer->in_c, w->net->tiles_in, begin, end);
+}
+
+static void winograd_gemms(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const winograd_conv *w = opaque;
   const size_t pack = fw_conv_packed_size(1, w->layer->in_c, w->layer->out_c);
   const int tiles = w->g.out_w;
   for (int xi = begin; xi < end; xi++)
     fw_f32_conv(&w->g, w->net->tiles_in + (size_t)xi * tiles * w->layer->in_c, w->layer->winograd + xi * pack,
                 w->net->zero, w->net->tiles_out + (size_t)xi * tiles * w->layer->out_c, linear);
+}
+
+static void winograd_output_rows(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const winograd_conv *w = opaque;
+  fw_f32_winograd_output_rows(w->net->tiles_out, w->side, w->side, w->layer->out_c, w->layer->bias, w->out, w->act,
+                              begin, end);
 }
 
 /* 3x3 stride-1 SAME conv of a side x side map: Winograd (input transform, 16
@@ -232,10 +250,11 @@ static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, 
     return;
   }
   const int tiles = fw_winograd_tiles(side, side);
-  fw_f32_winograd_input(in, side, side, layer->in_c, net->tiles_in);
-  winograd_gemms gemms = {net, layer, fw_conv_geometry_tf(1, tiles, layer->in_c, layer->out_c, 1, 1, FW_PAD_VALID)};
-  fw_parallel_for(FW_WINOGRAD_POSITIONS, run_winograd_gemms, &gemms);
-  fw_f32_winograd_output(net->tiles_out, side, side, layer->out_c, layer->bias, out, act);
+  winograd_conv w = {net, layer, fw_conv_geometry_tf(1, tiles, layer->in_c, layer->out_c, 1, 1, FW_PAD_VALID), in,
+                     side, out, act};
+  fw_parallel_for((side + 1) / 2, winograd_input_rows, &w);
+  fw_parallel_for(FW_WINOGRAD_POSITIONS, winograd_gemms, &w);
+  fw_parallel_for((side + 1) / 2, winograd_output_rows, &w);
 }
 
 int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *image, fw_crop crop,

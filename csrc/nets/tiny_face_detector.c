@@ -137,8 +137,11 @@ static int plan(fw_tiny_face_detector *net, int input_size) {
   const size_t side = (size_t)input_size, conv0_side = side - 2, pooled_side = (conv0_side + 1) / 2;
   const size_t input_floats = side * side * 3;
   const size_t largest = pooled_side * pooled_side * 16; /* every later layer is smaller */
-  /* Widest banded layers: conv0 (16 channels) and conv1's pointwise (32 at half width). */
-  const size_t band = 2 * (conv0_side * 16 > pooled_side * 32 ? conv0_side * 16 : pooled_side * 32);
+  /* Two rows of the widest banded layer: conv0 (16 channels) or a pooled
+   * pointwise layer (odd sides round up, so a later one can be the widest). */
+  size_t band = 2 * conv0_side * 16;
+  for (size_t i = 0, layer_side = pooled_side, c = 32; i + 1 < SEPARABLE_LAYERS; i++, layer_side = (layer_side + 1) / 2, c *= 2)
+    if (2 * layer_side * c > band) band = 2 * layer_side * c;
   const size_t candidates = (size_t)grid_side(input_size) * grid_side(input_size) * ANCHORS;
   const size_t sizes[] = {input_floats * sizeof(float), largest * sizeof(float), largest * sizeof(float),
                           MAX_CHANNELS * sizeof(float), band * threads * sizeof(float), candidates * sizeof(fw_box),

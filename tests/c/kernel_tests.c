@@ -1677,7 +1677,70 @@ done:
   free(split);
 }
 
+/* Winograd transforms over bands of tile rows == one call over all of them. */
+static void winograd_split_case(int h, int w, int c, fw_activation act) {
+  const uint32_t seed = next_seed();
+  char params[160];
+  snprintf(params, sizeof params, "[winograd rows h=%d w=%d c=%d act=%s seed=%u]", h, w, c, act_name(act),
+           (unsigned)seed);
+  rng r = {seed};
+  const int tiles_y = (h + 1) / 2;
+  const size_t n_map = (size_t)h * w * c, n_tiles = (size_t)FW_WINOGRAD_POSITIONS * fw_winograd_tiles(h, w) * c;
+  float *map = malloc(n_map * sizeof(float)), *bias = malloc((size_t)c * sizeof(float));
+  float *whole = malloc(n_tiles * sizeof(float)), *split = malloc(n_tiles * sizeof(float));
+  if (!map || !bias || !whole || !split) {
+    record(0, "winograd split", params, "test out of memory");
+    goto done;
+  }
+  fill_unit(&r, map, n_map);
+  fill_unit(&r, bias, (size_t)c);
+  static const struct {
+    const char *name;
+    void (*input)(const float *, int, int, int, float *);
+    void (*input_rows)(const float *, int, int, int, float *, int, int);
+    void (*output)(const float *, int, int, int, const float *, float *, fw_activation);
+    void (*output_rows)(const float *, int, int, int, const float *, float *, fw_activation, int, int);
+  } twins[] = {
+      {"fw_f32_winograd_*_rows__scalar", fw_f32_winograd_input__scalar, fw_f32_winograd_input_rows__scalar,
+       fw_f32_winograd_output__scalar, fw_f32_winograd_output_rows__scalar},
+#ifdef __wasm_simd128__
+      {"fw_f32_winograd_*_rows__simd128", fw_f32_winograd_input__simd128, fw_f32_winograd_input_rows__simd128,
+       fw_f32_winograd_output__simd128, fw_f32_winograd_output_rows__simd128},
+#endif
+  };
+  for (size_t t = 0; t < COUNT(twins); t++) {
+    twins[t].input(map, h, w, c, whole);
+    memset(split, 0xff, n_tiles * sizeof(float));
+    for (int first = 0, rows = 1; first < tiles_y; first += rows, rows++)
+      twins[t].input_rows(map, h, w, c, split, first, first + rows < tiles_y ? first + rows : tiles_y);
+    record(memcmp(whole, split, n_tiles * sizeof(float)) == 0, twins[t].name, params, "input bands differ");
+    /* The output transform, reading the tiles as products (any values do). */
+    float *out_whole = malloc(n_map * sizeof(float)), *out_split = malloc(n_map * sizeof(float));
+    if (!out_whole || !out_split) {
+      record(0, "winograd split", params, "test out of memory");
+    } else {
+      twins[t].output(whole, h, w, c, bias, out_whole, act);
+      memset(out_split, 0xff, n_map * sizeof(float));
+      for (int first = 0, rows = 1; first < tiles_y; first += rows, rows++)
+        twins[t].output_rows(whole, h, w, c, bias, out_split, act, first,
+                             first + rows < tiles_y ? first + rows : tiles_y);
+      record(memcmp(out_whole, out_split, n_map * sizeof(float)) == 0, twins[t].name, params, "output bands differ");
+    }
+    free(out_whole);
+    free(out_split);
+  }
+done:
+  free(map);
+  free(bias);
+  free(whole);
+  free(split);
+}
+
 static void split_tests(void) {
+  static const int winograd_shapes[][3] = {{1, 1, 3}, {5, 7, 5}, {8, 8, 32}, {17, 17, 33}, {35, 35, 7}};
+  for (size_t i = 0; i < COUNT(winograd_shapes); i++)
+    winograd_split_case(winograd_shapes[i][0], winograd_shapes[i][1], winograd_shapes[i][2], activations[i % 4]);
+
   static const int sizes[][2] = {{1, 1}, {5, 7}, {13, 13}, {16, 9}};
   static const int channels[] = {3, 5, 17, 33};
   int i = 0;
