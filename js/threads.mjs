@@ -23,7 +23,9 @@ export class ThreadPool {
     if (threads === this.threads) return threads
     await this.close()
     if (threads === 1) return 1
-    if (this.core.exports.fw_threads_start(threads) !== 0) this.core.fail('')
+    // Thread 0 may block while workers finish, except on a browser page's main thread.
+    const mayWait = isNode || typeof globalThis.WorkerGlobalScope !== 'undefined'
+    if (this.core.exports.fw_threads_start(threads, mayWait ? 1 : 0) !== 0) this.core.fail('')
     this.threads = threads
     const started = []
     for (let index = 1; index < threads; index++) started.push(this.spawn(index))

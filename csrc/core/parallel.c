@@ -17,6 +17,10 @@
 /* Longest sleep before an idle worker looks again: the engine can end the
  * thread (worker.terminate(), a Node process exiting) only between sleeps. */
 #define SLEEP_NS 100000000LL
+/* Thread 0 waiting for the last chunks of a fork: polls before it sleeps
+ * (tens of microseconds), and its longest sleep. */
+#define MAIN_SPIN_POLLS (1 << 14)
+#define MAIN_SLEEP_NS 200000LL
 
 /* The current fork. Written by thread 0 before it publishes the fork in
  * `claim`, read by a worker only after it claimed a chunk of that fork, and
@@ -39,6 +43,9 @@ static _Atomic int sleepers;
 /* Threads taking part in forks; workers serve while `running`. */
 static _Atomic int active = 1;
 static _Atomic int running;
+/* Whether thread 0 may block (not a browser's main thread), and whether it does. */
+static _Atomic int main_may_wait;
+static _Atomic int main_sleeping;
 
 int fw_threads_active(void) { return atomic_load(&active); }
 
@@ -55,7 +62,8 @@ static void run_chunks(uint32_t fork, int thread) {
     const int begin = (int)index * job.chunk;
     const int end = begin + job.chunk < job.count ? begin + job.chunk : job.count;
     job.fn(job.ctx, begin, end, thread);
-    atomic_fetch_add(&finished, 1);
+    if (atomic_fetch_add(&finished, 1) + 1 == (int)((seen >> 16) & 0xffff) && atomic_load(&main_sleeping))
+      __builtin_wasm_memory_atomic_notify((int *)&finished, 1);
   }
 }
 
@@ -78,13 +86,21 @@ void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
   atomic_store(&generation, (int)fork);
   if (atomic_load(&sleepers) > 0) __builtin_wasm_memory_atomic_notify((int *)&generation, FW_THREADS_MAX);
   run_chunks(fork, 0);
-  while (atomic_load(&finished) < chunks) {
+  /* The other threads' last chunks: spin a little, then (where thread 0 may
+   * block) sleep so that a descheduled worker can have this core. */
+  for (int polls = 0, done; (done = atomic_load(&finished)) < chunks; polls++) {
+    if (polls >= MAIN_SPIN_POLLS && atomic_load(&main_may_wait)) {
+      atomic_store(&main_sleeping, 1);
+      __builtin_wasm_memory_atomic_wait32((int *)&finished, done, MAIN_SLEEP_NS);
+      atomic_store(&main_sleeping, 0);
+    }
   }
 }
 
-int fw_threads_start(int threads) {
+int fw_threads_start(int threads, int caller_may_wait) {
   if (threads < 1 || threads > FW_THREADS_MAX)
     return fw_fail("threads: %d is out of range (1 to %d)", threads, FW_THREADS_MAX);
+  atomic_store(&main_may_wait, caller_may_wait);
   atomic_store(&running, 1);
   atomic_store(&active, threads);
   return 0;
@@ -123,7 +139,8 @@ void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
   if (count > 0) fn(ctx, 0, count, 0);
 }
 
-int fw_threads_start(int threads) {
+int fw_threads_start(int threads, int caller_may_wait) {
+  (void)caller_may_wait;
   if (threads == 1) return 0;
   return fw_fail("threads: this build runs on one thread (use wasm/facewasm-threads.wasm for %d)", threads);
 }

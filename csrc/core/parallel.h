@@ -27,15 +27,19 @@ int fw_threads_active(void);
 
 /* The pool's entry points, exported to JavaScript (threads build only):
  *
- *   fw_threads_start(n)    on thread 0: forks use n threads from now on
- *                          (thread 0 and workers 1 .. n-1); 0 or -1 with an
- *                          error when this build has no threads or n is out
- *                          of range. Workers may enter before or after.
+ *   fw_threads_start(n, may_wait)
+ *                          on thread 0: forks use n threads from now on
+ *                          (thread 0 and workers 1 .. n-1); may_wait: thread 0
+ *                          may block (memory.atomic.wait) while the workers
+ *                          finish, which a browser's main thread may not; 0,
+ *                          or -1 with an error when this build has no threads
+ *                          or n is out of range. Workers may enter before or
+ *                          after.
  *   fw_threads_worker(i)   on worker i's own instance (its own stack): serves
  *                          forks until fw_threads_stop(), then returns.
  *   fw_threads_stop()      on thread 0: back to one thread; wakes every worker
  *                          so that fw_threads_worker returns. */
-int fw_threads_start(int threads);
+int fw_threads_start(int threads, int caller_may_wait);
 void fw_threads_worker(int index);
 void fw_threads_stop(void);
 
