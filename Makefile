@@ -38,7 +38,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 .PHONY: all toolchain test test-native test-js models bench clean scene-reference reference-raw reference-data \
         demo demo-samples test-reliability valgrind fuzz fuzz-short soak
 
-all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm models
+all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm wasm/facewasm-threads.wasm models
 
 toolchain:
 	@command -v $(EMCC) >/dev/null 2>&1 || { echo "error: emcc not found. Install Debian's emscripten package: sudo apt-get install emscripten" >&2; exit 1; }
@@ -55,6 +55,18 @@ wasm/facewasm.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
 wasm/facewasm-scalar.wasm: $(CORE_SRC) $(HEADERS) | toolchain
 	@mkdir -p wasm
 	$(EMCC) $(subst -msimd128,,$(WASM_FLAGS)) $(CORE_SRC) $(WASM_LINK) -sEXPORTED_FUNCTIONS=$(EXPORT_LIST) -o $@
+	@$(NODE) tools/wasm-info.mjs $@
+
+# The SIMD128 core for a pool of threads on one shared memory (js/threads.mjs):
+# atomics, memory imported as shared (data segments are then initialised once,
+# by whichever instance starts first), and the pool's entry points exported.
+# Each worker instance gets its own stack through stackRestore.
+THREAD_EXPORTS := fw_threads_start fw_threads_worker fw_threads_stop
+THREAD_LINK := $(WASM_LINK) -Wl,--shared-memory -Wl,--import-memory
+wasm/facewasm-threads.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
+	@mkdir -p wasm
+	$(EMCC) $(WASM_FLAGS) -matomics -mbulk-memory -DFW_THREADS $(CORE_SRC) $(SIMD_SRC) $(THREAD_LINK) \
+	  -sEXPORTED_FUNCTIONS=$(EXPORT_LIST),$(subst $(space),$(comma),$(patsubst %,_%,$(THREAD_EXPORTS))) -o $@
 	@$(NODE) tools/wasm-info.mjs $@
 
 # Kernel tests link only the code they test (kernels, preprocessing, box math),

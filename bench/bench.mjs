@@ -3,13 +3,17 @@
 //   node bench/bench.mjs [--image PNG] [--models DIR] [--tfjs-models DIR]
 //                        [--synthetic] [--runs N] [--warmup N] [--warmup-seconds S] [--json]
 //                        [--only WORD[,WORD...]] [--no-cold-start]
-//                        [--mtcnn-models DIR] [--mtcnn-runs N]
+//                        [--mtcnn-models DIR] [--mtcnn-runs N] [--no-threads]
 //
 // MTCNN: @vladmandic/face-api dropped it, so its counterpart is the original face-api.js
 // 0.22.2 on tfjs-core 1.7's CPU backend (bench/faceapi_cpu.mjs, in a worker thread), timed
 // --mtcnn-runs times (default 3, 0 skips it: one run takes seconds), interleaved with ours.
 // Its weights are not in the npm packages: --mtcnn-models (default: models/, else
 // ../shared/models). Our MTCNN time is also given as a ratio to our Tiny Face Detector @416.
+//
+// Threads: our threads build (wasm/facewasm-threads.wasm) on 2 threads vs our single-thread
+// build, for recognition, SSD, Tiny @416 and the Tiny pipeline (bench/threads.mjs, interleaved
+// rounds); --no-threads skips it.
 //
 // --only keeps the cases whose name contains one of the words (e.g. --only expressions,age).
 // --no-cold-start skips the cold-start measurement (6 fresh processes, ~20 s).
@@ -42,6 +46,7 @@ import { createTfjsWasmRunner } from './tfjs_wasm.mjs'
 import { createFaceapiCpuRunner } from './faceapi_cpu.mjs'
 import * as macs from './macs.mjs'
 import { execFileSync } from 'node:child_process'
+import { benchThreads, threadsReport } from './threads.mjs'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '..')
@@ -353,6 +358,10 @@ if (!flag('no-cold-start')) {
 }
 const coldMin = (runs, key) => runs.length ? Math.min(...runs.map((r) => r[key])) : null
 
+// ---- threads: our threads build on 2 threads vs our single thread (bench/threads.mjs) ----
+
+const threadsInfo = flag('no-threads') ? null : await benchThreads({ faceapi, image, face150, models: OUR_MODELS, runs: RUNS, warmupMs: WARMUP_MS, only })
+
 // ---- report ----
 
 const tfjsWasmPath = path.join(path.dirname(fileURLToPath(import.meta.resolve('@tensorflow/tfjs-backend-wasm'))), tfjs.info.wasmBinary)
@@ -408,6 +417,7 @@ if (mtcnnInfo) {
     ` (${ms(mtcnnInfo.tiny416.median)} ms, same rounds)` +
     (t ? `; theirs: face-api.js ${t.faceapiVersion} on tfjs-core ${t.tfjsCoreVersion} ${t.backend} backend, ${MTCNN_THEIR_RUNS} runs (its "tfjs" columns), weights ${mtcnnInfo.models}` : ''))
 }
+if (threadsInfo) threadsReport(threadsInfo).forEach((line) => log(line))
 for (const w of warnings) log(`WARNING: ${w}`)
 
 if (JSON_OUT) {
@@ -424,6 +434,7 @@ if (JSON_OUT) {
     memory,
     coldStart,
     mtcnn: mtcnnInfo,
+    threads: threadsInfo,
     warnings
   }, null, 2) + '\n')
 }

@@ -6,8 +6,14 @@ export class FacewasmError extends Error {}
 export function setWasmSource(source: URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module): void
 /** Whether this engine runs WebAssembly SIMD128 (otherwise the scalar build is used). */
 export function hasSimd(): boolean
-/** The build in use once a model is loaded: 'simd128', 'scalar' or 'custom'; null before. */
-export function wasmFlavor(): 'simd128' | 'scalar' | 'custom' | null
+/** The build in use once a model is loaded: 'simd128', 'scalar', 'threads' or 'custom'; null before. */
+export function wasmFlavor(): 'simd128' | 'scalar' | 'threads' | 'custom' | null
+/** Splits each forward across threads where the engine allows it (Node; cross-origin isolated pages); resolves to the count in use. */
+export function setThreads(threads: number | 'auto'): Promise<number>
+/** Threads that run each forward now (1 on the single-thread builds). */
+export function threadCount(): number
+/** Whether the threads build can run here (SIMD128, shared memory, workers). */
+export function threadsSupported(): boolean
 
 export interface IPoint { x: number; y: number }
 export interface IDimensions { width: number; height: number }

@@ -11,6 +11,7 @@ import { FaceLandmark68Net, FaceLandmark68TinyNet, FaceRecognitionNet } from './
 import { DetectAllFacesTask, DetectSingleFaceTask } from './tasks.mjs'
 
 export { FacewasmError, hasSimd, setWasmSource, wasmFlavor }
+export { setThreads, threadCount, threadsSupported } from './wasm.mjs'
 export { Box, BoundingBox, Dimensions, FaceDetection, ObjectDetection, Point, Rect } from './classes.mjs'
 export { MtcnnOptions, SsdMobilenetv1Options, TinyFaceDetectorOptions, TinyYolov2Options }
 export * as draw from './draw.mjs'

@@ -29,14 +29,81 @@ export function setWasmSource (source) {
   wasmSource = source
 }
 
-/** Which build runs: 'simd128', 'scalar', or 'custom' (set by setWasmSource or $FACEWASM_WASM). */
+/** Which build runs: 'simd128', 'scalar', 'threads', or 'custom' (set by setWasmSource or $FACEWASM_WASM). */
 export const wasmFlavor = () => flavor
 
-function defaultSource () {
+// ---- threads ----
+
+// Must match the threads build's memory import (Makefile: INITIAL_MEMORY, MAXIMUM_MEMORY).
+const THREADS_MEMORY = { initial: 512, maximum: 32768, shared: true }
+let threadsRequest = null // threads asked for by setThreads() before the core exists
+let currentCore = null
+
+/**
+ * Whether this engine can run the threads build: wasm SIMD128, shared memory
+ * and workers. Node: always; browsers: only on cross-origin isolated pages
+ * (served with COOP: same-origin and COEP: require-corp).
+ */
+export function threadsSupported () {
+  if (typeof SharedArrayBuffer === 'undefined' || !hasSimd()) return false
+  if (!isNode && (!globalThis.crossOriginIsolated || typeof Worker === 'undefined')) return false
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer
+  } catch {
+    return false
+  }
+}
+
+/** 'auto' (one thread per core) or a whole number 1 .. 64 -> the thread count; anything else throws. */
+async function threadCountFor (value, what) {
+  if (value === 'auto') {
+    const cores = isNode
+      ? await import('node:os').then((os) => os.availableParallelism?.() ?? os.cpus().length)
+      : globalThis.navigator?.hardwareConcurrency
+    return Math.max(1, Math.min(64, cores || 1))
+  }
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new FacewasmError(`${what}: expected 'auto' or a whole number of threads from 1 to 64, got ${JSON.stringify(value)}`)
+  return n
+}
+
+async function threadsWanted () {
+  if (threadsRequest !== null) return threadsRequest
+  const env = isNode ? process.env.FACEWASM_THREADS : undefined
+  return env ? threadCountFor(env, '$FACEWASM_THREADS') : 1
+}
+
+/**
+ * Splits each forward across `threads` threads (or 'auto': one per core) when
+ * the engine allows it (threadsSupported()); resolves to the number of threads
+ * that now run, 1 where only the single-thread build can. Call it before the
+ * first model is loaded to choose the threads build (in Node $FACEWASM_THREADS
+ * does the same); once it runs, it can be called again to change the count
+ * (1 stops the workers). Results are bit-identical whatever the count.
+ */
+export async function setThreads (threads) {
+  const n = await threadCountFor(threads, 'setThreads')
+  if (!corePromise) threadsRequest = n
+  const core = await getCore()
+  if (core.pool) return core.pool.resize(n)
+  if (n > 1 && flavor !== 'threads' && threadsSupported() && !wasmSource && !(isNode && process.env.FACEWASM_WASM)) {
+    throw new FacewasmError(`setThreads(${threads}): the single-thread build is already running; call setThreads before the first model is loaded`)
+  }
+  return 1
+}
+
+/** Threads that run each forward now (1 on the single-thread builds). */
+export const threadCount = () => currentCore?.pool?.threads ?? 1
+
+function defaultSource (threads) {
   const override = isNode ? process.env.FACEWASM_WASM : undefined
   if (override) {
     flavor = 'custom'
     return override
+  }
+  if (threads > 1 && threadsSupported()) {
+    flavor = 'threads'
+    return new URL('../wasm/facewasm-threads.wasm', import.meta.url)
   }
   flavor = hasSimd() ? 'simd128' : 'scalar'
   return flavor === 'simd128'
@@ -46,7 +113,7 @@ function defaultSource () {
 
 async function compile () {
   if (wasmSource) flavor = 'custom'
-  const source = wasmSource ?? defaultSource()
+  const source = wasmSource ?? defaultSource(await threadsWanted())
   if (source instanceof WebAssembly.Module) return source
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source)
   const url = source instanceof URL ? source : new URL(String(source), isNode ? `file://${process.cwd()}/` : globalThis.location?.href)
@@ -64,10 +131,11 @@ async function compile () {
 }
 
 class Core {
-  constructor (instance) {
+  constructor (instance, memory = instance.exports.memory) {
     this.exports = instance.exports
-    this.memory = instance.exports.memory
+    this.memory = memory
     this.pixels = { pointer: 0, capacity: 0 }
+    this.pool = null // a ThreadPool on the threads build
   }
 
   u8 () { return new Uint8Array(this.memory.buffer) }
@@ -79,7 +147,7 @@ class Core {
     const bytes = this.u8()
     let end = pointer
     while (bytes[end] !== 0) end++
-    return new TextDecoder().decode(bytes.subarray(pointer, end))
+    return new TextDecoder().decode(bytes.slice(pointer, end)) // a copy: decode() rejects shared memory
   }
 
   lastError () { return this.readString(this.exports.fw_last_error()) }
@@ -120,11 +188,20 @@ export function getCore () {
   if (!corePromise) {
     corePromise = (async () => {
       const module = await compile()
+      const threaded = flavor === 'threads'
+      const memory = threaded ? new WebAssembly.Memory(THREADS_MEMORY) : undefined
       const instance = await WebAssembly.instantiate(module, {
-        env: { emscripten_notify_memory_growth () {} }
+        env: { emscripten_notify_memory_growth () {}, ...(threaded && { memory }) }
       })
       instance.exports._initialize?.()
-      return new Core(instance)
+      const core = new Core(instance, memory)
+      if (threaded) {
+        const { ThreadPool } = await import('./threads.mjs')
+        core.pool = new ThreadPool(core, module, memory)
+        await core.pool.resize(await threadsWanted())
+      }
+      currentCore = core
+      return core
     })()
     corePromise.catch(() => { corePromise = null })
   }

@@ -23,10 +23,11 @@ before(async () => {
 
 after(() => rmSync(dir, { recursive: true, force: true }))
 
-test('the tarball holds the library, both wasm builds and the types, and no weights', async () => {
+test('the tarball holds the library, the wasm builds and the types, and no weights', async () => {
   const { stdout } = await exec('tar', ['-tzf', path.join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz')))])
   const files = stdout.split('\n').filter(Boolean)
-  for (const f of ['package/js/index.mjs', 'package/js/index.d.ts', 'package/js/cli.mjs', 'package/wasm/facewasm.wasm', 'package/wasm/facewasm-scalar.wasm']) {
+  for (const f of ['package/js/index.mjs', 'package/js/index.d.ts', 'package/js/cli.mjs', 'package/wasm/facewasm.wasm', 'package/wasm/facewasm-scalar.wasm',
+    'package/wasm/facewasm-threads.wasm']) {
     assert.ok(files.includes(f), `${f} missing from the tarball`)
   }
   assert.ok(!files.some((f) => f.includes('models/') || f.endsWith('.bin')), 'weights must not be packed')

@@ -23,6 +23,8 @@
 #define fw_f32_shortcut_down fw_f32_shortcut_down__simd128
 #define fw_f32_winograd_input fw_f32_winograd_input__simd128
 #define fw_f32_winograd_output fw_f32_winograd_output__simd128
+#define fw_f32_winograd_input_rows fw_f32_winograd_input_rows__simd128
+#define fw_f32_winograd_output_rows fw_f32_winograd_output_rows__simd128
 #define fw_f32_maxpool_kxk fw_f32_maxpool_kxk__simd128
 #define fw_i16_quantize_rows fw_i16_quantize_rows__simd128
 #define fw_i16_pointwise fw_i16_pointwise__simd128
@@ -35,6 +37,8 @@
 #define fw_f32_shortcut_down fw_f32_shortcut_down__scalar
 #define fw_f32_winograd_input fw_f32_winograd_input__scalar
 #define fw_f32_winograd_output fw_f32_winograd_output__scalar
+#define fw_f32_winograd_input_rows fw_f32_winograd_input_rows__scalar
+#define fw_f32_winograd_output_rows fw_f32_winograd_output_rows__scalar
 #define fw_f32_maxpool_kxk fw_f32_maxpool_kxk__scalar
 #define fw_i16_quantize_rows fw_i16_quantize_rows__scalar
 #define fw_i16_pointwise fw_i16_pointwise__scalar

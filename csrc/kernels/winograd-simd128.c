@@ -6,12 +6,13 @@
 
 #include "simd128.h"
 
-void fw_f32_winograd_input__simd128(const float *input, int h, int w, int c, float *v) {
+void fw_f32_winograd_input_rows__simd128(const float *input, int h, int w, int c, float *v, int ty_begin,
+                                         int ty_end) {
   const int tiles_y = (h + 1) / 2, tiles_x = (w + 1) / 2;
   const size_t plane = (size_t)tiles_y * tiles_x * c;
   const int vec_channels = c & ~3;
   const v128_t zero = wasm_f32x4_splat(0.0f);
-  for (int ty = 0; ty < tiles_y; ty++) {
+  for (int ty = ty_begin; ty < ty_end; ty++) {
     for (int tx = 0; tx < tiles_x; tx++) {
       const size_t tile = (size_t)ty * tiles_x + tx;
       const float *rows[4][4]; /* patch pixel pointers, NULL outside the image */
@@ -63,12 +64,12 @@ void fw_f32_winograd_input__simd128(const float *input, int h, int w, int c, flo
   }
 }
 
-void fw_f32_winograd_output__simd128(const float *m, int h, int w, int out_c, const float *bias, float *output,
-                                     fw_activation act) {
+void fw_f32_winograd_output_rows__simd128(const float *m, int h, int w, int out_c, const float *bias, float *output,
+                                          fw_activation act, int ty_begin, int ty_end) {
   const int tiles_y = (h + 1) / 2, tiles_x = (w + 1) / 2;
   const size_t plane = (size_t)tiles_y * tiles_x * out_c;
   const int vec_channels = out_c & ~3;
-  for (int ty = 0; ty < tiles_y; ty++) {
+  for (int ty = ty_begin; ty < ty_end; ty++) {
     for (int tx = 0; tx < tiles_x; tx++) {
       const size_t tile = (size_t)ty * tiles_x + tx;
       const int rows = 2 * ty + 1 < h ? 2 : 1, cols = 2 * tx + 1 < w ? 2 : 1;
@@ -111,4 +112,13 @@ void fw_f32_winograd_output__simd128(const float *m, int h, int w, int out_c, co
       }
     }
   }
+}
+
+void fw_f32_winograd_input__simd128(const float *input, int h, int w, int c, float *v) {
+  fw_f32_winograd_input_rows__simd128(input, h, w, c, v, 0, (h + 1) / 2);
+}
+
+void fw_f32_winograd_output__simd128(const float *m, int h, int w, int out_c, const float *bias, float *output,
+                                     fw_activation act) {
+  fw_f32_winograd_output_rows__simd128(m, h, w, out_c, bias, output, act, 0, (h + 1) / 2);
 }

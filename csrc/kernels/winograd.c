@@ -37,10 +37,11 @@ void fw_pack_winograd(const float *filter, int in_c, int out_c, float *packed) {
   }
 }
 
-void fw_f32_winograd_input__scalar(const float *input, int h, int w, int c, float *v) {
+void fw_f32_winograd_input_rows__scalar(const float *input, int h, int w, int c, float *v, int ty_begin,
+                                        int ty_end) {
   const int tiles_y = (h + 1) / 2, tiles_x = (w + 1) / 2;
   const size_t plane = (size_t)tiles_y * tiles_x * c;
-  for (int ty = 0; ty < tiles_y; ty++) {
+  for (int ty = ty_begin; ty < ty_end; ty++) {
     for (int tx = 0; tx < tiles_x; tx++) {
       const size_t tile = (size_t)ty * tiles_x + tx;
       for (int ch = 0; ch < c; ch++) {
@@ -70,11 +71,11 @@ void fw_f32_winograd_input__scalar(const float *input, int h, int w, int c, floa
   }
 }
 
-void fw_f32_winograd_output__scalar(const float *m, int h, int w, int out_c, const float *bias, float *output,
-                                    fw_activation act) {
+void fw_f32_winograd_output_rows__scalar(const float *m, int h, int w, int out_c, const float *bias, float *output,
+                                         fw_activation act, int ty_begin, int ty_end) {
   const int tiles_y = (h + 1) / 2, tiles_x = (w + 1) / 2;
   const size_t plane = (size_t)tiles_y * tiles_x * out_c;
-  for (int ty = 0; ty < tiles_y; ty++) {
+  for (int ty = ty_begin; ty < ty_end; ty++) {
     for (int tx = 0; tx < tiles_x; tx++) {
       const size_t tile = (size_t)ty * tiles_x + tx;
       for (int ch = 0; ch < out_c; ch++) {
@@ -97,4 +98,13 @@ void fw_f32_winograd_output__scalar(const float *m, int h, int w, int out_c, con
       }
     }
   }
+}
+
+void fw_f32_winograd_input__scalar(const float *input, int h, int w, int c, float *v) {
+  fw_f32_winograd_input_rows__scalar(input, h, w, c, v, 0, (h + 1) / 2);
+}
+
+void fw_f32_winograd_output__scalar(const float *m, int h, int w, int out_c, const float *bias, float *output,
+                                    fw_activation act) {
+  fw_f32_winograd_output_rows__scalar(m, h, w, out_c, bias, output, act, 0, (h + 1) / 2);
 }

@@ -43,4 +43,15 @@ void fw_f32_winograd_output__scalar(const float *m, int h, int w, int out_c, con
 void fw_f32_winograd_output__simd128(const float *m, int h, int w, int out_c, const float *bias, float *output,
                                      fw_activation act);
 
+/* The same over tile rows [ty_begin, ty_end) of (h + 1) / 2 only: tile rows
+ * are independent, so threads can share a transform (any split gives the
+ * whole call's values bit for bit). */
+void fw_f32_winograd_input_rows__scalar(const float *input, int h, int w, int c, float *v, int ty_begin, int ty_end);
+void fw_f32_winograd_input_rows__simd128(const float *input, int h, int w, int c, float *v, int ty_begin,
+                                         int ty_end);
+void fw_f32_winograd_output_rows__scalar(const float *m, int h, int w, int out_c, const float *bias, float *output,
+                                         fw_activation act, int ty_begin, int ty_end);
+void fw_f32_winograd_output_rows__simd128(const float *m, int h, int w, int out_c, const float *bias, float *output,
+                                          fw_activation act, int ty_begin, int ty_end);
+
 #endif

@@ -26,7 +26,9 @@
 
 #include "../core/arena.h"
 #include "../core/status.h"
+#include "../core/parallel.h"
 #include "../kernels/dispatch.h"
+#include "parallel_conv.h"
 
 #define INPUT_SIZE 150
 #define STEM_CHANNELS 32
@@ -203,23 +205,56 @@ static void *bind(const fw_weight_table *w) {
 
 const fw_net_ops fw_face_recognition_ops = {"face_recognition", bind, destroy};
 
+/* A Winograd conv's three steps, each split across the threads: the
+ * transforms by tile rows, the 16 independent GEMMs by position. */
+typedef struct winograd_conv {
+  fw_face_recognition_net *net;
+  const conv_layer *layer;
+  fw_conv_geometry g; /* one GEMM: 1 x tiles, in_c -> out_c */
+  const float *in;
+  int side;
+  float *out;
+  fw_activation act;
+} winograd_conv;
+
+static void winograd_input_rows(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const winograd_conv *w = opaque;
+  fw_f32_winograd_input_rows(w->in, w->side, w->side, w->layer->in_c, w->net->tiles_in, begin, end);
+}
+
+static void winograd_gemms(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const winograd_conv *w = opaque;
+  const size_t pack = fw_conv_packed_size(1, w->layer->in_c, w->layer->out_c);
+  const int tiles = w->g.out_w;
+  for (int xi = begin; xi < end; xi++)
+    fw_f32_conv(&w->g, w->net->tiles_in + (size_t)xi * tiles * w->layer->in_c, w->layer->winograd + xi * pack,
+                w->net->zero, w->net->tiles_out + (size_t)xi * tiles * w->layer->out_c, linear);
+}
+
+static void winograd_output_rows(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const winograd_conv *w = opaque;
+  fw_f32_winograd_output_rows(w->net->tiles_out, w->side, w->side, w->layer->out_c, w->layer->bias, w->out, w->act,
+                              begin, end);
+}
+
 /* 3x3 stride-1 SAME conv of a side x side map: Winograd (input transform, 16
  * GEMMs as 1x1 convs over the tiles, output transform) or the direct kernel. */
 static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, const float *in, int side, float *out,
                          fw_activation act) {
   if (!layer->winograd) {
     const fw_conv_geometry g = fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, 3, 1, FW_PAD_SAME);
-    fw_f32_conv(&g, in, layer->direct, net->zero, out, act);
+    fw_parallel_conv(fw_f32_conv, &g, in, layer->direct, net->zero, out, act);
     return;
   }
   const int tiles = fw_winograd_tiles(side, side);
-  fw_f32_winograd_input(in, side, side, layer->in_c, net->tiles_in);
-  const fw_conv_geometry g = fw_conv_geometry_tf(1, tiles, layer->in_c, layer->out_c, 1, 1, FW_PAD_VALID);
-  const size_t pack = fw_conv_packed_size(1, layer->in_c, layer->out_c);
-  for (int xi = 0; xi < FW_WINOGRAD_POSITIONS; xi++)
-    fw_f32_conv(&g, net->tiles_in + (size_t)xi * tiles * layer->in_c, layer->winograd + xi * pack, net->zero,
-                net->tiles_out + (size_t)xi * tiles * layer->out_c, linear);
-  fw_f32_winograd_output(net->tiles_out, side, side, layer->out_c, layer->bias, out, act);
+  winograd_conv w = {net, layer, fw_conv_geometry_tf(1, tiles, layer->in_c, layer->out_c, 1, 1, FW_PAD_VALID), in,
+                     side, out, act};
+  fw_parallel_for((side + 1) / 2, winograd_input_rows, &w);
+  fw_parallel_for(FW_WINOGRAD_POSITIONS, winograd_gemms, &w);
+  fw_parallel_for((side + 1) / 2, winograd_output_rows, &w);
 }
 
 int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *image, fw_crop crop,
@@ -227,7 +262,7 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
   fw_rgba_to_square_input(image, crop, FW_PAD_CENTRED, INPUT_SIZE, mean_rgb, 256.0f, net->input);
 
   const fw_conv_geometry sg = fw_conv_geometry_tf(INPUT_SIZE, INPUT_SIZE, 3, STEM_CHANNELS, 7, 2, FW_PAD_VALID);
-  fw_f32_conv(&sg, net->input, net->stem, net->zero, net->stem_out, relu);
+  fw_parallel_conv(fw_f32_conv, &sg, net->input, net->stem, net->zero, net->stem_out, relu);
   const fw_conv_geometry pool = fw_conv_geometry_tf(STEM_SIDE, STEM_SIDE, STEM_CHANNELS, STEM_CHANNELS, 3, 2, FW_PAD_VALID);
   fw_f32_maxpool_kxk(&pool, net->stem_out, net->x);
 
@@ -241,7 +276,7 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
       fw_f32_add(net->u, net->x, (size_t)side * side * out_c, NULL, net->x);
     } else {
       const fw_conv_geometry g1 = fw_conv_geometry_tf(side, side, channels, out_c, 3, 2, FW_PAD_VALID);
-      fw_f32_conv(&g1, net->x, net->conv1[i].direct, net->zero, net->t, relu);
+      fw_parallel_conv(fw_f32_conv, &g1, net->x, net->conv1[i].direct, net->zero, net->t, relu);
       conv3x3_same(net, &net->conv2[i], net->t, g1.out_h, net->u, linear);
       /* The shortcut's pooled map is side / 2; the body is that or one smaller. */
       fw_f32_shortcut_down(net->x, side, side, channels, net->u, g1.out_h, g1.out_w, out_c, net->t);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../core/alloc.h"
+#include "../core/parallel.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 
@@ -61,4 +62,36 @@ void fw_layer_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, i
                             float *output, fw_activation act) {
   fw_i16_quantize_rows(input, pixels, layer->in_c, s->q, s->scale, s->sum);
   fw_i16_pointwise(layer, s->q, s->scale, s->sum, pixels, output, act);
+}
+
+#define PIXEL_BLOCK 4 /* the kernel's pixel tile */
+
+typedef struct pointwise_i16_call {
+  const fw_pointwise_i16 *layer;
+  const float *input;
+  int pixels;
+  const fw_i16_scratch *s;
+  float *output;
+  fw_activation act;
+} pointwise_i16_call;
+
+static void pointwise_i16_blocks(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const pointwise_i16_call *c = opaque;
+  const int first = begin * PIXEL_BLOCK;
+  const int last = end * PIXEL_BLOCK < c->pixels ? end * PIXEL_BLOCK : c->pixels;
+  const size_t row = (size_t)fw_i16_row_stride(c->layer->in_c);
+  const fw_i16_scratch part = {c->s->q + (size_t)first * row, c->s->scale + first, c->s->sum + first};
+  fw_layer_pointwise_i16(c->layer, c->input + (size_t)first * c->layer->in_c, last - first, &part,
+                         c->output + (size_t)first * c->layer->out_c, c->act);
+}
+
+void fw_parallel_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, int pixels, const fw_i16_scratch *s,
+                               float *output, fw_activation act) {
+  if (fw_threads_active() <= 1) {
+    fw_layer_pointwise_i16(layer, input, pixels, s, output, act);
+    return;
+  }
+  pointwise_i16_call call = {layer, input, pixels, s, output, act};
+  fw_parallel_for((pixels + PIXEL_BLOCK - 1) / PIXEL_BLOCK, pointwise_i16_blocks, &call);
 }

@@ -34,4 +34,11 @@ void fw_layer_release_pointwise_i16(fw_pointwise_i16 *layer);
 void fw_layer_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, int pixels, const fw_i16_scratch *s,
                             float *output, fw_activation act);
 
+/* The same split across the thread pool (core/parallel.h) over runs of 4
+ * pixels, each quantised into its own part of `s` (which must hold all
+ * `pixels`). Activations are quantised per pixel, so the results are
+ * bit-identical to fw_layer_pointwise_i16. Only thread 0 may call it. */
+void fw_parallel_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, int pixels, const fw_i16_scratch *s,
+                               float *output, fw_activation act);
+
 #endif

@@ -30,6 +30,7 @@
 #include "../kernels/dispatch.h"
 #include "detection.h"
 #include "int_layers.h"
+#include "parallel_conv.h"
 
 #define BLOCKS 13
 #define EXTRA_LAYERS 8
@@ -283,9 +284,9 @@ static int run_predictor(fw_ssd_mobilenetv1 *net, int index, const float *featur
   const int c = predictors[index].channels, a = predictors[index].anchors;
   float *encodings = net->raw, *logits = net->raw + FW_SSD_ANCHORS * 4;
   fw_conv_geometry g = fw_conv_geometry_tf(side, side, c, 4 * a, 1, 1, FW_PAD_VALID);
-  fw_f32_conv(&g, features, net->box_head[index], net->zero, encodings + (size_t)first * 4, linear);
+  fw_parallel_conv(fw_f32_conv, &g, features, net->box_head[index], net->zero, encodings + (size_t)first * 4, linear);
   g = fw_conv_geometry_tf(side, side, c, 3 * a, 1, 1, FW_PAD_VALID);
-  fw_f32_conv(&g, features, net->class_head[index], net->zero, logits + (size_t)first * 3, linear);
+  fw_parallel_conv(fw_f32_conv, &g, features, net->class_head[index], net->zero, logits + (size_t)first * 3, linear);
   return first + side * side * a;
 }
 
@@ -319,7 +320,7 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
   for (size_t i = 0; i < (size_t)size * size * 3; i++) net->input[i] = net->input[i] * input_scale - 1.0f;
 
   fw_conv_geometry g = fw_conv_geometry_tf(size, size, 3, 32, 3, 2, FW_PAD_SAME);
-  fw_f32_conv(&g, net->input, net->conv0, net->zero, net->ping, relu6);
+  fw_parallel_conv(fw_f32_conv, &g, net->input, net->conv0, net->zero, net->ping, relu6);
   int side = g.out_h;
   float *current = net->ping, *spare = net->pong;
   const int use_int = net->int_ready && !net->precision_f32;
@@ -327,16 +328,16 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
   for (int i = 0; i < BLOCKS; i++) {
     const fw_conv_geometry dw =
         fw_conv_geometry_tf(side, side, blocks[i].in_c, blocks[i].in_c, 3, blocks[i].stride, FW_PAD_SAME);
-    fw_f32_dwconv3x3(&dw, current, net->depthwise[i], net->zero, spare, relu6);
+    fw_parallel_conv(fw_f32_dwconv3x3, &dw, current, net->depthwise[i], net->zero, spare, relu6);
     side = dw.out_h;
     const fw_conv_geometry pw = fw_conv_geometry_tf(side, side, blocks[i].in_c, blocks[i].out_c, 1, 1, FW_PAD_VALID);
     /* The depthwise output is in `spare`; the pointwise one goes to the other
      * ping-pong buffer, except conv_11's, which box predictor 0 reads later. */
     float *out = i + 1 == CONV11_BLOCK ? net->conv11 : spare == net->ping ? net->pong : net->ping;
     if (use_int)
-      fw_layer_pointwise_i16(&net->pointwise_i16[i], spare, side * side, &net->scratch, out, relu6);
+      fw_parallel_pointwise_i16(&net->pointwise_i16[i], spare, side * side, &net->scratch, out, relu6);
     else
-      fw_f32_conv(&pw, spare, net->pointwise[i], net->zero, out, relu6);
+      fw_parallel_conv(fw_f32_conv, &pw, spare, net->pointwise[i], net->zero, out, relu6);
     current = out;
     spare = current == net->ping ? net->pong : net->ping;
   }
@@ -347,9 +348,9 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
     const fw_conv_geometry e =
         fw_conv_geometry_tf(side, side, extra[i].in_c, extra[i].out_c, extra[i].kernel, extra[i].stride, FW_PAD_SAME);
     if (use_int && extra[i].kernel == 1)
-      fw_layer_pointwise_i16(&net->extra_i16[i], current, side * side, &net->scratch, spare, relu6);
+      fw_parallel_pointwise_i16(&net->extra_i16[i], current, side * side, &net->scratch, spare, relu6);
     else
-      fw_f32_conv(&e, current, net->extra[i], net->zero, spare, relu6);
+      fw_parallel_conv(fw_f32_conv, &e, current, net->extra[i], net->zero, spare, relu6);
     side = e.out_h;
     float *t = current;
     current = spare;

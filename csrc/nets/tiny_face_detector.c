@@ -18,10 +18,12 @@
 
 #include "../core/alloc.h"
 #include "../core/arena.h"
+#include "../core/parallel.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 #include "detection.h"
 #include "int_layers.h"
+#include "parallel_conv.h"
 
 #define SEPARABLE_LAYERS 5
 #define ANCHORS 5
@@ -51,10 +53,17 @@ struct fw_tiny_face_detector {
 
   /* Working memory, laid out for one input size at a time. */
   int planned_size;
+  int band_slots;    /* bands planned: one per thread */
+  size_t band_floats; /* floats in one band */
   fw_arena arena;
   float *input, *ping, *pong, *zero;
-  float *band; /* two full-resolution conv rows, pooled as they are made */
-  fw_i16_scratch scratch; /* quantised input of an integer 1x1 conv */
+  float *band; /* per thread: two full-resolution conv rows, pooled as they are made */
+  /* Quantised input of an integer 1x1 conv: one slot per thread for the
+   * banded layers (two rows each), and the first slot big enough for conv5's
+   * whole map. */
+  char *scratch;
+  size_t scratch_slot_bytes;
+  size_t scratch_values, scratch_pixels;
   fw_box *boxes;  /* candidates above the score threshold, relative to the input */
   fw_box *scaled; /* the same in input pixels, for NMS */
   double *scores;
@@ -141,16 +150,20 @@ static int grid_side(int input_size) {
  * only ever held two rows at a time, in `band`), zeros for padding taps, and
  * the post-processing scratch. Runs only when the input size changes. */
 static int plan(fw_tiny_face_detector *net, int input_size) {
-  if (net->planned_size == input_size) return 0;
+  const int threads = fw_threads_active();
+  if (net->planned_size == input_size && net->band_slots >= threads) return 0;
   net->planned_size = 0;
   const size_t side = (size_t)input_size, conv0_side = side - 2, pooled_side = (conv0_side + 1) / 2;
   const size_t input_floats = side * side * 3;
   const size_t largest = pooled_side * pooled_side * 16; /* every later layer is smaller */
-  /* Widest banded layers: conv0 (16 channels) and conv1's pointwise (32 at half width). */
-  const size_t band = 2 * (conv0_side * 16 > pooled_side * 32 ? conv0_side * 16 : pooled_side * 32);
+  /* Two rows of the widest banded layer: conv0 (16 channels) or a pooled
+   * pointwise layer (odd sides round up, so a later one can be the widest). */
+  size_t band = 2 * conv0_side * 16;
+  for (size_t i = 0, layer_side = pooled_side, c = 32; i + 1 < SEPARABLE_LAYERS; i++, layer_side = (layer_side + 1) / 2, c *= 2)
+    if (2 * layer_side * c > band) band = 2 * layer_side * c;
   const size_t candidates = (size_t)grid_side(input_size) * grid_side(input_size) * ANCHORS;
-  /* The integer 1x1 convs quantise two rows at a time (banded), the last one
-   * its whole map. */
+  /* The integer 1x1 convs quantise two rows at a time (banded, one scratch
+   * slot per thread), the last one its whole map (in the first slot). */
   size_t scratch_values = 0, scratch_pixels = 0;
   for (size_t i = 0, s = pooled_side, c = 16; i < SEPARABLE_LAYERS; i++, c *= 2, s = (s + 1) / 2) {
     if (i < FIRST_INT_LAYER) continue;
@@ -160,9 +173,9 @@ static int plan(fw_tiny_face_detector *net, int input_size) {
   }
   const size_t scratch = net->int_ready ? fw_i16_scratch_bytes(scratch_values, scratch_pixels) : 0;
   const size_t sizes[] = {input_floats * sizeof(float), largest * sizeof(float), largest * sizeof(float),
-                          MAX_CHANNELS * sizeof(float), band * sizeof(float), candidates * sizeof(fw_box),
+                          MAX_CHANNELS * sizeof(float), band * threads * sizeof(float), candidates * sizeof(fw_box),
                           candidates * sizeof(fw_box), candidates * sizeof(double), candidates * sizeof(int),
-                          candidates * sizeof(int), scratch};
+                          candidates * sizeof(int), scratch * threads};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
   if (fw_arena_reserve(&net->arena, total) != 0) return -1;
@@ -176,38 +189,80 @@ static int plan(fw_tiny_face_detector *net, int input_size) {
   net->scores = fw_arena_alloc(&net->arena, sizes[7]);
   net->order = fw_arena_alloc(&net->arena, sizes[8]);
   net->kept = fw_arena_alloc(&net->arena, sizes[9]);
-  if (scratch)
-    net->scratch = fw_i16_scratch_at(fw_arena_alloc(&net->arena, scratch), scratch_values, scratch_pixels);
+  net->scratch = scratch ? fw_arena_alloc(&net->arena, sizes[10]) : NULL;
+  net->scratch_slot_bytes = scratch;
+  net->scratch_values = scratch_values;
+  net->scratch_pixels = scratch_pixels;
   memset(net->zero, 0, sizes[3]);
   net->planned_size = input_size;
+  net->band_slots = threads;
+  net->band_floats = band;
   return 0;
 }
 
 /* A conv followed by 2x2/2 max pooling, two conv rows at a time: the rows go
- * to `band` and only their pooled row is written out, so the full-resolution
- * output never leaves the cache. */
-static void conv_then_pool(const fw_conv_geometry *g, const float *input, const float *packed, const float *zero,
-                           float *band, float *output, fw_activation act) {
+ * to a band and only their pooled row is written out, so the full-resolution
+ * output never leaves the cache. Pairs of rows are split across the threads,
+ * each with its own band. */
+typedef struct pooled_conv {
+  const fw_conv_geometry *g;
+  const float *input, *packed, *zero;
+  float *bands, *output;
+  size_t band_floats;
+  fw_activation act;
+} pooled_conv;
+
+static void conv_then_pool_pairs(void *opaque, int begin, int end, int thread) {
+  const pooled_conv *c = opaque;
+  const fw_conv_geometry *g = c->g;
   const size_t pooled_row = (size_t)((g->out_w + 1) / 2) * g->out_c;
-  for (int y0 = 0; y0 < g->out_h; y0 += 2) {
+  float *band = c->bands + (size_t)thread * c->band_floats;
+  for (int y0 = 2 * begin; y0 < g->out_h && y0 < 2 * end; y0 += 2) {
     fw_conv_geometry rows = *g;
     rows.out_h = y0 + 1 < g->out_h ? 2 : 1;
     rows.pad_top = g->pad_top - y0 * g->stride; /* the band's first row is conv row y0 */
-    fw_f32_conv(&rows, input, packed, zero, band, act);
-    fw_f32_maxpool2x2(band, rows.out_h, g->out_w, g->out_c, 2, output + (size_t)(y0 / 2) * pooled_row);
+    fw_f32_conv(&rows, c->input, c->packed, c->zero, band, c->act);
+    fw_f32_maxpool2x2(band, rows.out_h, g->out_w, g->out_c, 2, c->output + (size_t)(y0 / 2) * pooled_row);
   }
 }
 
-/* conv_then_pool for a 1x1 conv on the integer path: each band of two rows
- * is one run of pixels. */
-static void pointwise_i16_then_pool(fw_tiny_face_detector *net, const fw_pointwise_i16 *layer, int side,
-                                    const float *input, float *output, fw_activation act) {
+/* The same for a 1x1 conv on the integer path: each band of two rows is one
+ * run of pixels, quantised into the thread's own scratch slot. */
+typedef struct pooled_pointwise_i16 {
+  const fw_tiny_face_detector *net;
+  const fw_pointwise_i16 *layer;
+  int side;
+  const float *input;
+  float *output;
+  fw_activation act;
+} pooled_pointwise_i16;
+
+static void pointwise_i16_then_pool_pairs(void *opaque, int begin, int end, int thread) {
+  const pooled_pointwise_i16 *c = opaque;
+  const fw_tiny_face_detector *net = c->net;
+  const fw_pointwise_i16 *layer = c->layer;
+  const int side = c->side;
   const size_t pooled_row = (size_t)((side + 1) / 2) * layer->out_c;
-  for (int y0 = 0; y0 < side; y0 += 2) {
+  float *band = net->band + (size_t)thread * net->band_floats;
+  const fw_i16_scratch scratch = fw_i16_scratch_at(net->scratch + (size_t)thread * net->scratch_slot_bytes,
+                                                   net->scratch_values, net->scratch_pixels);
+  for (int y0 = 2 * begin; y0 < side && y0 < 2 * end; y0 += 2) {
     const int rows = y0 + 1 < side ? 2 : 1;
-    fw_layer_pointwise_i16(layer, input + (size_t)y0 * side * layer->in_c, rows * side, &net->scratch, net->band, act);
-    fw_f32_maxpool2x2(net->band, rows, side, layer->out_c, 2, output + (size_t)(y0 / 2) * pooled_row);
+    fw_layer_pointwise_i16(layer, c->input + (size_t)y0 * side * layer->in_c, rows * side, &scratch, band, c->act);
+    fw_f32_maxpool2x2(band, rows, side, layer->out_c, 2, c->output + (size_t)(y0 / 2) * pooled_row);
   }
+}
+
+static void conv_then_pool(const fw_tiny_face_detector *net, const fw_conv_geometry *g, const float *input,
+                           const float *packed, float *output, fw_activation act) {
+  pooled_conv call = {g, input, packed, net->zero, net->band, output, net->band_floats, act};
+  fw_parallel_for((g->out_h + 1) / 2, conv_then_pool_pairs, &call);
+}
+
+static void pointwise_i16_then_pool(const fw_tiny_face_detector *net, const fw_pointwise_i16 *layer, int side,
+                                    const float *input, float *output, fw_activation act) {
+  pooled_pointwise_i16 call = {net, layer, side, input, output, act};
+  fw_parallel_for((side + 1) / 2, pointwise_i16_then_pool_pairs, &call);
 }
 
 const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const fw_rgba_image *image, int input_size) {
@@ -216,25 +271,27 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
   fw_rgba_to_square_input(image, whole, FW_PAD_BOTTOM_RIGHT, input_size, mean_rgb, 256.0f, net->input);
 
   fw_conv_geometry g = fw_conv_geometry_tf(input_size, input_size, 3, 16, 3, 1, FW_PAD_VALID);
-  conv_then_pool(&g, net->input, net->conv0, net->zero, net->band, net->pong, leaky);
+  conv_then_pool(net, &g, net->input, net->conv0, net->pong, leaky);
   int side = (g.out_h + 1) / 2, channels = 16;
   float *current = net->pong, *spare = net->ping;
 
   for (int i = 0; i < SEPARABLE_LAYERS; i++, channels *= 2) {
     fw_conv_geometry dw = fw_conv_geometry_tf(side, side, channels, channels, 3, 1, FW_PAD_SAME);
-    fw_f32_dwconv3x3(&dw, current, net->depthwise[i], net->zero, spare, linear);
+    fw_parallel_conv(fw_f32_dwconv3x3, &dw, current, net->depthwise[i], net->zero, spare, linear);
     fw_conv_geometry pw = fw_conv_geometry_tf(side, side, channels, 2 * channels, 1, 1, FW_PAD_VALID);
     if (i + 1 < SEPARABLE_LAYERS) {
       if (net->int_ready && i >= FIRST_INT_LAYER)
         pointwise_i16_then_pool(net, &net->pointwise_i16[i], side, spare, current, leaky);
       else
-        conv_then_pool(&pw, spare, net->pointwise[i], net->zero, net->band, current, leaky);
+        conv_then_pool(net, &pw, spare, net->pointwise[i], current, leaky);
       side = (side + 1) / 2;
     } else { /* conv5's pool has stride 1: rows overlap, so pool the whole map */
-      if (net->int_ready)
-        fw_layer_pointwise_i16(&net->pointwise_i16[i], spare, side * side, &net->scratch, current, leaky);
-      else
-        fw_f32_conv(&pw, spare, net->pointwise[i], net->zero, current, leaky);
+      if (net->int_ready) {
+        const fw_i16_scratch whole = fw_i16_scratch_at(net->scratch, net->scratch_values, net->scratch_pixels);
+        fw_parallel_pointwise_i16(&net->pointwise_i16[i], spare, side * side, &whole, current, leaky);
+      } else {
+        fw_parallel_conv(fw_f32_conv, &pw, spare, net->pointwise[i], net->zero, current, leaky);
+      }
       fw_f32_maxpool2x2(current, side, side, 2 * channels, 1, spare);
       float *t = current;
       current = spare;
@@ -242,7 +299,7 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
     }
   }
   fw_conv_geometry head = fw_conv_geometry_tf(side, side, MAX_CHANNELS, HEAD_CHANNELS, 1, 1, FW_PAD_VALID);
-  fw_f32_conv(&head, current, net->head, net->zero, spare, linear);
+  fw_parallel_conv(fw_f32_conv, &head, current, net->head, net->zero, spare, linear);
   return spare;
 }
 

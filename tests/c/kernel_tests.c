@@ -1781,6 +1781,157 @@ static void pw_i16_tests(void) {
   int16_t packed[16];
   record(fw_i16_pointwise_pack(not_quantised, 0.1, 0.0, 2, 2, packed) == -1, "fw_i16_pointwise_pack",
          "values off the 0.1 grid", "refused");
+/* Split outputs (nets/parallel_conv.c): a band of output rows, run with
+ * out_h = band rows and pad_top moved up by first row * stride, and a run of
+ * pixels of a 1x1 stride-1 VALID conv, run as one row, must give bit for bit
+ * the outputs of one call over the whole map (threads build == single build). */
+
+static void split_case(int depthwise, int k, int stride, fw_padding padding, int in_h, int in_w, int in_c, int out_c,
+                       fw_activation act) {
+  const uint32_t seed = next_seed();
+  char params[256];
+  snprintf(params, sizeof params, "[%s K=%d stride=%d pad=%s in=%dx%dx%d out_c=%d act=%s seed=%u]",
+           depthwise ? "depthwise" : "conv", k, stride, pad_name(padding), in_h, in_w, in_c, out_c, act_name(act),
+           (unsigned)seed);
+  const fw_conv_geometry g = fw_conv_geometry_tf(in_h, in_w, in_c, out_c, k, stride, padding);
+  rng r = {seed};
+  const size_t n_in = (size_t)in_h * in_w * in_c, n_out = (size_t)g.out_h * g.out_w * out_c;
+  const size_t n_filter = depthwise ? 9 * (size_t)in_c : (size_t)k * k * in_c * out_c;
+  const size_t n_packed = depthwise ? fw_dwconv3x3_packed_size(in_c) : fw_conv_packed_size(k, in_c, out_c);
+  float *input = malloc(n_in * sizeof(float)), *filter = malloc(n_filter * sizeof(float));
+  float *bias = malloc((size_t)out_c * sizeof(float)), *packed = malloc(n_packed * sizeof(float));
+  float *zero = calloc((size_t)in_c, sizeof(float));
+  float *whole = malloc((n_out ? n_out : 1) * sizeof(float)), *split = malloc((n_out ? n_out : 1) * sizeof(float));
+  if (!input || !filter || !bias || !packed || !zero || !whole || !split) {
+    record(0, "split", params, "test out of memory");
+    goto done;
+  }
+  fill_unit(&r, input, n_in);
+  fill_unit(&r, filter, n_filter);
+  fill_unit(&r, bias, (size_t)out_c);
+  if (depthwise)
+    fw_pack_dwconv3x3(filter, bias, in_c, packed);
+  else
+    fw_pack_conv(filter, bias, k, in_c, out_c, packed);
+  const size_t twins = depthwise ? COUNT(dwconv_twins) : COUNT(conv_twins);
+  for (size_t t = 0; t < twins; t++) {
+    const conv_fn fn = depthwise ? dwconv_twins[t].fn : conv_twins[t].fn;
+    const char *name = depthwise ? dwconv_twins[t].name : conv_twins[t].name;
+    fn(&g, input, packed, zero, whole, act);
+    memset(split, 0xff, (n_out ? n_out : 1) * sizeof(float));
+    /* Bands of 1, 2, 3, ... rows. */
+    for (int first = 0, rows = 1; first < g.out_h; first += rows, rows++) {
+      fw_conv_geometry band = g;
+      band.out_h = first + rows <= g.out_h ? rows : g.out_h - first;
+      band.pad_top = g.pad_top - first * g.stride;
+      fn(&band, input, packed, zero, split + (size_t)first * g.out_w * out_c, act);
+    }
+    char detail[64];
+    snprintf(detail, sizeof detail, "row bands differ from the whole map");
+    record(memcmp(whole, split, n_out * sizeof(float)) == 0, name, params, detail);
+    if (!depthwise && k == 1 && stride == 1 && padding == FW_PAD_VALID) {
+      /* Runs of 4, 8, 12, ... pixels across row ends. */
+      memset(split, 0xff, (n_out ? n_out : 1) * sizeof(float));
+      const int pixels = g.out_h * g.out_w;
+      for (int first = 0, run = 4; first < pixels; first += run, run += 4) {
+        fw_conv_geometry line = g;
+        line.in_h = line.out_h = 1;
+        line.in_w = line.out_w = first + run <= pixels ? run : pixels - first;
+        fn(&line, input + (size_t)first * in_c, packed, zero, split + (size_t)first * out_c, act);
+      }
+      snprintf(detail, sizeof detail, "pixel runs differ from the whole map");
+      record(memcmp(whole, split, n_out * sizeof(float)) == 0, name, params, detail);
+    }
+  }
+done:
+  free(input);
+  free(filter);
+  free(bias);
+  free(packed);
+  free(zero);
+  free(whole);
+  free(split);
+}
+
+/* Winograd transforms over bands of tile rows == one call over all of them. */
+static void winograd_split_case(int h, int w, int c, fw_activation act) {
+  const uint32_t seed = next_seed();
+  char params[160];
+  snprintf(params, sizeof params, "[winograd rows h=%d w=%d c=%d act=%s seed=%u]", h, w, c, act_name(act),
+           (unsigned)seed);
+  rng r = {seed};
+  const int tiles_y = (h + 1) / 2;
+  const size_t n_map = (size_t)h * w * c, n_tiles = (size_t)FW_WINOGRAD_POSITIONS * fw_winograd_tiles(h, w) * c;
+  float *map = malloc(n_map * sizeof(float)), *bias = malloc((size_t)c * sizeof(float));
+  float *whole = malloc(n_tiles * sizeof(float)), *split = malloc(n_tiles * sizeof(float));
+  if (!map || !bias || !whole || !split) {
+    record(0, "winograd split", params, "test out of memory");
+    goto done;
+  }
+  fill_unit(&r, map, n_map);
+  fill_unit(&r, bias, (size_t)c);
+  static const struct {
+    const char *name;
+    void (*input)(const float *, int, int, int, float *);
+    void (*input_rows)(const float *, int, int, int, float *, int, int);
+    void (*output)(const float *, int, int, int, const float *, float *, fw_activation);
+    void (*output_rows)(const float *, int, int, int, const float *, float *, fw_activation, int, int);
+  } twins[] = {
+      {"fw_f32_winograd_*_rows__scalar", fw_f32_winograd_input__scalar, fw_f32_winograd_input_rows__scalar,
+       fw_f32_winograd_output__scalar, fw_f32_winograd_output_rows__scalar},
+#ifdef __wasm_simd128__
+      {"fw_f32_winograd_*_rows__simd128", fw_f32_winograd_input__simd128, fw_f32_winograd_input_rows__simd128,
+       fw_f32_winograd_output__simd128, fw_f32_winograd_output_rows__simd128},
+#endif
+  };
+  for (size_t t = 0; t < COUNT(twins); t++) {
+    twins[t].input(map, h, w, c, whole);
+    memset(split, 0xff, n_tiles * sizeof(float));
+    for (int first = 0, rows = 1; first < tiles_y; first += rows, rows++)
+      twins[t].input_rows(map, h, w, c, split, first, first + rows < tiles_y ? first + rows : tiles_y);
+    record(memcmp(whole, split, n_tiles * sizeof(float)) == 0, twins[t].name, params, "input bands differ");
+    /* The output transform, reading the tiles as products (any values do). */
+    float *out_whole = malloc(n_map * sizeof(float)), *out_split = malloc(n_map * sizeof(float));
+    if (!out_whole || !out_split) {
+      record(0, "winograd split", params, "test out of memory");
+    } else {
+      twins[t].output(whole, h, w, c, bias, out_whole, act);
+      memset(out_split, 0xff, n_map * sizeof(float));
+      for (int first = 0, rows = 1; first < tiles_y; first += rows, rows++)
+        twins[t].output_rows(whole, h, w, c, bias, out_split, act, first,
+                             first + rows < tiles_y ? first + rows : tiles_y);
+      record(memcmp(out_whole, out_split, n_map * sizeof(float)) == 0, twins[t].name, params, "output bands differ");
+    }
+    free(out_whole);
+    free(out_split);
+  }
+done:
+  free(map);
+  free(bias);
+  free(whole);
+  free(split);
+}
+
+static void split_tests(void) {
+  static const int winograd_shapes[][3] = {{1, 1, 3}, {5, 7, 5}, {8, 8, 32}, {17, 17, 33}, {35, 35, 7}};
+  for (size_t i = 0; i < COUNT(winograd_shapes); i++)
+    winograd_split_case(winograd_shapes[i][0], winograd_shapes[i][1], winograd_shapes[i][2], activations[i % 4]);
+
+  static const int sizes[][2] = {{1, 1}, {5, 7}, {13, 13}, {16, 9}};
+  static const int channels[] = {3, 5, 17, 33};
+  int i = 0;
+  for (size_t f = 0; f < COUNT(sizes); f++)
+    for (size_t c = 0; c < COUNT(channels); c++, i++) {
+      const int h = sizes[f][0], w = sizes[f][1], ch = channels[c];
+      const fw_activation act = activations[i % 3]; /* not PReLU: no alphas here */
+      split_case(0, 1, 1, FW_PAD_VALID, h, w, ch, 9 + 8 * (int)c, act);
+      split_case(0, 3, 1, FW_PAD_SAME, h, w, ch, 16, act);
+      split_case(0, 3, 2, FW_PAD_SAME, h, w, ch, 8, act);
+      split_case(0, 3, 2, FW_PAD_VALID, h, w, ch, 33, act);
+      split_case(0, 7, 2, FW_PAD_VALID, h + 10, w + 10, 3, 32, act);
+      split_case(1, 3, 1, FW_PAD_SAME, h, w, ch, ch, act);
+      split_case(1, 3, 2, FW_PAD_SAME, h, w, ch, ch, act);
+    }
 }
 
 FW_TEST_EXPORT int run_kernel_tests(void) {
@@ -1805,6 +1956,7 @@ FW_TEST_EXPORT int run_kernel_tests(void) {
   mtcnn_image_tests();
   overlap_min_tests();
   pw_i16_tests();
+  split_tests();
 
   if (log_dropped) log_final("(%d more failure lines did not fit in the log)", log_dropped);
   log_final("kernel tests: %d passed, %d failed", n_passed, n_failed);

@@ -9,10 +9,16 @@ export async function findFaces (modelDir: string, pixels: faceapi.ImageDataLike
   const best: FaceDetection | undefined = await faceapi.detectSingleFace(pixels, options)
   const box: faceapi.Box = faces[0]?.box ?? new faceapi.Rect(0, 0, 1, 1)
   const raw: Float32Array = await faceapi.nets.tinyFaceDetector.forward(pixels, 320)
-  const flavor: 'simd128' | 'scalar' | 'custom' | null = faceapi.wasmFlavor()
+  const flavor: 'simd128' | 'scalar' | 'threads' | 'custom' | null = faceapi.wasmFlavor()
   void flavor
   void raw
   return [faces.length, box.area, best?.score ?? 0, faces[0]?.forSize(100, 100).box.width ?? 0]
+}
+
+export async function withThreads (): Promise<number> {
+  const supported: boolean = faceapi.threadsSupported()
+  const running: number = supported ? await faceapi.setThreads('auto') : await faceapi.setThreads(1)
+  return running + faceapi.threadCount()
 }
 
 export async function findFacesSsd (modelDir: string, pixels: faceapi.ImageDataLike): Promise<number> {

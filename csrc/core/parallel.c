@@ -1,0 +1,152 @@
+#include "parallel.h"
+
+#include "status.h"
+
+#if defined(FW_THREADS)
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+/* Ranges per thread and fork: enough that a thread slowed down by the OS
+ * costs the fork at most a small share, few enough that claiming is free. */
+#define CHUNKS_PER_THREAD 8
+/* Polls of `generation` before an idle worker sleeps: about a millisecond,
+ * so that the forks of one forward (microseconds apart) find it awake, while
+ * an idle pool soon stops using a core. */
+#define SPIN_POLLS (1 << 18)
+/* Longest sleep before an idle worker looks again: the engine can end the
+ * thread (worker.terminate(), a Node process exiting) only between sleeps. */
+#define SLEEP_NS 100000000LL
+/* Thread 0 waiting for the last chunks of a fork: polls before it sleeps
+ * (tens of microseconds), and its longest sleep. */
+#define MAIN_SPIN_POLLS (1 << 14)
+#define MAIN_SLEEP_NS 200000LL
+
+/* The current fork. Written by thread 0 before it publishes the fork in
+ * `claim`, read by a worker only after it claimed a chunk of that fork, and
+ * not rewritten before every chunk of it has finished. */
+static struct {
+  fw_range_fn fn;
+  void *ctx;
+  int count, chunk;
+} job;
+
+/* (fork number << 32) | (chunks << 16) | next chunk to hand out. Everything a
+ * thread checks before claiming is in this one word: the job's fields may
+ * already be the next fork's when a late thread looks. */
+static _Atomic uint64_t claim;
+/* Chunks of the current fork done. */
+static _Atomic int finished;
+/* Bumped with every fork and by fw_threads_stop; idle workers sleep on it. */
+static _Atomic int generation;
+static _Atomic int sleepers;
+/* Threads taking part in forks; workers serve while `running`. */
+static _Atomic int active = 1;
+static _Atomic int running;
+/* Whether thread 0 may block (not a browser's main thread), and whether it does. */
+static _Atomic int main_may_wait;
+static _Atomic int main_sleeping;
+
+int fw_threads_active(void) { return atomic_load(&active); }
+
+/* Runs chunks of fork `fork` on `thread` until none is left (or the fork is over). */
+static void run_chunks(uint32_t fork, int thread) {
+  for (;;) {
+    uint64_t seen = atomic_load(&claim);
+    uint32_t index;
+    do {
+      index = (uint32_t)seen & 0xffff;
+      if ((uint32_t)(seen >> 32) != fork || index >= (((uint32_t)seen >> 16) & 0xffff)) return;
+    } while (!atomic_compare_exchange_weak(&claim, &seen, seen + 1));
+    /* Claimed: the fork is still `fork`, and its fields stay until this chunk is done. */
+    const int begin = (int)index * job.chunk;
+    const int end = begin + job.chunk < job.count ? begin + job.chunk : job.count;
+    job.fn(job.ctx, begin, end, thread);
+    if (atomic_fetch_add(&finished, 1) + 1 == (int)((seen >> 16) & 0xffff) && atomic_load(&main_sleeping))
+      __builtin_wasm_memory_atomic_notify((int *)&finished, 1);
+  }
+}
+
+void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
+  const int threads = atomic_load(&active);
+  if (threads <= 1 || count <= 1) {
+    if (count > 0) fn(ctx, 0, count, 0);
+    return;
+  }
+  int chunks = threads * CHUNKS_PER_THREAD < count ? threads * CHUNKS_PER_THREAD : count;
+  const int chunk = (count + chunks - 1) / chunks;
+  chunks = (count + chunk - 1) / chunk;
+  job.fn = fn;
+  job.ctx = ctx;
+  job.count = count;
+  job.chunk = chunk;
+  atomic_store(&finished, 0);
+  const uint32_t fork = (uint32_t)atomic_load(&generation) + 1;
+  atomic_store(&claim, (uint64_t)fork << 32 | (uint64_t)chunks << 16);
+  atomic_store(&generation, (int)fork);
+  if (atomic_load(&sleepers) > 0) __builtin_wasm_memory_atomic_notify((int *)&generation, FW_THREADS_MAX);
+  run_chunks(fork, 0);
+  /* The other threads' last chunks: spin a little, then (where thread 0 may
+   * block) sleep so that a descheduled worker can have this core. */
+  for (int polls = 0, done; (done = atomic_load(&finished)) < chunks; polls++) {
+    if (polls >= MAIN_SPIN_POLLS && atomic_load(&main_may_wait)) {
+      atomic_store(&main_sleeping, 1);
+      __builtin_wasm_memory_atomic_wait32((int *)&finished, done, MAIN_SLEEP_NS);
+      atomic_store(&main_sleeping, 0);
+    }
+  }
+}
+
+int fw_threads_start(int threads, int caller_may_wait) {
+  if (threads < 1 || threads > FW_THREADS_MAX)
+    return fw_fail("threads: %d is out of range (1 to %d)", threads, FW_THREADS_MAX);
+  atomic_store(&main_may_wait, caller_may_wait);
+  atomic_store(&running, 1);
+  atomic_store(&active, threads);
+  return 0;
+}
+
+void fw_threads_stop(void) {
+  atomic_store(&active, 1);
+  atomic_store(&running, 0);
+  atomic_fetch_add(&generation, 1);
+  __builtin_wasm_memory_atomic_notify((int *)&generation, FW_THREADS_MAX);
+}
+
+void fw_threads_worker(int index) {
+  int seen = atomic_load(&generation);
+  while (atomic_load(&running)) {
+    int now = atomic_load(&generation);
+    for (int polls = 0; now == seen && polls < SPIN_POLLS; polls++) now = atomic_load(&generation);
+    if (now == seen) {
+      /* Registered as a sleeper before the final check: a fork published
+       * after it sees `sleepers` and notifies. */
+      atomic_fetch_add(&sleepers, 1);
+      __builtin_wasm_memory_atomic_wait32((int *)&generation, seen, SLEEP_NS);
+      atomic_fetch_sub(&sleepers, 1);
+      continue;
+    }
+    seen = now;
+    run_chunks((uint32_t)now, index);
+  }
+}
+
+#else
+
+int fw_threads_active(void) { return 1; }
+
+void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
+  if (count > 0) fn(ctx, 0, count, 0);
+}
+
+int fw_threads_start(int threads, int caller_may_wait) {
+  (void)caller_may_wait;
+  if (threads == 1) return 0;
+  return fw_fail("threads: this build runs on one thread (use wasm/facewasm-threads.wasm for %d)", threads);
+}
+
+void fw_threads_worker(int index) { (void)index; }
+
+void fw_threads_stop(void) {}
+
+#endif

@@ -1,0 +1,26 @@
+// One thread of the pool (js/threads.mjs): instantiates the threads build on
+// the shared memory, moves its stack pointer to the stack thread 0 allocated
+// for it, and serves forks in C (fw_threads_worker) until the pool stops.
+// It never allocates and never runs the start-up code (_initialize): the
+// memory's data and the heap belong to thread 0.
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node
+
+async function serve ({ module, memory, stackTop, index }, post) {
+  const instance = await WebAssembly.instantiate(module, { env: { memory, emscripten_notify_memory_growth () {} } })
+  instance.exports.stackRestore(stackTop)
+  post({ ready: index })
+  instance.exports.fw_threads_worker(index) // returns after fw_threads_stop()
+  post({ done: index })
+}
+
+const report = (post) => (error) => post({ error: String(error?.stack ?? error) })
+
+if (isNode) {
+  const { parentPort, workerData } = await import('node:worker_threads')
+  const post = (message) => parentPort.postMessage(message)
+  serve(workerData, post).catch(report(post))
+} else {
+  const post = (message) => self.postMessage(message)
+  self.onmessage = (event) => serve(event.data, post).catch(report(post))
+}
