@@ -1781,6 +1781,9 @@ static void pw_i16_tests(void) {
   int16_t packed[16];
   record(fw_i16_pointwise_pack(not_quantised, 0.1, 0.0, 2, 2, packed) == -1, "fw_i16_pointwise_pack",
          "values off the 0.1 grid", "refused");
+}
+
+/* ------------------------------------------------------------------------ */
 /* Split outputs (nets/parallel_conv.c): a band of output rows, run with
  * out_h = band rows and pad_top moved up by first row * stride, and a run of
  * pixels of a 1x1 stride-1 VALID conv, run as one row, must give bit for bit
