@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/alloc.h"
 #include "../core/arena.h"
 #include "../core/status.h"
 #include "../kernels/batchnorm.h"
@@ -88,23 +89,23 @@ struct fw_ssd_mobilenetv1 {
 static void destroy(void *opaque) {
   fw_ssd_mobilenetv1 *net = opaque;
   if (!net) return;
-  free(net->conv0);
+  FW_FREE(net->conv0);
   for (int i = 0; i < BLOCKS; i++) {
-    free(net->depthwise[i]);
-    free(net->pointwise[i]);
+    FW_FREE(net->depthwise[i]);
+    FW_FREE(net->pointwise[i]);
   }
-  for (int i = 0; i < EXTRA_LAYERS; i++) free(net->extra[i]);
+  for (int i = 0; i < EXTRA_LAYERS; i++) FW_FREE(net->extra[i]);
   for (int i = 0; i < PREDICTORS; i++) {
-    free(net->box_head[i]);
-    free(net->class_head[i]);
+    FW_FREE(net->box_head[i]);
+    FW_FREE(net->class_head[i]);
   }
-  free(net->anchors);
+  FW_FREE(net->anchors);
   fw_arena_release(&net->arena);
-  free(net);
+  FW_FREE(net);
 }
 
 static float *alloc_floats(size_t count, const char *what) {
-  float *p = malloc(count * sizeof(float));
+  float *p = FW_MALLOC(count * sizeof(float));
   if (!p) fw_fail("out of memory packing '%s'", what);
   return p;
 }
@@ -149,11 +150,11 @@ static float *pack_depthwise(const fw_weight_table *w, int index, int channels) 
                       t[2]->values, batch_norm_epsilon, bias);
     fw_pack_dwconv3x3(filter, bias, channels, packed);
   } else {
-    free(packed);
+    FW_FREE(packed);
     packed = NULL;
   }
-  free(filter);
-  free(bias);
+  FW_FREE(filter);
+  FW_FREE(bias);
   return packed;
 }
 
@@ -165,7 +166,7 @@ static float *pack_head(const fw_weight_table *w, int index, const char *kind, i
 }
 
 static void *bind(const fw_weight_table *w) {
-  fw_ssd_mobilenetv1 *net = calloc(1, sizeof *net);
+  fw_ssd_mobilenetv1 *net = FW_CALLOC(1, sizeof *net);
   if (!net) {
     fw_fail("out of memory");
     return NULL;
