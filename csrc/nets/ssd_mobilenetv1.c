@@ -341,6 +341,11 @@ int fw_ssd_mobilenetv1_net_detect(fw_ssd_mobilenetv1 *net, const fw_rgba_image *
     r[2] = top * image->height;
     r[3] = (right - left) * image->width;
     r[4] = (bottom - top) * image->height;
+    /* Only weights that overflow float inside the net give this; face-api.js
+     * throws on such a box too (Box.constructor). */
+    if (!isfinite(r[1]) || !isfinite(r[2]) || !isfinite(r[3]) || !isfinite(r[4]))
+      return fw_fail("SSD MobileNetV1 produced a box that is not finite (score %g): the weights make the net overflow",
+                     r[0]);
   }
   return kept;
 }
