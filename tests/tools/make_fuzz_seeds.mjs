@@ -107,10 +107,11 @@ const NET = { tiny: 0, ssd: 1, landmarks: 2, landmarksTiny: 3, recognition: 4, e
 const detect = (w, h, { net = NET.tiny, seed = 0, magnitude = 1, knobs = [4, 128, 1, 0], pixels = [90, 120, 200, 255, 30, 60, 10, 255] } = {}) =>
   Buffer.from([net, seed, magnitude, w >> 8, w & 255, h >> 8, h & 255, ...knobs, ...pixels])
 const noise = Array.from({ length: 997 }, (_, i) => (i * 7919) & 255)
-// The face nets take a crop from the knobs (x, y, width, height; 255 reaches outside).
+// The face nets take a crop from the knobs (x, y, width, height; 255 reaches
+// outside). Few seeds for the nets with fixed large inputs (SSD, the face
+// nets): each takes seconds under the sanitizers, and every fuzz run, also
+// the short one in make test, starts by running all seeds.
 const faceNetSeeds = (name, net) => ({
-  [`${name}-whole-60x50`]: detect(60, 50, { net, knobs: [0, 0, 254, 254], pixels: noise }),
-  [`${name}-crop-1x1`]: detect(1, 1, { net, knobs: [0, 0, 0, 0] }),
   [`${name}-crop-tall`]: detect(30, 200, { net, magnitude: 2, knobs: [3, 7, 5, 180], pixels: noise }),
   [`${name}-crop-outside`]: detect(40, 40, { net, knobs: [10, 10, 255, 20] }),
   [`${name}-overflowing`]: detect(50, 50, { net, magnitude: 4, knobs: [0, 0, 49, 49], pixels: noise })
@@ -128,9 +129,7 @@ writeCorpus('detect', {
   'large-weights-224': detect(200, 180, { magnitude: 3, seed: 1, knobs: [7, 3, 1, 0] }),
   'noise-128': detect(130, 97, { knobs: [3, 26, 1, 0], pixels: noise }),
   'ssd-80x60': detect(80, 60, { net: NET.ssd, knobs: [127, 5, 1, 0], pixels: noise }),
-  'ssd-1x300': detect(1, 299, { net: NET.ssd, knobs: [1, 7, 0, 0] }),
   'ssd-invalid-confidence': detect(20, 20, { net: NET.ssd, knobs: [254, 1, 0, 0] }),
-  'ssd-overflowing': detect(64, 64, { net: NET.ssd, magnitude: 4, knobs: [10, 2, 0, 0], pixels: noise }),
   'mtcnn-120x100': detect(120, 100, { net: NET.mtcnn, knobs: [3, 63, 40, 150], pixels: noise }),
   'mtcnn-no-scales': detect(40, 40, { net: NET.mtcnn, knobs: [0, 0, 0, 0] }),
   'mtcnn-zero-scale': detect(40, 40, { net: NET.mtcnn, knobs: [1, 0, 0, 100] }),
