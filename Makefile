@@ -36,7 +36,7 @@ NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
 
 .PHONY: all toolchain test test-native test-js models bench clean scene-reference reference-raw reference-data \
-        demo demo-samples test-reliability valgrind fuzz fuzz-short soak
+        demo demo-samples test-reliability sanitize valgrind fuzz fuzz-short soak
 
 all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm wasm/facewasm-threads.wasm models
 
@@ -179,7 +179,7 @@ FUZZ_FLAGS := -O2 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
               $(CFLAGS_COMMON)
 SOAK_COUNT ?= 10000
 
-$(FIXTURES)/cases.txt: tests/tools/native_fixtures.mjs js/weights.mjs models/.installed
+$(FIXTURES)/cases.txt: tests/tools/native_fixtures.mjs js/weights.mjs js/mtcnn.mjs models/.installed
 	$(NODE) tests/tools/native_fixtures.mjs $(FIXTURES)
 
 build/native/net_tests: $(NET_TEST_SRC) $(HEADERS)
@@ -195,7 +195,7 @@ build/native/net_tests_oom: $(NET_TEST_SRC) tests/c/alloc_hooks.c tests/c/alloc_
 	@mkdir -p build/native
 	clang $(SAN_FLAGS) -DFW_ALLOC_HOOKS -Itests/c $(filter %.c,$^) -lm -o $@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_nets.h tests/fuzz/ubsan-ignorelist.txt $(CORE_SRC) $(HEADERS)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_nets.h tests/fuzz/fuzz_net_tensors.h tests/fuzz/ubsan-ignorelist.txt $(CORE_SRC) $(HEADERS)
 	@mkdir -p build/fuzz
 	clang $(FUZZ_FLAGS) $< $(CORE_SRC) -lm -o $@
 
@@ -214,12 +214,17 @@ build/facewasm-small-memory.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) Makefile | 
 
 test-reliability: $(FIXTURES)/cases.txt build/native/net_tests_san build/native/net_tests_oom build/native/net_tests \
                   $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
-	build/native/net_tests_san reference $(FIXTURES)
+	build/native/net_tests_san reference $(FIXTURES) $(FIXTURES)/cases-quick.txt
 	build/native/net_tests_oom oom $(FIXTURES) tests/fuzz/decode/face-80x60.jpg tests/fuzz/decode/palette-6x2.png \
-	  tests/fuzz/decode/gray-alpha-4x4.png
+	  tests/fuzz/decode/gray-alpha-4x4.png tests/fuzz/decode/rgb-3x3-16bit.png
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	  build/native/net_tests reference $(FIXTURES) $(FIXTURES)/cases-quick.txt
 	$(MAKE) --no-print-directory fuzz-short
+
+# Every reference case of every net under ASan/UBSan (make test runs the quick
+# ones: a few per net; SSD and recognition take seconds per case there).
+sanitize: $(FIXTURES)/cases.txt build/native/net_tests_san
+	build/native/net_tests_san reference $(FIXTURES)
 
 valgrind: $(FIXTURES)/cases.txt build/native/net_tests build/native/kernel_tests
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect build/native/kernel_tests >/dev/null

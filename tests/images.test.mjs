@@ -545,3 +545,36 @@ describe('overlapping calls', () => {
     assert.deepEqual(together.map(summarize), [fromPath, fromPath, BASELINE, BASELINE])
   })
 })
+
+describe('16-bit PNG', () => {
+  // Decoded at 16 bits and reduced to 8 by the core (csrc/image/codec.c), keeping
+  // the high byte, as stb_image's own 8-bit path does.
+  test('RGB and grey+alpha 16-bit PNGs decode to the high bytes of their samples', async () => {
+    const { decodeInCore } = await import('../js/input.mjs')
+    const core = await getCore()
+    const width = 5
+    const height = 3
+    for (const [colorType, channels] of [[2, 3], [4, 2]]) {
+      const samples = Array.from({ length: width * height * channels }, (_, i) => (i * 40503 + 7) & 0xffff)
+      const raw = Buffer.alloc((width * channels * 2 + 1) * height)
+      samples.forEach((v, i) => raw.writeUInt16BE(v, Math.floor(i / (width * channels)) + 1 + 2 * i))
+      const header = ihdr(width, height)
+      header[8] = 16
+      header[9] = colorType
+      const png = Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', zlib.deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))])
+      const decoded = decodeInCore(core, png, '16-bit PNG')
+      try {
+        const rgba = Array.from(core.u8().subarray(decoded.pointer, decoded.pointer + width * height * 4))
+        const expected = []
+        for (let p = 0; p < width * height; p++) {
+          const s = samples.slice(p * channels, (p + 1) * channels).map((v) => v >> 8)
+          expected.push(...(channels === 3 ? [...s, 255] : [s[0], s[0], s[0], s[1]]))
+        }
+        assert.deepEqual([decoded.width, decoded.height], [width, height])
+        assert.deepEqual(rgba, expected, `color type ${colorType}`)
+      } finally {
+        decoded.release()
+      }
+    }
+  })
+})

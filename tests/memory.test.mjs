@@ -1,8 +1,11 @@
 // Memory stays flat: many calls on one instance, and after the first few
 // neither wasm linear memory nor the JS heap grows. The calls cycle through
 // STEPS, so working memory is re-planned for a new input size on every call
-// and decoded images come and go. `make soak` runs 10,000 detections
-// (FACEWASM_SOAK=10000, with landmarks and descriptors); `make test` 30 rounds.
+// and decoded images come and go. `make test` runs 30 rounds of every step.
+// `make soak` (FACEWASM_SOAK=10000) runs 10,000 iterations of the
+// detection + landmarks + descriptors chain, each followed by one other step
+// in rotation, so every net keeps being exercised without running every
+// step 10,000 times.
 //
 // It runs on build/facewasm-low-start.wasm (the same core, memory starting
 // at 2 MiB instead of 32), so that a leak shows as growth within a few hundred
@@ -62,9 +65,7 @@ const ALL_STEPS = [
 const installed = (net) => existsSync(`${modelsDir}/${faceapi.nets[net]._modelName}-weights_manifest.json`)
 const STEPS = ALL_STEPS.filter((step) => installed(step.net))
 // The chain with landmarks needs faceLandmark68Net too.
-// FACEWASM_SOAK counts detections (calls with `detects`); make test runs 30 rounds.
-const DETECTIONS_PER_ROUND = STEPS.filter((step) => step.detects).length
-const ROUNDS = process.env.FACEWASM_SOAK ? Math.ceil(Number(process.env.FACEWASM_SOAK) / DETECTIONS_PER_ROUND) : 30
+const ROUNDS = 30
 const NETS = [...new Set(STEPS.map((step) => step.net)), 'faceLandmark68Net'].filter(installed).map((net) => faceapi.nets[net])
 
 before(async () => {
@@ -86,10 +87,25 @@ async function round () {
 
 const heapUsed = () => { gc(); gc(); return process.memoryUsage().heapUsed }
 
-test(`${ROUNDS} rounds of ${STEPS.length} calls: wasm memory and JS heap stop growing after ${WARM_UP}`, async (t) => {
-  const core = await getCore()
+const SOAK = process.env.FACEWASM_SOAK ? Number(process.env.FACEWASM_SOAK) : 0
+const CHAIN = STEPS.find((step) => step.name.includes('withFaceDescriptors'))
+
+function reportSkipped (t) {
   for (const step of ALL_STEPS) if (!STEPS.includes(step)) t.diagnostic(`skipped (no weights in ${modelsDir}): ${step.name}`)
   if (!smallMemory) t.diagnostic(`${SMALL_MEMORY_WASM} not built (make build/facewasm-low-start.wasm); using the default build`)
+}
+
+function assertFlat (t, wasmAfterWarmUp, wasmAtEnd, heapSamples, label) {
+  const heapGrowth = heapSamples[heapSamples.length - 1] - heapSamples[0]
+  t.diagnostic(`wasm memory ${wasmAfterWarmUp} bytes after the warm-up, ${wasmAtEnd} after ${label}`)
+  t.diagnostic(`JS heap after gc (MiB): ${heapSamples.map((b) => (b / 2 ** 20).toFixed(2)).join(' ')}`)
+  assert.equal(wasmAtEnd, wasmAfterWarmUp, 'wasm linear memory grew after the warm-up')
+  assert.ok(heapGrowth < 2 * 2 ** 20, `JS heap grew by ${heapGrowth} bytes after the warm-up`)
+}
+
+test(`${ROUNDS} rounds of ${STEPS.length} calls: wasm memory and JS heap stop growing after ${WARM_UP}`, { skip: SOAK > 0 && 'soak run' }, async (t) => {
+  const core = await getCore()
+  reportSkipped(t)
   const first = JSON.stringify(await round())
   for (let i = 1; i < WARM_UP; i++) await round()
   const wasmAfterWarmUp = core.memory.buffer.byteLength
@@ -104,10 +120,47 @@ test(`${ROUNDS} rounds of ${STEPS.length} calls: wasm memory and JS heap stop gr
     }
   }
   heapSamples.push(heapUsed())
-  const wasmAtEnd = core.memory.buffer.byteLength
-  const heapGrowth = heapSamples[heapSamples.length - 1] - heapSamples[0]
-  t.diagnostic(`wasm memory ${wasmAfterWarmUp} bytes after ${WARM_UP} rounds, ${wasmAtEnd} after ${ROUNDS}`)
-  t.diagnostic(`JS heap after gc (MiB): ${heapSamples.map((b) => (b / 2 ** 20).toFixed(2)).join(' ')}`)
-  assert.equal(wasmAtEnd, wasmAfterWarmUp, 'wasm linear memory grew after the warm-up')
-  assert.ok(heapGrowth < 2 * 2 ** 20, `JS heap grew by ${heapGrowth} bytes after the warm-up`)
+  assertFlat(t, wasmAfterWarmUp, core.memory.buffer.byteLength, heapSamples, `${ROUNDS} rounds`)
+})
+
+test(`soak: ${SOAK} detections with landmarks and descriptors, other steps in rotation`, { skip: !SOAK && 'set FACEWASM_SOAK (make soak)' }, async (t) => {
+  assert.ok(CHAIN, 'the soak needs the Tiny Face Detector, landmark and recognition weights')
+  const core = await getCore()
+  reportSkipped(t)
+  const others = STEPS.filter((step) => step !== CHAIN)
+  const runStep = async (step) => step.fails
+    ? assert.rejects(async () => step.run(), faceapi.FacewasmError, step.name).then(() => 'rejected')
+    : step.run()
+  const expected = new Map()
+  const iteration = async (i) => {
+    const other = others[i % others.length]
+    return [await runStep(CHAIN), other, await runStep(other)]
+  }
+  // Warm-up: every rotated step WARM_UP times; remember the first answers.
+  const warmUp = WARM_UP * others.length
+  for (let i = 0; i < warmUp; i++) {
+    const [chain, other, result] = await iteration(i)
+    if (!expected.has(CHAIN)) {
+      assert.ok(chain.length > 0 && chain.every((face) => face.landmarks && face.descriptor), 'the chain found no face with landmarks and a descriptor')
+      expected.set(CHAIN, JSON.stringify(chain))
+    }
+    if (!expected.has(other)) expected.set(other, JSON.stringify(result))
+  }
+  const wasmAfterWarmUp = core.memory.buffer.byteLength
+  const heapSamples = [heapUsed()]
+  const every = Math.max(others.length, Math.floor((SOAK - warmUp) / 8))
+  const started = Date.now()
+  for (let i = warmUp; i < SOAK; i++) {
+    const [chain, other, result] = await iteration(i)
+    if (i % every === 0 || i >= SOAK - others.length) {
+      assert.equal(JSON.stringify(chain), expected.get(CHAIN), `iteration ${i}: the chain gave a different result`)
+      assert.equal(JSON.stringify(result), expected.get(other), `iteration ${i}: ${other.name} gave a different result`)
+    }
+    if (i % every === 0) {
+      heapSamples.push(heapUsed())
+      t.diagnostic(`${i} iterations, wasm ${core.memory.buffer.byteLength} bytes, ${((Date.now() - started) / (i - warmUp + 1)).toFixed(1)} ms per iteration`)
+    }
+  }
+  heapSamples.push(heapUsed())
+  assertFlat(t, wasmAfterWarmUp, core.memory.buffer.byteLength, heapSamples, `${SOAK} iterations`)
 })

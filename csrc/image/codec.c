@@ -216,6 +216,22 @@ static const char *explain(const char *reason) {
   return reason;
 }
 
+/* 16-bit PNGs: stb_image 2.27's own conversion to 8 bits leaks the 16-bit
+ * image when its allocation fails, so they are decoded at 16 bits and
+ * converted here, keeping the high byte as stb_image does. NULL on failure
+ * (out of memory is noted in decoder_out_of_memory). */
+static uint8_t *decode_png16(const uint8_t *data, int length, int *w, int *h) {
+  int channels = 0;
+  uint16_t *wide = stbi_load_16_from_memory(data, length, w, h, &channels, 4);
+  if (!wide) return NULL;
+  const size_t count = (size_t)*w * (size_t)*h * 4; /* within FW_MAX_IMAGE_PIXELS, checked before */
+  uint8_t *pixels = decoder_malloc(count);
+  if (pixels)
+    for (size_t i = 0; i < count; i++) pixels[i] = (uint8_t)(wide[i] >> 8);
+  FW_FREE(wide);
+  return pixels;
+}
+
 uint8_t *fw_decode_image(const uint8_t *data, size_t length, int *width, int *height) {
   if (length == 0) {
     fw_fail("image data is empty");
@@ -244,9 +260,15 @@ uint8_t *fw_decode_image(const uint8_t *data, size_t length, int *width, int *he
   int got_w = 0, got_h = 0, channels = 0, pad_failed = 0;
   size_t padded_length = 0;
   uint8_t *padded = png ? png_pad_palette(data, length, &padded_length, &pad_failed) : NULL;
-  uint8_t *pixels = pad_failed ? NULL
-                               : stbi_load_from_memory(padded ? padded : data, (int)(padded ? padded_length : length),
-                                                       &got_w, &got_h, &channels, 4);
+  const uint8_t *source = padded ? padded : data;
+  const int source_length = (int)(padded ? padded_length : length);
+  uint8_t *pixels = NULL;
+  if (pad_failed)
+    pixels = NULL;
+  else if (png && length > 24 && data[24] == 16) /* IHDR bit depth */
+    pixels = decode_png16(source, source_length, &got_w, &got_h);
+  else
+    pixels = stbi_load_from_memory(source, source_length, &got_w, &got_h, &channels, 4);
   FW_FREE(padded);
   if (!pixels && (decoder_out_of_memory || pad_failed)) {
     fw_fail("out of memory decoding a %u x %u %s image", (unsigned)w, (unsigned)h, format);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/alloc.h"
 #include "../core/arena.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
@@ -67,19 +68,19 @@ struct fw_age_gender_net {
 };
 
 static void release_separable(separable_conv *s) {
-  free(s->depthwise);
-  free(s->pointwise);
+  FW_FREE(s->depthwise);
+  FW_FREE(s->pointwise);
   fw_layer_release_pointwise_i16(&s->pointwise_i16);
 }
 
 static void destroy(void *opaque) {
   fw_age_gender_net *net = opaque;
   if (!net) return;
-  free(net->conv_in);
+  FW_FREE(net->conv_in);
   for (int i = 0; i < REDUCTIONS; i++) {
     release_separable(&net->reduction[i].sep0);
     release_separable(&net->reduction[i].sep1);
-    free(net->reduction[i].expansion);
+    FW_FREE(net->reduction[i].expansion);
   }
   for (int i = 0; i < MAIN_BLOCKS; i++)
     for (int k = 0; k < 3; k++) release_separable(&net->main[i][k]);
@@ -87,7 +88,7 @@ static void destroy(void *opaque) {
   fw_layer_release_dense(&net->fc_age);
   fw_layer_release_dense(&net->fc_gender);
   fw_arena_release(&net->arena);
-  free(net);
+  FW_FREE(net);
 }
 
 static int bind_separable(separable_conv *s, const fw_weight_table *w, const char *prefix, int in_c, int out_c,
@@ -149,7 +150,7 @@ static int plan(fw_age_gender_net *net) {
 }
 
 static void *bind(const fw_weight_table *w) {
-  fw_age_gender_net *net = calloc(1, sizeof *net);
+  fw_age_gender_net *net = FW_CALLOC(1, sizeof *net);
   if (!net) {
     fw_fail("out of memory");
     return NULL;

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "../core/alloc.h"
 #include "../core/status.h"
 #include "face_feature_extractor.h"
 #include "layers.h"
@@ -18,11 +19,11 @@ static void destroy(void *opaque) {
   if (!net) return;
   fw_face_feature_extractor_release(&net->features);
   fw_layer_release_dense(&net->fc);
-  free(net);
+  FW_FREE(net);
 }
 
 static void *bind(const fw_weight_table *w) {
-  fw_face_expression_net *net = calloc(1, sizeof *net);
+  fw_face_expression_net *net = FW_CALLOC(1, sizeof *net);
   if (!net) {
     fw_fail("out of memory");
     return NULL;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/alloc.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 #include "layers.h"
@@ -17,11 +18,11 @@ static const fw_activation linear = {FW_ACT_NONE, 0.0f};
 #define FIRST_CHANNELS 32
 
 void fw_face_feature_extractor_release(fw_face_feature_extractor *fx) {
-  free(fx->conv0);
+  FW_FREE(fx->conv0);
   for (int b = 0; b < FW_FACE_FEATURE_BLOCKS; b++) {
     for (int k = 0; k < FW_FACE_FEATURE_CONVS; k++) {
-      free(fx->depthwise[b][k]);
-      free(fx->pointwise[b][k]);
+      FW_FREE(fx->depthwise[b][k]);
+      FW_FREE(fx->pointwise[b][k]);
       fw_layer_release_pointwise_i16(&fx->pointwise_i16[b][k]);
     }
   }

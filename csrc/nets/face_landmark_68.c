@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../core/alloc.h"
 #include "../core/status.h"
 #include "face_feature_extractor.h"
 #include "layers.h"
@@ -35,11 +36,11 @@ static void destroy(void *opaque) {
   if (!net) return;
   fw_face_feature_extractor_release(&net->features);
   fw_layer_release_dense(&net->fc);
-  free(net);
+  FW_FREE(net);
 }
 
 static void *bind_net(const fw_weight_table *w, int blocks, int convs) {
-  fw_face_landmark_net *net = calloc(1, sizeof *net);
+  fw_face_landmark_net *net = FW_CALLOC(1, sizeof *net);
   if (!net) {
     fw_fail("out of memory");
     return NULL;

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/alloc.h"
 #include "../core/arena.h"
 #include "../core/status.h"
 #include "../core/parallel.h"
@@ -83,18 +84,18 @@ struct fw_face_recognition_net {
 static void destroy(void *opaque) {
   fw_face_recognition_net *net = opaque;
   if (!net) return;
-  free(net->stem);
+  FW_FREE(net->stem);
   for (int i = 0; i < STAGES; i++) {
     conv_layer *layers[2] = {&net->conv1[i], &net->conv2[i]};
     for (int k = 0; k < 2; k++) {
-      free(layers[k]->direct);
-      free(layers[k]->winograd);
-      free(layers[k]->bias);
+      FW_FREE(layers[k]->direct);
+      FW_FREE(layers[k]->winograd);
+      FW_FREE(layers[k]->bias);
     }
   }
-  free(net->fc);
+  FW_FREE(net->fc);
   fw_arena_release(&net->arena);
-  free(net);
+  FW_FREE(net);
 }
 
 /* "<prefix>/conv/filters", "/conv/bias", "/scale/weights", "/scale/biases",
@@ -113,14 +114,14 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   const fw_weight_tensor *shift = scale ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
   if (!shift) return -1;
   const size_t taps = (size_t)kernel * kernel * in_c;
-  float *folded = malloc(taps * out_c * sizeof(float));
-  float *folded_bias = malloc(out_c * sizeof(float));
-  float *packed = malloc((winograd ? fw_winograd_packed_size(in_c, out_c) : fw_conv_packed_size(kernel, in_c, out_c)) *
+  float *folded = FW_MALLOC(taps * out_c * sizeof(float));
+  float *folded_bias = FW_MALLOC(out_c * sizeof(float));
+  float *packed = FW_MALLOC((winograd ? fw_winograd_packed_size(in_c, out_c) : fw_conv_packed_size(kernel, in_c, out_c)) *
                          sizeof(float));
   if (!folded || !folded_bias || !packed) {
-    free(folded);
-    free(folded_bias);
-    free(packed);
+    FW_FREE(folded);
+    FW_FREE(folded_bias);
+    FW_FREE(packed);
     return fw_fail("out of memory packing '%s'", prefix);
   }
   for (size_t t = 0; t < taps; t++)
@@ -135,9 +136,9 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   } else {
     fw_pack_conv(folded, folded_bias, kernel, in_c, out_c, packed);
     layer->direct = packed;
-    free(folded_bias);
+    FW_FREE(folded_bias);
   }
-  free(folded);
+  FW_FREE(folded);
   return 0;
 }
 
@@ -167,7 +168,7 @@ static int plan(fw_face_recognition_net *net) {
 }
 
 static void *bind(const fw_weight_table *w) {
-  fw_face_recognition_net *net = calloc(1, sizeof *net);
+  fw_face_recognition_net *net = FW_CALLOC(1, sizeof *net);
   if (!net) {
     fw_fail("out of memory");
     return NULL;
@@ -191,7 +192,7 @@ static void *bind(const fw_weight_table *w) {
   }
   if (ok) {
     const fw_weight_tensor *fc = fw_weights_get(w, "fc", 2, (int[]){MAX_CHANNELS, FW_DESCRIPTOR_VALUES});
-    net->fc = fc ? malloc(fw_conv_packed_size(1, MAX_CHANNELS, FW_DESCRIPTOR_VALUES) * sizeof(float)) : NULL;
+    net->fc = fc ? FW_MALLOC(fw_conv_packed_size(1, MAX_CHANNELS, FW_DESCRIPTOR_VALUES) * sizeof(float)) : NULL;
     if (fc && !net->fc) fw_fail("out of memory packing 'fc'");
     if (net->fc) fw_pack_conv(fc->values, NULL, 1, MAX_CHANNELS, FW_DESCRIPTOR_VALUES, net->fc);
     ok = net->fc != NULL;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/alloc.h"
 #include "../core/status.h"
 #include "../kernels/conv.h"
 #include "../kernels/dwconv.h"
@@ -15,7 +16,7 @@ float *fw_layer_pack_conv(const fw_weight_table *w, const char *filter_name, con
   if (!filter) return NULL;
   const fw_weight_tensor *bias = NULL;
   if (bias_name && !(bias = fw_weights_get(w, bias_name, 1, (int[]){out_c}))) return NULL;
-  float *packed = malloc(fw_conv_packed_size(kernel, in_c, out_c) * sizeof(float));
+  float *packed = FW_MALLOC(fw_conv_packed_size(kernel, in_c, out_c) * sizeof(float));
   if (!packed) {
     fw_fail("out of memory packing '%s'", filter_name);
     return NULL;
@@ -27,7 +28,7 @@ float *fw_layer_pack_conv(const fw_weight_table *w, const char *filter_name, con
 float *fw_layer_pack_depthwise(const fw_weight_table *w, const char *filter_name, int channels) {
   const fw_weight_tensor *filter = fw_weights_get(w, filter_name, 4, (int[]){3, 3, channels, 1});
   if (!filter) return NULL;
-  float *packed = malloc(fw_dwconv3x3_packed_size(channels) * sizeof(float));
+  float *packed = FW_MALLOC(fw_dwconv3x3_packed_size(channels) * sizeof(float));
   if (!packed) {
     fw_fail("out of memory packing '%s'", filter_name);
     return NULL;
@@ -41,8 +42,8 @@ int fw_layer_bind_dense(fw_dense_layer *layer, const fw_weight_table *w, const c
   const fw_weight_tensor *weights = fw_weights_get(w, weights_name, 2, (int[]){in, out});
   const fw_weight_tensor *bias = weights ? fw_weights_get(w, bias_name, 1, (int[]){out}) : NULL;
   if (!bias) return -1;
-  layer->weights = malloc((size_t)in * out * sizeof(float));
-  layer->bias = malloc((size_t)out * sizeof(float));
+  layer->weights = FW_MALLOC((size_t)in * out * sizeof(float));
+  layer->bias = FW_MALLOC((size_t)out * sizeof(float));
   if (!layer->weights || !layer->bias) {
     fw_layer_release_dense(layer);
     return fw_fail("out of memory copying '%s'", weights_name);
@@ -55,8 +56,8 @@ int fw_layer_bind_dense(fw_dense_layer *layer, const fw_weight_table *w, const c
 }
 
 void fw_layer_release_dense(fw_dense_layer *layer) {
-  free(layer->weights);
-  free(layer->bias);
+  FW_FREE(layer->weights);
+  FW_FREE(layer->bias);
   layer->weights = layer->bias = NULL;
 }
 

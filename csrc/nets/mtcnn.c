@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/alloc.h"
 #include "../core/arena.h"
 #include "../core/checked.h"
 #include "../core/status.h"
@@ -106,15 +107,15 @@ static void destroy(void *opaque) {
   const int counts[] = {P_LAYERS, R_LAYERS, O_LAYERS};
   for (int n = 0; n < 3; n++)
     for (int i = 0; i < counts[n]; i++) {
-      free(all[n][i].packed);
-      free(all[n][i].alphas);
+      FW_FREE(all[n][i].packed);
+      FW_FREE(all[n][i].alphas);
     }
   fw_arena_release(&net->arena);
-  free(net);
+  FW_FREE(net);
 }
 
 static void *alloc_floats(size_t count, const char *what) {
-  float *p = malloc(count * sizeof(float));
+  float *p = FW_MALLOC(count * sizeof(float));
   if (!p) fw_fail("out of memory packing '%s'", what);
   return p;
 }
@@ -168,13 +169,13 @@ static int bind_head(const fw_weight_table *w, const char *const *prefixes, cons
     fw_pack_conv(filter, bias, 1, in_c, total, out->packed);
   }
   const int ok = filter && bias && out->packed;
-  free(filter);
-  free(bias);
+  FW_FREE(filter);
+  FW_FREE(bias);
   return ok ? 0 : -1;
 }
 
 static void *bind(const fw_weight_table *w) {
-  fw_mtcnn *net = calloc(1, sizeof *net);
+  fw_mtcnn *net = FW_CALLOC(1, sizeof *net);
   if (!net) {
     fw_fail("out of memory");
     return NULL;

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/alloc.h"
 #include "../core/arena.h"
 #include "../core/status.h"
 #include "../kernels/batchnorm.h"
@@ -97,27 +98,27 @@ struct fw_ssd_mobilenetv1 {
 static void destroy(void *opaque) {
   fw_ssd_mobilenetv1 *net = opaque;
   if (!net) return;
-  free(net->conv0);
+  FW_FREE(net->conv0);
   for (int i = 0; i < BLOCKS; i++) {
-    free(net->depthwise[i]);
-    free(net->pointwise[i]);
+    FW_FREE(net->depthwise[i]);
+    FW_FREE(net->pointwise[i]);
     fw_layer_release_pointwise_i16(&net->pointwise_i16[i]);
   }
   for (int i = 0; i < EXTRA_LAYERS; i++) {
-    free(net->extra[i]);
+    FW_FREE(net->extra[i]);
     fw_layer_release_pointwise_i16(&net->extra_i16[i]);
   }
   for (int i = 0; i < PREDICTORS; i++) {
-    free(net->box_head[i]);
-    free(net->class_head[i]);
+    FW_FREE(net->box_head[i]);
+    FW_FREE(net->class_head[i]);
   }
-  free(net->anchors);
+  FW_FREE(net->anchors);
   fw_arena_release(&net->arena);
-  free(net);
+  FW_FREE(net);
 }
 
 static float *alloc_floats(size_t count, const char *what) {
-  float *p = malloc(count * sizeof(float));
+  float *p = FW_MALLOC(count * sizeof(float));
   if (!p) fw_fail("out of memory packing '%s'", what);
   return p;
 }
@@ -162,11 +163,11 @@ static float *pack_depthwise(const fw_weight_table *w, int index, int channels) 
                       t[2]->values, batch_norm_epsilon, bias);
     fw_pack_dwconv3x3(filter, bias, channels, packed);
   } else {
-    free(packed);
+    FW_FREE(packed);
     packed = NULL;
   }
-  free(filter);
-  free(bias);
+  FW_FREE(filter);
+  FW_FREE(bias);
   return packed;
 }
 
@@ -178,7 +179,7 @@ static float *pack_head(const fw_weight_table *w, int index, const char *kind, i
 }
 
 static void *bind(const fw_weight_table *w) {
-  fw_ssd_mobilenetv1 *net = calloc(1, sizeof *net);
+  fw_ssd_mobilenetv1 *net = FW_CALLOC(1, sizeof *net);
   if (!net) {
     fw_fail("out of memory");
     return NULL;
@@ -398,6 +399,11 @@ int fw_ssd_mobilenetv1_net_detect(fw_ssd_mobilenetv1 *net, const fw_rgba_image *
     r[2] = top * image->height;
     r[3] = (right - left) * image->width;
     r[4] = (bottom - top) * image->height;
+    /* Only weights that overflow float inside the net give this; face-api.js
+     * throws on such a box too (Box.constructor). */
+    if (!isfinite(r[1]) || !isfinite(r[2]) || !isfinite(r[3]) || !isfinite(r[4]))
+      return fw_fail("SSD MobileNetV1 produced a box that is not finite (score %g): the weights make the net overflow",
+                     r[0]);
   }
   return kept;
 }

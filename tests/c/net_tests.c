@@ -51,38 +51,51 @@ typedef struct net_entry {
 } net_entry;
 
 /* ------------------------------------------------------------------------ */
-/* Tiny Face Detector: params (inputSize, scoreThreshold); expected: records of
- * (score, x, y, width, height); tolerances as tests/tiny_face_detector.test.mjs. */
+/* The nets. Tolerances are those of each net's JavaScript reference test.
+ * Tiny Face Detector: params (inputSize, scoreThreshold); expected: records of
+ * (score, x, y, width, height). */
 
 #define BOX_TOLERANCE_PX 1.0
 #define SCORE_TOLERANCE 0.01
+#define MTCNN_LANDMARK_TOLERANCE_PX 1.0
+#define LANDMARK_TOLERANCE_PX 0.5
+#define DESCRIPTOR_TOLERANCE 0.01
+#define PROBABILITY_TOLERANCE 0.01
+#define AGE_TOLERANCE_YEARS 0.5
 
-/* Matches each expected detection with the closest unused one of ours. */
-static int compare_detections(const double *ours, int count, const net_case *c, char *why, size_t why_size) {
-  const int expected = c->expected_count / 5;
+/* Matches each expected detection (records of `stride` values: score, x, y,
+ * width, height, then MTCNN's 5 landmark x and 5 y) with the closest unused
+ * one of ours. */
+static int compare_detections(const double *ours, int count, int stride, const net_case *c, char *why,
+                              size_t why_size) {
+  const int expected = c->expected_count / stride;
   if (count != expected) {
     snprintf(why, why_size, "%d detections, face-api.js found %d", count, expected);
     return 1;
   }
   int used[MAX_VALUES / 5] = {0};
   for (int e = 0; e < expected; e++) {
-    const double *ref = c->expected + 5 * e;
+    const double *ref = c->expected + stride * e;
     const double ref_edges[4] = {ref[1], ref[2], ref[1] + ref[3], ref[2] + ref[4]};
     int best = -1;
     double best_error = INFINITY;
     for (int i = 0; i < count; i++) {
       if (used[i]) continue;
-      const double *d = ours + 5 * i;
+      const double *d = ours + stride * i;
       const double edges[4] = {d[1], d[2], d[1] + d[3], d[2] + d[4]};
       double error = 0;
       for (int k = 0; k < 4; k++) error = fmax(error, fabs(edges[k] - ref_edges[k]));
       if (error < best_error) best = i, best_error = error;
     }
     used[best] = 1;
-    const double score_error = fabs(ours[5 * best] - ref[0]);
-    if (!(best_error <= BOX_TOLERANCE_PX) || !(score_error <= SCORE_TOLERANCE)) {
-      snprintf(why, why_size, "face at (%.1f, %.1f): box edges off by %.3f px, score by %.4f", ref[1], ref[2],
-               best_error, score_error);
+    const double *d = ours + stride * best;
+    const double score_error = fabs(d[0] - ref[0]);
+    double landmark_error = 0;
+    for (int k = 5; k < stride; k++) landmark_error = fmax(landmark_error, fabs(d[k] - ref[k]));
+    if (!(best_error <= BOX_TOLERANCE_PX) || !(score_error <= SCORE_TOLERANCE) ||
+        !(landmark_error <= MTCNN_LANDMARK_TOLERANCE_PX)) {
+      snprintf(why, why_size, "face at (%.1f, %.1f): box edges off by %.3f px, score by %.4f, landmarks by %.3f px",
+               ref[1], ref[2], best_error, score_error, landmark_error);
       return 1;
     }
   }
@@ -93,11 +106,115 @@ static int run_tiny_face_detector(int model, const image *img, const net_case *c
   const int count = fw_tiny_face_detector_detect(model, img->rgba, img->width, img->height, (int)c->params[0],
                                                  c->params[1]);
   if (count < 0) return -1;
-  return compare_detections(fw_results(), count, c, why, why_size);
+  return compare_detections(fw_results(), count, 5, c, why, why_size);
+}
+
+/* SSD MobileNetV1: params (minConfidence, maxResults); expected as Tiny's;
+ * tolerances as tests/ssd_mobilenetv1.test.mjs. */
+static int run_ssd_mobilenetv1(int model, const image *img, const net_case *c, char *why, size_t why_size) {
+  const int count = fw_ssd_mobilenetv1_detect(model, img->rgba, img->width, img->height, c->params[0], c->params[1]);
+  if (count < 0) return -1;
+  return compare_detections(fw_results(), count, 5, c, why, why_size);
+}
+
+/* MTCNN: params (3 thresholds, then the pyramid scales); expected: records of
+ * 15 (score, box, 5 landmark x, 5 landmark y); tolerances as
+ * tests/mtcnn.test.mjs. */
+static int run_mtcnn(int model, const image *img, const net_case *c, char *why, size_t why_size) {
+  const int count = fw_mtcnn_detect(model, img->rgba, img->width, img->height, c->params + 3, c->param_count - 3,
+                                    c->params[0], c->params[1], c->params[2]);
+  if (count < 0) return -1;
+  return compare_detections(fw_mtcnn_results(model), count, 15, c, why, why_size);
+}
+
+/* The face nets run on one crop: params (x, y, width, height). */
+static void crop_of(const net_case *c, int32_t crop[4]) {
+  for (int k = 0; k < 4; k++) crop[k] = (int32_t)c->params[k];
+}
+
+/* Largest |ours - expected| over the values; NaN counts as infinite. */
+static double worst_difference(const double *ours, const double *expected, int count) {
+  double worst = 0;
+  for (int i = 0; i < count; i++) {
+    const double d = fabs(ours[i] - expected[i]);
+    worst = d <= worst ? worst : (isnan(d) ? INFINITY : d);
+  }
+  return worst;
+}
+
+/* Landmarks: params (crop x, y, width, height, shift x, y): face-api.js
+ * scales the crop-relative points by the crop's size and shifts them by the
+ * detection box's corner. Expected: 68 (x, y) in image pixels, within 0.5 px
+ * (tests/face_nets.test.mjs). */
+static int run_face_landmarks(int model, const image *img, const net_case *c, char *why, size_t why_size) {
+  int32_t crop[4];
+  crop_of(c, crop);
+  float out[136];
+  if (fw_face_landmarks(model, img->rgba, img->width, img->height, crop, 1, out) != 1) return -1;
+  double ours[136];
+  for (int i = 0; i < 68; i++) {
+    ours[2 * i] = c->params[4] + (double)out[2 * i] * crop[2];
+    ours[2 * i + 1] = c->params[5] + (double)out[2 * i + 1] * crop[3];
+  }
+  const double error = worst_difference(ours, c->expected, 136);
+  if (c->expected_count != 136 || !(error <= LANDMARK_TOLERANCE_PX)) {
+    snprintf(why, why_size, "landmarks off by %.4f px", error);
+    return 1;
+  }
+  return 0;
+}
+
+/* Descriptor: euclidean distance to face-api.js's below 0.01. */
+static int run_face_recognition(int model, const image *img, const net_case *c, char *why, size_t why_size) {
+  int32_t crop[4];
+  crop_of(c, crop);
+  float out[128];
+  if (fw_face_descriptors(model, img->rgba, img->width, img->height, crop, 1, out) != 1) return -1;
+  double sum = 0;
+  for (int i = 0; i < 128; i++) sum += ((double)out[i] - c->expected[i]) * ((double)out[i] - c->expected[i]);
+  if (c->expected_count != 128 || !(sqrt(sum) < DESCRIPTOR_TOLERANCE)) {
+    snprintf(why, why_size, "descriptor at distance %.5f", sqrt(sum));
+    return 1;
+  }
+  return 0;
+}
+
+/* Expressions: 7 probabilities, each within 0.01. */
+static int run_face_expression(int model, const image *img, const net_case *c, char *why, size_t why_size) {
+  int32_t crop[4];
+  crop_of(c, crop);
+  if (fw_face_expression_predict(model, img->rgba, img->width, img->height, crop, 1) != 1) return -1;
+  const double error = worst_difference(fw_results(), c->expected, 7);
+  if (c->expected_count != 7 || !(error <= PROBABILITY_TOLERANCE)) {
+    snprintf(why, why_size, "an expression probability off by %.5f", error);
+    return 1;
+  }
+  return 0;
+}
+
+/* Age within 0.5 years, probability of 'male' within 0.01. */
+static int run_age_gender(int model, const image *img, const net_case *c, char *why, size_t why_size) {
+  int32_t crop[4];
+  crop_of(c, crop);
+  if (fw_age_gender_predict(model, img->rgba, img->width, img->height, crop, 1) != 1) return -1;
+  const double *r = fw_results();
+  const double age_error = fabs(r[0] - c->expected[0]), male_error = fabs(r[1] - c->expected[1]);
+  if (c->expected_count != 2 || !(age_error <= AGE_TOLERANCE_YEARS) || !(male_error <= PROBABILITY_TOLERANCE)) {
+    snprintf(why, why_size, "age off by %.3f years, male probability by %.5f", age_error, male_error);
+    return 1;
+  }
+  return 0;
 }
 
 static const net_entry NETS[] = {
     {"tiny_face_detector", FW_NET_TINY_FACE_DETECTOR, "tiny_face_detector_model", run_tiny_face_detector},
+    {"ssd_mobilenetv1", FW_NET_SSD_MOBILENETV1, "ssd_mobilenetv1_model", run_ssd_mobilenetv1},
+    {"face_landmark_68", FW_NET_FACE_LANDMARK_68, "face_landmark_68_model", run_face_landmarks},
+    {"face_landmark_68_tiny", FW_NET_FACE_LANDMARK_68_TINY, "face_landmark_68_tiny_model", run_face_landmarks},
+    {"face_recognition", FW_NET_FACE_RECOGNITION, "face_recognition_model", run_face_recognition},
+    {"face_expression", FW_NET_FACE_EXPRESSION, "face_expression_model", run_face_expression},
+    {"age_gender", FW_NET_AGE_GENDER, "age_gender_model", run_age_gender},
+    {"mtcnn", FW_NET_MTCNN, "mtcnn_model", run_mtcnn},
 };
 #define NET_COUNT (int)(sizeof NETS / sizeof NETS[0])
 
@@ -400,16 +517,32 @@ static int attempt_first_run(void *opaque) {
   return x->net->run(x->model, &x->img, x->c, why, sizeof why);
 }
 
-/* After a failure: the same model gives the right answer, and loading works. */
-static int recover_all(void *opaque) {
+/* After a failed first run: the next attempt starts from a model that has
+ * not planned yet. Whether the instance still works shows in the sweep's
+ * last attempt, which runs to the end and must give the right answer, and in
+ * check_model_runs afterwards (running the net after every failure would
+ * make the sweep of SSD MobileNetV1 take many minutes under the sanitizers). */
+static int recover_first_run(void *opaque) {
   oom_context *x = opaque;
-  char why[256];
-  if (x->net->run(x->model, &x->img, x->c, why, sizeof why) != 0) return -1;
-  if (attempt_load(x) != 0 || attempt_decode(x) != 0) return -1;
-  /* The next attempt starts from a model that has not planned yet. */
   fw_model_destroy(x->model);
   x->model = load_model(x->net->kind, x->file, x->file_length);
   return x->model > 0 ? 0 : -1;
+}
+
+/* After a failed load there is nothing to check at once: loading again is
+ * every next attempt of the sweep, and after the sweep check_model_runs runs
+ * the loaded model and loads once more. Loading is the costly part of the
+ * sweep (SSD and recognition pack megabytes of weights). */
+static int recover_load(void *opaque) {
+  (void)opaque;
+  return 0;
+}
+
+static int check_model_runs(const char *what, oom_context *x) {
+  char why[256] = "";
+  if (x->net->run(x->model, &x->img, x->c, why, sizeof why) == 0 && attempt_load(x) == 0) return 0;
+  fprintf(stderr, "FAIL %s: the loaded model does not work afterwards: %s %s\n", what, fw_last_error(), why);
+  return 1;
 }
 
 /* After a failed decode: decoding works again. */
@@ -447,6 +580,7 @@ static int run_oom(const char *dir, char **images, int image_count) {
     return 1;
   }
   int bad = 0, nets_run = 0;
+  char last_decoded[1024] = ""; /* each image's decoding is swept once */
   for (int n = 0; n < NET_COUNT; n++) {
     const net_entry *net = &NETS[n];
     const net_case *c = NULL;
@@ -493,13 +627,19 @@ static int run_oom(const char *dir, char **images, int image_count) {
 
     char label[128];
     snprintf(label, sizeof label, "%s: loading the weights", net->net);
-    bad += sweep(label, attempt_load, recover_all, &x);
-    snprintf(label, sizeof label, "%s: decoding the image", net->net);
-    bad += sweep(label, attempt_decode, recover_all, &x);
+    bad += sweep(label, attempt_load, recover_load, &x);
+    bad += check_model_runs(label, &x);
+    if (strcmp(c->image_path, last_decoded) != 0) {
+      snprintf(label, sizeof label, "%s: decoding the image", net->net);
+      bad += sweep(label, attempt_decode, recover_decode, &x);
+      bad += check_model_runs(label, &x);
+      snprintf(last_decoded, sizeof last_decoded, "%s", c->image_path);
+    }
     fw_model_destroy(x.model);
     x.model = load_model(net->kind, x.file, x.file_length);
     snprintf(label, sizeof label, "%s: first run (planning the working memory)", net->net);
-    bad += sweep(label, attempt_first_run, recover_all, &x);
+    bad += sweep(label, attempt_first_run, recover_first_run, &x);
+    bad += check_model_runs(label, &x);
 
     fw_model_destroy(x.model);
     fw_free(x.img.rgba);
@@ -516,6 +656,7 @@ static int run_oom(const char *dir, char **images, int image_count) {
 #endif
 
 int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IOLBF, 0); /* progress shows as it happens in logs */
   if (argc >= 3 && strcmp(argv[1], "reference") == 0) {
     char cases_path[1200];
     if (argc >= 4)

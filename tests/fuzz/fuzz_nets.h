@@ -51,30 +51,10 @@ static inline int fuzz_image_size_valid(int width, int height) {
          (long long)width * height <= 64ll * 1024 * 1024;
 }
 
+#include "fuzz_net_tensors.h"
+
 /* ------------------------------------------------------------------------ */
 /* Tiny Face Detector */
-
-static const fuzz_tensor tiny_face_detector_tensors[] = {
-    {"conv0/filters", 4, {3, 3, 3, 16}},
-    {"conv0/bias", 1, {16}},
-    {"conv1/depthwise_filter", 4, {3, 3, 16, 1}},
-    {"conv1/pointwise_filter", 4, {1, 1, 16, 32}},
-    {"conv1/bias", 1, {32}},
-    {"conv2/depthwise_filter", 4, {3, 3, 32, 1}},
-    {"conv2/pointwise_filter", 4, {1, 1, 32, 64}},
-    {"conv2/bias", 1, {64}},
-    {"conv3/depthwise_filter", 4, {3, 3, 64, 1}},
-    {"conv3/pointwise_filter", 4, {1, 1, 64, 128}},
-    {"conv3/bias", 1, {128}},
-    {"conv4/depthwise_filter", 4, {3, 3, 128, 1}},
-    {"conv4/pointwise_filter", 4, {1, 1, 128, 256}},
-    {"conv4/bias", 1, {256}},
-    {"conv5/depthwise_filter", 4, {3, 3, 256, 1}},
-    {"conv5/pointwise_filter", 4, {1, 1, 256, 512}},
-    {"conv5/bias", 1, {512}},
-    {"conv8/filters", 4, {1, 1, 512, 25}},
-    {"conv8/bias", 1, {25}},
-};
 
 /* knobs: input size (mostly small valid sizes, sometimes invalid ones),
  * score threshold (0 and 255 give the invalid 0 and 1). */
@@ -100,9 +80,113 @@ static inline void run_tiny_face_detector(int model, const uint8_t *rgba, int wi
   }
 }
 
+/* Boxes of detections: finite (the nets' outputs are clamped or filtered). */
+static inline void check_detections(const char *net, const double *r, int count, int stride, double threshold) {
+  for (int i = 0; i < count; i++) {
+    const double *d = r + (size_t)stride * i;
+    FUZZ_CHECK(d[0] >= threshold && d[0] <= 1.0, "%s: detection %d has score %g (threshold %g)", net, i, d[0], threshold);
+    for (int k = 1; k < stride; k++) FUZZ_CHECK(isfinite(d[k]), "%s: detection %d value %d is %g", net, i, k, d[k]);
+  }
+}
+
+/* SSD MobileNetV1. knobs: minConfidence (0, 254 and 255 give the invalid 0,
+ * 1 and NaN), maxResults (any number is accepted, as face-api.js does). */
+static inline void run_ssd_mobilenetv1(int model, const uint8_t *rgba, int width, int height, const uint8_t knobs[4]) {
+  const double min_confidence = knobs[0] == 255 ? NAN : knobs[0] / 254.0;
+  const double max_results = knobs[1] % 8 == 7 ? -1.0 : (double)(knobs[1] % 8) * 20.0;
+  const int count = fw_ssd_mobilenetv1_detect(model, rgba, width, height, min_confidence, max_results);
+  const int valid = fuzz_image_size_valid(width, height) && min_confidence > 0 && min_confidence < 1;
+  /* Weights that overflow may give a box that is not finite: an error, as in face-api.js. */
+  const int overflowed = count < 0 && strstr(fw_last_error(), "not finite") != NULL;
+  FUZZ_CHECK(valid ? count >= 0 || overflowed : count < 0, "ssd detect returned %d (minConfidence %g): %s", count,
+             min_confidence, fw_last_error());
+  if (count < 0) {
+    FUZZ_CHECK(fw_last_error()[0] != '\0', "ssd detect failed without a message");
+    return;
+  }
+  check_detections("ssd", fw_results(), count, 5, min_confidence);
+  if (knobs[2] % 4 == 1)
+    FUZZ_CHECK(fw_ssd_mobilenetv1_forward(model, rgba, width, height) != NULL, "ssd forward failed: %s", fw_last_error());
+}
+
+/* MTCNN. knobs: up to 3 pyramid scales (kept small so the pyramid stays
+ * cheap; sometimes invalid), thresholds. */
+static inline void run_mtcnn(int model, const uint8_t *rgba, int width, int height, const uint8_t knobs[4]) {
+  double scales[3];
+  const int scale_count = knobs[0] % 4;
+  for (int i = 0; i < scale_count; i++) scales[i] = (knobs[1 + i] % 64) / 200.0; /* 0 (invalid) .. 0.315 */
+  const double threshold = knobs[3] / 255.0;
+  const int count = fw_mtcnn_detect(model, rgba, width, height, scales, scale_count, threshold, threshold, threshold);
+  if (count < 0) {
+    FUZZ_CHECK(fw_last_error()[0] != '\0', "mtcnn detect failed without a message");
+    return;
+  }
+  FUZZ_CHECK(fuzz_image_size_valid(width, height), "mtcnn accepted a %d x %d image", width, height);
+  const double *r = fw_mtcnn_results(model);
+  for (int i = 0; i < count; i++) FUZZ_CHECK(r[15 * i] >= threshold, "mtcnn: detection %d has score %g", i, r[15 * i]);
+}
+
+/* A face crop from the knobs: mostly inside the image, sometimes empty or
+ * reaching outside (then the call must fail with a message). */
+static inline void fuzz_crop(int width, int height, const uint8_t knobs[4], int32_t crop[4]) {
+  crop[0] = width > 0 ? knobs[0] % (width + 1) : 0;
+  crop[1] = height > 0 ? knobs[1] % (height + 1) : 0;
+  crop[2] = knobs[2] == 255 ? width + 1 : (width - crop[0] > 0 ? 1 + knobs[2] % (width - crop[0]) : 0);
+  crop[3] = knobs[3] == 255 ? height + 1 : (height - crop[1] > 0 ? 1 + knobs[3] % (height - crop[1]) : 0);
+}
+
+static inline int fuzz_crop_valid(int width, int height, const int32_t crop[4]) {
+  return fuzz_image_size_valid(width, height) && crop[2] >= 1 && crop[3] >= 1 && crop[0] + crop[2] <= width &&
+         crop[1] + crop[3] <= height;
+}
+
+/* The face nets on one crop: the call succeeds exactly when the crop is
+ * valid; landmarks and probabilities are numbers (weights that overflow may
+ * make them NaN, which must not crash anything), so only the return value and
+ * the message are checked. */
+static inline void check_crop_call(const char *net, int result, int width, int height, const int32_t crop[4]) {
+  const int valid = fuzz_crop_valid(width, height, crop);
+  FUZZ_CHECK(valid ? result == 1 : result < 0, "%s returned %d for crop (%d, %d, %d x %d) of a %d x %d image: %s", net,
+             result, crop[0], crop[1], crop[2], crop[3], width, height, fw_last_error());
+  if (result < 0) FUZZ_CHECK(fw_last_error()[0] != '\0', "%s failed without a message", net);
+}
+
+static inline void run_face_landmarks(int model, const uint8_t *rgba, int width, int height, const uint8_t knobs[4]) {
+  int32_t crop[4];
+  float out[136];
+  fuzz_crop(width, height, knobs, crop);
+  check_crop_call("landmarks", fw_face_landmarks(model, rgba, width, height, crop, 1, out), width, height, crop);
+}
+
+static inline void run_face_recognition(int model, const uint8_t *rgba, int width, int height, const uint8_t knobs[4]) {
+  int32_t crop[4];
+  float out[128];
+  fuzz_crop(width, height, knobs, crop);
+  check_crop_call("descriptors", fw_face_descriptors(model, rgba, width, height, crop, 1, out), width, height, crop);
+}
+
+static inline void run_face_expression(int model, const uint8_t *rgba, int width, int height, const uint8_t knobs[4]) {
+  int32_t crop[4];
+  fuzz_crop(width, height, knobs, crop);
+  check_crop_call("expressions", fw_face_expression_predict(model, rgba, width, height, crop, 1), width, height, crop);
+}
+
+static inline void run_age_gender(int model, const uint8_t *rgba, int width, int height, const uint8_t knobs[4]) {
+  int32_t crop[4];
+  fuzz_crop(width, height, knobs, crop);
+  check_crop_call("age/gender", fw_age_gender_predict(model, rgba, width, height, crop, 1), width, height, crop);
+}
+
+#define FUZZ_TENSORS(name) name##_tensors, (int)(sizeof name##_tensors / sizeof name##_tensors[0])
 static const fuzz_net FUZZ_NETS[] = {
-    {"tiny_face_detector", FW_NET_TINY_FACE_DETECTOR, tiny_face_detector_tensors,
-     (int)(sizeof tiny_face_detector_tensors / sizeof tiny_face_detector_tensors[0]), run_tiny_face_detector},
+    {"tiny_face_detector", FW_NET_TINY_FACE_DETECTOR, FUZZ_TENSORS(tiny_face_detector), run_tiny_face_detector},
+    {"ssd_mobilenetv1", FW_NET_SSD_MOBILENETV1, FUZZ_TENSORS(ssd_mobilenetv1), run_ssd_mobilenetv1},
+    {"face_landmark_68", FW_NET_FACE_LANDMARK_68, FUZZ_TENSORS(face_landmark_68), run_face_landmarks},
+    {"face_landmark_68_tiny", FW_NET_FACE_LANDMARK_68_TINY, FUZZ_TENSORS(face_landmark_68_tiny), run_face_landmarks},
+    {"face_recognition", FW_NET_FACE_RECOGNITION, FUZZ_TENSORS(face_recognition), run_face_recognition},
+    {"face_expression", FW_NET_FACE_EXPRESSION, FUZZ_TENSORS(face_expression), run_face_expression},
+    {"age_gender", FW_NET_AGE_GENDER, FUZZ_TENSORS(age_gender), run_age_gender},
+    {"mtcnn", FW_NET_MTCNN, FUZZ_TENSORS(mtcnn), run_mtcnn},
 };
 #define FUZZ_NET_COUNT (int)(sizeof FUZZ_NETS / sizeof FUZZ_NETS[0])
 

@@ -102,8 +102,20 @@ writeCorpus('weights', {
 })
 
 // --- detect: net, weight seed, magnitude, width, height, 4 knobs, pixels ----
-const detect = (w, h, { seed = 0, magnitude = 1, knobs = [4, 128, 1, 0], pixels = [90, 120, 200, 255, 30, 60, 10, 255] } = {}) =>
-  Buffer.from([0, seed, magnitude, w >> 8, w & 255, h >> 8, h & 255, ...knobs, ...pixels])
+// net: the index in FUZZ_NETS (tests/fuzz/fuzz_nets.h).
+const NET = { tiny: 0, ssd: 1, landmarks: 2, landmarksTiny: 3, recognition: 4, expression: 5, ageGender: 6, mtcnn: 7 }
+const detect = (w, h, { net = NET.tiny, seed = 0, magnitude = 1, knobs = [4, 128, 1, 0], pixels = [90, 120, 200, 255, 30, 60, 10, 255] } = {}) =>
+  Buffer.from([net, seed, magnitude, w >> 8, w & 255, h >> 8, h & 255, ...knobs, ...pixels])
+const noise = Array.from({ length: 997 }, (_, i) => (i * 7919) & 255)
+// The face nets take a crop from the knobs (x, y, width, height; 255 reaches
+// outside). Few seeds for the nets with fixed large inputs (SSD, the face
+// nets): each takes seconds under the sanitizers, and every fuzz run, also
+// the short one in make test, starts by running all seeds.
+const faceNetSeeds = (name, net) => ({
+  [`${name}-crop-tall`]: detect(30, 200, { net, magnitude: 2, knobs: [3, 7, 5, 180], pixels: noise }),
+  [`${name}-crop-outside`]: detect(40, 40, { net, knobs: [10, 10, 255, 20] }),
+  [`${name}-overflowing`]: detect(50, 50, { net, magnitude: 4, knobs: [0, 0, 49, 49], pixels: noise })
+})
 writeCorpus('detect', {
   '40x30': detect(40, 30),
   '1x1': detect(1, 1),
@@ -115,5 +127,16 @@ writeCorpus('detect', {
   'threshold-0': detect(64, 48, { knobs: [0, 0, 0, 0] }),
   'overflowing-weights': detect(96, 96, { magnitude: 4, knobs: [2, 10, 1, 0] }),
   'large-weights-224': detect(200, 180, { magnitude: 3, seed: 1, knobs: [7, 3, 1, 0] }),
-  'noise-128': detect(130, 97, { knobs: [3, 26, 1, 0], pixels: Array.from({ length: 997 }, (_, i) => (i * 7919) & 255) })
+  'noise-128': detect(130, 97, { knobs: [3, 26, 1, 0], pixels: noise }),
+  'ssd-80x60': detect(80, 60, { net: NET.ssd, knobs: [127, 5, 1, 0], pixels: noise }),
+  'ssd-invalid-confidence': detect(20, 20, { net: NET.ssd, knobs: [254, 1, 0, 0] }),
+  'mtcnn-120x100': detect(120, 100, { net: NET.mtcnn, knobs: [3, 63, 40, 150], pixels: noise }),
+  'mtcnn-no-scales': detect(40, 40, { net: NET.mtcnn, knobs: [0, 0, 0, 0] }),
+  'mtcnn-zero-scale': detect(40, 40, { net: NET.mtcnn, knobs: [1, 0, 0, 100] }),
+  'mtcnn-overflowing': detect(90, 70, { net: NET.mtcnn, magnitude: 4, knobs: [2, 60, 30, 0], pixels: noise }),
+  ...faceNetSeeds('landmarks', NET.landmarks),
+  ...faceNetSeeds('landmarks-tiny', NET.landmarksTiny),
+  ...faceNetSeeds('recognition', NET.recognition),
+  ...faceNetSeeds('expression', NET.expression),
+  ...faceNetSeeds('age-gender', NET.ageGender)
 })
