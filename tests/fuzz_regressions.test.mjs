@@ -24,7 +24,10 @@ const EXPECTED = {
   'regression-scan-uses-undefined-huffman-table.jpg': /corrupt JPEG image: a scan uses a Huffman table that was never defined/,
   // These made the decoder reserve the declared chunk length (2 GB, 256 MB) before reading it.
   'regression-png-idat-declares-2gb.png': /corrupt PNG image: the data ends inside chunk 'IDAT' \(it declares \d+ bytes/,
-  'regression-png-idat-declares-256mb.png': /corrupt PNG image: the data ends inside chunk 'IDAT' \(it declares \d+ bytes/
+  'regression-png-idat-declares-256mb.png': /corrupt PNG image: the data ends inside chunk 'IDAT' \(it declares \d+ bytes/,
+  // An empty IDAT before any data: stb_image did arithmetic on its NULL buffer; here the
+  // only IDAT is empty, so there are no pixels.
+  'regression-png-empty-first-idat.png': /corrupt PNG image/
 }
 
 const options = new faceapi.TinyFaceDetectorOptions({ inputSize: 128 })
@@ -69,4 +72,16 @@ test('palette indices past the palette decode as opaque black, not as leftover m
     }
   }
   assert.ok(black > 0, 'the fixture has no index past the palette')
+})
+
+test('empty IDAT chunks are skipped: a PNG with one before its data decodes as without it', async () => {
+  const original = readFileSync(path.join(DECODE, 'gray-1x1.png'))
+  const idat = original.indexOf('IDAT') - 4
+  const emptyIdat = Buffer.from([0, 0, 0, 0, 0x49, 0x44, 0x41, 0x54, 0x35, 0xaf, 0x06, 0x1e]) // length 0, 'IDAT', CRC
+  const withEmpty = Buffer.concat([original.subarray(0, idat), emptyIdat, original.subarray(idat)])
+  const decode = async (bytes) => {
+    const { data, width, height } = await faceapi.bufferToImage(new Blob([bytes]))
+    return { data: [...data], width, height }
+  }
+  assert.deepEqual(await decode(withEmpty), await decode(original))
 })

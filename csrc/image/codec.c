@@ -121,6 +121,36 @@ static int png_check_chunks(const uint8_t *d, size_t n) {
   return 0;
 }
 
+/* An IDAT chunk may be empty, but the stb_image in use, given an empty IDAT
+ * before any data, does pointer arithmetic on its still-NULL buffer
+ * (undefined behaviour). This returns a copy of the file without its empty
+ * IDAT chunks (which hold nothing), or NULL when it has none (or out of
+ * memory: *failed is set then). Chunks must already be checked to lie within
+ * the file (png_check_chunks). The caller frees the copy. */
+static uint8_t *png_drop_empty_idat(const uint8_t *d, size_t n, size_t *new_length, int *failed) {
+  *failed = 0;
+  size_t empty = 0;
+  for (size_t i = 8; n - i >= 12 && be32(d + i) <= n - i - 12; i += 12 + be32(d + i))
+    if (be32(d + i) == 0 && memcmp(d + i + 4, "IDAT", 4) == 0) empty++;
+  if (!empty) return NULL;
+  uint8_t *copy = FW_MALLOC(n);
+  if (!copy) {
+    *failed = 1;
+    return NULL;
+  }
+  memcpy(copy, d, 8);
+  size_t i = 8, out = 8;
+  for (; n - i >= 12 && be32(d + i) <= n - i - 12; i += 12 + be32(d + i)) {
+    const size_t chunk = 12 + be32(d + i);
+    if (chunk == 12 && memcmp(d + i + 4, "IDAT", 4) == 0) continue;
+    memcpy(copy + out, d + i, chunk);
+    out += chunk;
+  }
+  memcpy(copy + out, d + i, n - i); /* whatever trails the last whole chunk */
+  *new_length = out + (n - i);
+  return copy;
+}
+
 /* The stb_image in use looks palette indices up in a 256-entry table without
  * checking them against the palette's length, so pixels whose index is past
  * the end would show whatever was on the stack. For a palette shorter than
@@ -257,12 +287,15 @@ uint8_t *fw_decode_image(const uint8_t *data, size_t length, int *width, int *he
    * without a reason is not reported with a stale one. */
   stbi__g_failure_reason = NULL;
   decoder_out_of_memory = 0;
-  int got_w = 0, got_h = 0, channels = 0, pad_failed = 0;
-  size_t padded_length = 0;
-  uint8_t *padded = png ? png_pad_palette(data, length, &padded_length, &pad_failed) : NULL;
+  int got_w = 0, got_h = 0, channels = 0, drop_failed = 0, pad_failed = 0;
+  size_t trimmed_length = 0, padded_length = 0;
+  uint8_t *trimmed = png ? png_drop_empty_idat(data, length, &trimmed_length, &drop_failed) : NULL;
+  if (trimmed) data = trimmed, length = trimmed_length;
+  uint8_t *padded = png && !drop_failed ? png_pad_palette(data, length, &padded_length, &pad_failed) : NULL;
   const uint8_t *source = padded ? padded : data;
   const int source_length = (int)(padded ? padded_length : length);
   uint8_t *pixels = NULL;
+  pad_failed |= drop_failed;
   if (pad_failed)
     pixels = NULL;
   else if (png && length > 24 && data[24] == 16) /* IHDR bit depth */
@@ -270,6 +303,7 @@ uint8_t *fw_decode_image(const uint8_t *data, size_t length, int *width, int *he
   else
     pixels = stbi_load_from_memory(source, source_length, &got_w, &got_h, &channels, 4);
   FW_FREE(padded);
+  FW_FREE(trimmed);
   if (!pixels && (decoder_out_of_memory || pad_failed)) {
     fw_fail("out of memory decoding a %u x %u %s image", (unsigned)w, (unsigned)h, format);
     return NULL;
