@@ -2,7 +2,8 @@
 // with its alignment rules (min bounding box + 20 % padding, and the dlib box
 // the recognition net runs on).
 
-import { BoundingBox, Box, Dimensions, FaceDetection, Point, Rect } from './classes.mjs'
+import { Box, Dimensions, FaceDetection, Point, Rect } from './classes.mjs'
+import { minBbox } from './utils.mjs'
 
 // face-api.js's alignment constants (FaceLandmarks.ts)
 const REL_X = 0.5
@@ -10,16 +11,6 @@ const REL_Y = 0.43
 const REL_SCALE = 0.45
 
 const centerOf = (pts) => pts.reduce((sum, pt) => sum.add(pt), new Point(0, 0)).div(new Point(pts.length, pts.length))
-
-function minBbox (pts) {
-  const xs = pts.map((pt) => pt.x)
-  const ys = pts.map((pt) => pt.y)
-  const minX = xs.reduce((min, x) => (x < min ? x : min), Infinity)
-  const minY = ys.reduce((min, y) => (y < min ? y : min), Infinity)
-  const maxX = xs.reduce((max, x) => (max < x ? x : max), 0)
-  const maxY = ys.reduce((max, y) => (max < y ? y : max), 0)
-  return new BoundingBox(minX, minY, maxX, maxY)
-}
 
 export class FaceLandmarks {
   /** relativePositions: Points in 0..1 of imgDims; positions = relative * dims + shift. */

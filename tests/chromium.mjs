@@ -70,3 +70,17 @@ export async function openTestPage ({ browser, server }) {
   await page.waitForFunction(() => window.ready === true)
   return { page, errors: problems }
 }
+
+/** The RGBA pixels of the page's <img id=...> at its natural size (what the library reads from it), base64-encoded. */
+export const imagePixels = (page, id) => page.evaluate((elementId) => {
+  const img = document.getElementById(elementId)
+  const canvas = document.createElement('canvas')
+  canvas.width = img.naturalWidth
+  canvas.height = img.naturalHeight
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })
+  ctx.drawImage(img, 0, 0)
+  const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
+  let binary = ''
+  for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode.apply(null, data.subarray(i, i + 0x8000))
+  return { width: canvas.width, height: canvas.height, base64: btoa(binary) }
+}, id)

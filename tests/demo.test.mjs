@@ -14,7 +14,7 @@ import { runTask } from '../js/worker.mjs'
 import { summarize } from '../demo/pipeline.mjs'
 import { hasShared, modelsDir, repoRoot, sharedDir, sharedPath } from './shared.mjs'
 import { STRICT_CSP } from '../tools/static_server.mjs'
-import { FAKE_CAMERA_FLAGS, launchChromium, noChromium, useChromium, watchedPage } from './chromium.mjs'
+import { FAKE_CAMERA_FLAGS, imagePixels, launchChromium, noChromium, useChromium, watchedPage } from './chromium.mjs'
 
 const SAMPLES = path.join(repoRoot, 'demo', 'samples')
 const noBrowser = noChromium ||
@@ -90,20 +90,6 @@ const everyToggle = (available) => ({
   descriptors: available.descriptors && available.matching
 })
 
-/** The RGBA pixels the page's <img> gives (what the library reads from it), base64-encoded. */
-const imagePixels = (page) => page.evaluate(() => {
-  const img = document.getElementById('image')
-  const canvas = document.createElement('canvas')
-  canvas.width = img.naturalWidth
-  canvas.height = img.naturalHeight
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })
-  ctx.drawImage(img, 0, 0)
-  const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
-  let binary = ''
-  for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode.apply(null, data.subarray(i, i + 0x8000))
-  return { width: canvas.width, height: canvas.height, base64: btoa(binary) }
-})
-
 // With ../shared the page loads face-api.js's weight folder (it has MTCNN's, which npm lacks).
 const WEIGHTS = hasShared ? sharedPath('models') : modelsDir
 const WEIGHT_FILES = {
@@ -172,7 +158,7 @@ test('for two images and every detector, main thread and worker give what Node c
     if (!detectors.some(hasWeights)) break
     await configure(page, { realm: 'main' })
     await afterRuns(page, () => page.click(`#samples button[data-sample="${sample}"]`))
-    const pixels = await imagePixels(page)
+    const pixels = await imagePixels(page, 'image')
     for (const detector of detectors.filter(hasWeights)) {
       let expected
       for (const realm of ['main', 'worker']) {

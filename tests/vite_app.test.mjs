@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url'
 
 import { modelsDir, repoRoot } from './shared.mjs'
 import { STRICT_CSP } from '../tools/static_server.mjs'
-import { noChromium, useChromium, watchedPage } from './chromium.mjs'
+import { imagePixels, noChromium, useChromium, watchedPage } from './chromium.mjs'
 
 const exec = promisify(execFile)
 const EXAMPLE = path.join(repoRoot, 'examples', 'vite-app')
@@ -117,18 +117,7 @@ async function runApp (sample, { simd = true, worker = false } = {}) {
   const state = await page.evaluate(() => ({ state: document.body.dataset.state, status: document.getElementById('status').textContent }))
   assert.equal(state.state, 'done', state.status)
   const got = await page.evaluate(`(${plain.toString()})(window.facewasmResults)`)
-  const pixels = await page.evaluate(() => {
-    const img = document.getElementById('photo')
-    const canvas = document.createElement('canvas')
-    canvas.width = img.naturalWidth
-    canvas.height = img.naturalHeight
-    const ctx = canvas.getContext('2d', { willReadFrequently: true })
-    ctx.drawImage(img, 0, 0)
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
-    let binary = ''
-    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode.apply(null, data.subarray(i, i + 0x8000))
-    return { width: canvas.width, height: canvas.height, base64: btoa(binary) }
-  })
+  const pixels = await imagePixels(page, 'photo')
   // The overlay holds the drawn boxes: some of its pixels are not transparent.
   const drawn = await page.evaluate(() => {
     const overlay = document.getElementById('overlay')
