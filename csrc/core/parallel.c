@@ -18,8 +18,10 @@
  * thread (worker.terminate(), a Node process exiting) only between sleeps. */
 #define SLEEP_NS 100000000LL
 /* Thread 0 waiting for the last chunks of a fork: polls before it sleeps
- * (tens of microseconds), and its longest sleep. */
-#define MAIN_SPIN_POLLS (1 << 14)
+ * (about a millisecond, longer than a chunk takes: waking a sleeping thread
+ * costs tens of microseconds, which dozens of forks per forward would pay
+ * again and again), and its longest sleep. */
+#define MAIN_SPIN_POLLS (1 << 20)
 #define MAIN_SLEEP_NS 200000LL
 
 /* The current fork. Written by thread 0 before it publishes the fork in
