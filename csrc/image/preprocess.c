@@ -36,6 +36,11 @@ static const uint8_t *pixel_at(const uint8_t *row, int col) {
 
 void fw_rgba_to_square_input(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
                              const float mean[3], float divisor, float *out) {
+  fw_rgba_to_square_input_rows(image, crop, padding, size, mean, divisor, out, 0, size);
+}
+
+void fw_rgba_to_square_input_rows(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
+                                  const float mean[3], float divisor, float *out, int row_begin, int row_end) {
   const int square = crop.width > crop.height ? crop.width : crop.height;
   const int top = pad_before(crop.height, square, padding), left = pad_before(crop.width, square, padding);
   const double ratio = (double)square / (double)size;
@@ -48,7 +53,7 @@ void fw_rgba_to_square_input(const fw_rgba_image *image, fw_crop crop, fw_square
   for (int c0 = 0; c0 < size; c0 += BLOCK) {
     const int n = size - c0 < BLOCK ? size - c0 : BLOCK;
     for (int i = 0; i < n; i++) columns[i] = taps_for(c0 + i, ratio, square, left, crop.width);
-    for (int r = 0; r < size; r++) {
+    for (int r = row_begin; r < row_end; r++) {
       const axis_taps rows = taps_for(r, ratio, square, top, crop.height);
       const uint8_t *near_row = rows.near >= 0 ? origin + (size_t)rows.near * row_stride : NULL;
       const uint8_t *far_row = rows.far >= 0 ? origin + (size_t)rows.far * row_stride : NULL;

@@ -29,6 +29,11 @@ typedef enum fw_square_padding { FW_PAD_BOTTOM_RIGHT = 0, FW_PAD_CENTRED = 1 } f
 void fw_rgba_to_square_input(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
                              const float mean[3], float divisor, float *out);
 
+/* The same for output rows [row_begin, row_end) only (out is still the whole
+ * tensor); rows are independent, so threads can share the work. */
+void fw_rgba_to_square_input_rows(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
+                                  const float mean[3], float divisor, float *out, int row_begin, int row_end);
+
 /* The whole image resized to out_width x out_height (any aspect) with
  * tf.image.resizeBilinear as in step 3 above, each axis with its own ratio
  * in / out. Writes NHWC RGB float, out_height * out_width * 3 values, not

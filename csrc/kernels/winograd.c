@@ -37,74 +37,72 @@ void fw_pack_winograd(const float *filter, int in_c, int out_c, float *packed) {
   }
 }
 
-void fw_f32_winograd_input_rows__scalar(const float *input, int h, int w, int c, float *v, int ty_begin,
-                                        int ty_end) {
-  const int tiles_y = (h + 1) / 2, tiles_x = (w + 1) / 2;
-  const size_t plane = (size_t)tiles_y * tiles_x * c;
-  for (int ty = ty_begin; ty < ty_end; ty++) {
-    for (int tx = 0; tx < tiles_x; tx++) {
-      const size_t tile = (size_t)ty * tiles_x + tx;
-      for (int ch = 0; ch < c; ch++) {
-        float d[4][4], t[4][4];
-        for (int r = 0; r < 4; r++) {
-          const int iy = 2 * ty - 1 + r;
-          for (int q = 0; q < 4; q++) {
-            const int ix = 2 * tx - 1 + q;
-            d[r][q] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? input[((size_t)iy * w + ix) * c + ch] : 0.0f;
-          }
+void fw_f32_winograd_input_tiles__scalar(const float *input, int h, int w, int c, float *v, size_t plane,
+                                         int tile_begin, int tile_end) {
+  const int tiles_x = (w + 1) / 2;
+  for (int index = tile_begin; index < tile_end; index++) {
+    const int ty = index / tiles_x, tx = index % tiles_x;
+    const size_t tile = (size_t)(index - tile_begin); /* its place in v */
+    for (int ch = 0; ch < c; ch++) {
+      float d[4][4], t[4][4];
+      for (int r = 0; r < 4; r++) {
+        const int iy = 2 * ty - 1 + r;
+        for (int q = 0; q < 4; q++) {
+          const int ix = 2 * tx - 1 + q;
+          d[r][q] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? input[((size_t)iy * w + ix) * c + ch] : 0.0f;
         }
-        for (int q = 0; q < 4; q++) { /* t = B^T d */
-          t[0][q] = d[0][q] - d[2][q];
-          t[1][q] = d[1][q] + d[2][q];
-          t[2][q] = d[2][q] - d[1][q];
-          t[3][q] = d[1][q] - d[3][q];
-        }
-        for (int r = 0; r < 4; r++) { /* v = t B */
-          float *out = v + (size_t)(r * 4) * plane + tile * c + ch;
-          out[0] = t[r][0] - t[r][2];
-          out[plane] = t[r][1] + t[r][2];
-          out[2 * plane] = t[r][2] - t[r][1];
-          out[3 * plane] = t[r][1] - t[r][3];
-        }
+      }
+      for (int q = 0; q < 4; q++) { /* t = B^T d */
+        t[0][q] = d[0][q] - d[2][q];
+        t[1][q] = d[1][q] + d[2][q];
+        t[2][q] = d[2][q] - d[1][q];
+        t[3][q] = d[1][q] - d[3][q];
+      }
+      for (int r = 0; r < 4; r++) { /* v = t B */
+        float *out = v + (size_t)(r * 4) * plane + tile * c + ch;
+        out[0] = t[r][0] - t[r][2];
+        out[plane] = t[r][1] + t[r][2];
+        out[2 * plane] = t[r][2] - t[r][1];
+        out[3 * plane] = t[r][1] - t[r][3];
       }
     }
   }
 }
 
-void fw_f32_winograd_output_rows__scalar(const float *m, int h, int w, int out_c, const float *bias, float *output,
-                                         fw_activation act, int ty_begin, int ty_end) {
-  const int tiles_y = (h + 1) / 2, tiles_x = (w + 1) / 2;
-  const size_t plane = (size_t)tiles_y * tiles_x * out_c;
-  for (int ty = ty_begin; ty < ty_end; ty++) {
-    for (int tx = 0; tx < tiles_x; tx++) {
-      const size_t tile = (size_t)ty * tiles_x + tx;
-      for (int ch = 0; ch < out_c; ch++) {
-        float s[2][4];
-        const float *x = m + tile * out_c + ch;
-        for (int q = 0; q < 4; q++) { /* s = A^T m */
-          const float m0 = x[(size_t)q * plane], m1 = x[(size_t)(4 + q) * plane];
-          const float m2 = x[(size_t)(8 + q) * plane], m3 = x[(size_t)(12 + q) * plane];
-          s[0][q] = m0 + m1 + m2;
-          s[1][q] = m1 - m2 - m3;
-        }
-        const float b = bias ? bias[ch] : 0.0f;
-        for (int a = 0; a < 2; a++) { /* y = s A */
-          const int oy = 2 * ty + a;
-          if (oy >= h) break;
-          const float y0 = s[a][0] + s[a][1] + s[a][2] + b, y1 = s[a][1] - s[a][2] - s[a][3] + b;
-          output[((size_t)oy * w + 2 * tx) * out_c + ch] = fw_activate(y0, act);
-          if (2 * tx + 1 < w) output[((size_t)oy * w + 2 * tx + 1) * out_c + ch] = fw_activate(y1, act);
-        }
+void fw_f32_winograd_output_tiles__scalar(const float *m, size_t plane, int h, int w, int out_c, const float *bias,
+                                          float *output, fw_activation act, int tile_begin, int tile_end) {
+  const int tiles_x = (w + 1) / 2;
+  for (int index = tile_begin; index < tile_end; index++) {
+    const int ty = index / tiles_x, tx = index % tiles_x;
+    const size_t tile = (size_t)(index - tile_begin); /* its place in m */
+    for (int ch = 0; ch < out_c; ch++) {
+      float s[2][4];
+      const float *x = m + tile * out_c + ch;
+      for (int q = 0; q < 4; q++) { /* s = A^T m */
+        const float m0 = x[(size_t)q * plane], m1 = x[(size_t)(4 + q) * plane];
+        const float m2 = x[(size_t)(8 + q) * plane], m3 = x[(size_t)(12 + q) * plane];
+        s[0][q] = m0 + m1 + m2;
+        s[1][q] = m1 - m2 - m3;
+      }
+      const float b = bias ? bias[ch] : 0.0f;
+      for (int a = 0; a < 2; a++) { /* y = s A */
+        const int oy = 2 * ty + a;
+        if (oy >= h) break;
+        const float y0 = s[a][0] + s[a][1] + s[a][2] + b, y1 = s[a][1] - s[a][2] - s[a][3] + b;
+        output[((size_t)oy * w + 2 * tx) * out_c + ch] = fw_activate(y0, act);
+        if (2 * tx + 1 < w) output[((size_t)oy * w + 2 * tx + 1) * out_c + ch] = fw_activate(y1, act);
       }
     }
   }
 }
 
 void fw_f32_winograd_input__scalar(const float *input, int h, int w, int c, float *v) {
-  fw_f32_winograd_input_rows__scalar(input, h, w, c, v, 0, (h + 1) / 2);
+  const int tiles = fw_winograd_tiles(h, w);
+  fw_f32_winograd_input_tiles__scalar(input, h, w, c, v, (size_t)tiles * c, 0, tiles);
 }
 
 void fw_f32_winograd_output__scalar(const float *m, int h, int w, int out_c, const float *bias, float *output,
                                     fw_activation act) {
-  fw_f32_winograd_output_rows__scalar(m, h, w, out_c, bias, output, act, 0, (h + 1) / 2);
+  const int tiles = fw_winograd_tiles(h, w);
+  fw_f32_winograd_output_tiles__scalar(m, (size_t)tiles * out_c, h, w, out_c, bias, output, act, 0, tiles);
 }

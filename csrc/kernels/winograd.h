@@ -43,15 +43,20 @@ void fw_f32_winograd_output__scalar(const float *m, int h, int w, int out_c, con
 void fw_f32_winograd_output__simd128(const float *m, int h, int w, int out_c, const float *bias, float *output,
                                      fw_activation act);
 
-/* The same over tile rows [ty_begin, ty_end) of (h + 1) / 2 only: tile rows
- * are independent, so threads can share a transform (any split gives the
- * whole call's values bit for bit). */
-void fw_f32_winograd_input_rows__scalar(const float *input, int h, int w, int c, float *v, int ty_begin, int ty_end);
-void fw_f32_winograd_input_rows__simd128(const float *input, int h, int w, int c, float *v, int ty_begin,
-                                         int ty_end);
-void fw_f32_winograd_output_rows__scalar(const float *m, int h, int w, int out_c, const float *bias, float *output,
-                                         fw_activation act, int ty_begin, int ty_end);
-void fw_f32_winograd_output_rows__simd128(const float *m, int h, int w, int out_c, const float *bias, float *output,
-                                          fw_activation act, int ty_begin, int ty_end);
+/* The same over tiles [tile_begin, tile_end) only (row-major tile order), with
+ * the tiles of the range stored at their offset from tile_begin:
+ *   tile t, position xi at  v[xi * plane + (t - tile_begin) * c]
+ * (m likewise with out_c). plane = tiles * c over the whole map is the layout
+ * above (v pointing at tile_begin's row of it); plane = (tile_end - tile_begin)
+ * * c packs a block of tiles into a buffer of its own. Tiles are independent,
+ * so any split gives the whole call's values bit for bit. */
+void fw_f32_winograd_input_tiles__scalar(const float *input, int h, int w, int c, float *v, size_t plane,
+                                         int tile_begin, int tile_end);
+void fw_f32_winograd_input_tiles__simd128(const float *input, int h, int w, int c, float *v, size_t plane,
+                                          int tile_begin, int tile_end);
+void fw_f32_winograd_output_tiles__scalar(const float *m, size_t plane, int h, int w, int out_c, const float *bias,
+                                          float *output, fw_activation act, int tile_begin, int tile_end);
+void fw_f32_winograd_output_tiles__simd128(const float *m, size_t plane, int h, int w, int out_c, const float *bias,
+                                           float *output, fw_activation act, int tile_begin, int tile_end);
 
 #endif

@@ -14,7 +14,11 @@
  *   residualDown(x) = relu(avgpool2x2(x) channel-padded + body(x)), body's
  *                     first conv 3x3 stride 2 VALID, second 3x3 stride 1 SAME
  *
- * The 3x3 stride-1 convs (86 % of the work) run as Winograd F(2x2, 3x3).
+ * The 3x3 stride-1 convs (86 % of the work) run as Winograd F(2x2, 3x3):
+ * on the 35x35 and 17x17 maps block by block of tiles (transform, 16 GEMMs,
+ * inverse transform while the block is in cache, blocks spread over the
+ * threads), on the small maps, whose weights outweigh their tiles, step by
+ * step with the 16 GEMMs spread over the threads.
  *
  * Every conv is conv + bias then face-api.js's scale layer (x * w + b); the
  * scale is folded into the packed filters and bias at load. */
@@ -36,6 +40,14 @@
 #define STEM_SIDE 72 /* (150 - 7) / 2 + 1 */
 #define POOL_SIDE 35 /* (72 - 3) / 2 + 1 */
 #define MAX_CHANNELS 256
+/* Maps with at least this many Winograd tiles run block by block. */
+#define BLOCKED_MIN_TILES 64
+/* Tiles per block: a multiple of 4 (the conv kernel's pixel tile), so that
+ * each block's GEMM computes its tiles exactly as one over the whole map, and
+ * small enough that a block's transformed tiles stay in a core's cache. */
+#define BLOCK_TILES 16
+/* The most channels a blocked conv has (the 17x17 stage). */
+#define BLOCKED_MAX_CHANNELS 64
 
 static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
 static const fw_activation relu = {FW_ACT_RELU, 0.0f};
@@ -56,12 +68,22 @@ static const stage stages[] = {
 };
 #define STAGES ((int)(sizeof stages / sizeof stages[0]))
 
-/* One conv with its scale folded in: a direct pack (stride 2, or maps too
- * small to tile) or a Winograd pack plus its bias (3x3 stride 1 SAME). */
+/* How a conv's weights are packed. */
+typedef enum pack_mode {
+  PACK_DIRECT,     /* fw_pack_conv: the stride-2 convs and the stem */
+  PACK_WINOGRAD,   /* fw_pack_winograd: 3x3 stride-1 SAME */
+  PACK_CENTRE_TAP  /* 3x3 stride-1 SAME on a 1x1 map: only the centre tap meets
+                      the image, so it is the 1x1 conv of that tap (the other
+                      taps would only add products with the zero padding) */
+} pack_mode;
+
+/* One conv with its scale folded in: a direct pack (kernel x kernel) or a
+ * Winograd pack plus its bias. */
 typedef struct conv_layer {
   float *direct;   /* fw_pack_conv layout, bias included */
   float *winograd; /* fw_pack_winograd layout */
   float *bias;     /* [out_c], with the Winograd pack */
+  int kernel;      /* of the direct pack */
   int in_c, out_c;
 } conv_layer;
 
@@ -72,14 +94,18 @@ struct fw_face_recognition_net {
   float *fc;              /* packed 1x1 256 -> 128, no bias */
 
   fw_arena arena;
+  int planned_threads;    /* threads the block buffers are planned for */
   float *input;           /* [150,150,3] */
   float *stem_out;        /* [72,72,32] */
   float *x, *t, *u;       /* [35,35,32] each (the largest residual map) */
-  float *tiles_in, *tiles_out; /* Winograd [16][tiles][channels], largest at 35x35x32 */
+  float *tiles_in, *tiles_out; /* Winograd [16][tiles][channels] of the convs run step by step */
+  float *blocks;          /* per thread: a block's [16][BLOCK_TILES][channels] in, then out */
   float *features;        /* [256] */
   float *zero;            /* padding taps */
   float head[FW_DESCRIPTOR_VALUES];
 };
+
+static const size_t block_floats = (size_t)FW_WINOGRAD_POSITIONS * BLOCK_TILES * BLOCKED_MAX_CHANNELS;
 
 static void destroy(void *opaque) {
   fw_face_recognition_net *net = opaque;
@@ -99,10 +125,10 @@ static void destroy(void *opaque) {
 }
 
 /* "<prefix>/conv/filters", "/conv/bias", "/scale/weights", "/scale/biases",
- * folded (filter * w, bias * w + b) and packed into `layer`: for Winograd when
- * `winograd`, else directly. Returns 0, or -1 with an error. */
+ * folded (filter * w, bias * w + b) and packed into `layer` as `mode` says.
+ * Returns 0, or -1 with an error. */
 static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int kernel, int in_c, int out_c,
-                            int winograd, conv_layer *layer) {
+                            pack_mode mode, conv_layer *layer) {
   char name[96];
   snprintf(name, sizeof name, "%s/conv/filters", prefix);
   const fw_weight_tensor *filter = fw_weights_get(w, name, 4, (int[]){kernel, kernel, in_c, out_c});
@@ -116,8 +142,10 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   const size_t taps = (size_t)kernel * kernel * in_c;
   float *folded = FW_MALLOC(taps * out_c * sizeof(float));
   float *folded_bias = FW_MALLOC(out_c * sizeof(float));
-  float *packed = FW_MALLOC((winograd ? fw_winograd_packed_size(in_c, out_c) : fw_conv_packed_size(kernel, in_c, out_c)) *
-                         sizeof(float));
+  const int winograd = mode == PACK_WINOGRAD;
+  const int packed_kernel = mode == PACK_CENTRE_TAP ? 1 : kernel;
+  float *packed = FW_MALLOC((winograd ? fw_winograd_packed_size(in_c, out_c)
+                                      : fw_conv_packed_size(packed_kernel, in_c, out_c)) * sizeof(float));
   if (!folded || !folded_bias || !packed) {
     FW_FREE(folded);
     FW_FREE(folded_bias);
@@ -129,12 +157,15 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   for (int o = 0; o < out_c; o++) folded_bias[o] = bias->values[o] * scale->values[o] + shift->values[o];
   layer->in_c = in_c;
   layer->out_c = out_c;
+  layer->kernel = packed_kernel;
   if (winograd) {
     fw_pack_winograd(folded, in_c, out_c, packed);
     layer->winograd = packed;
     layer->bias = folded_bias;
   } else {
-    fw_pack_conv(folded, folded_bias, kernel, in_c, out_c, packed);
+    /* The centre tap's filters are [in_c][out_c] at tap (1, 1) of the 3x3. */
+    const float *filters = mode == PACK_CENTRE_TAP ? folded + (size_t)(kernel * kernel / 2) * in_c * out_c : folded;
+    fw_pack_conv(filters, folded_bias, packed_kernel, in_c, out_c, packed);
     layer->direct = packed;
     FW_FREE(folded_bias);
   }
@@ -142,17 +173,45 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   return 0;
 }
 
-static int plan(fw_face_recognition_net *net) {
+/* Whether a Winograd conv on a side x side map runs block by block. */
+static int blocked(int side, const conv_layer *layer) {
+  return fw_winograd_tiles(side, side) >= BLOCKED_MIN_TILES && layer->in_c <= BLOCKED_MAX_CHANNELS &&
+         layer->out_c <= BLOCKED_MAX_CHANNELS;
+}
+
+/* Floats of the step-by-step Winograd buffers: the most tiles x channels of
+ * a conv that runs step by step. */
+static size_t step_tiles_floats(const fw_face_recognition_net *net) {
+  size_t most = 0;
+  for (int i = 0, side = POOL_SIDE; i < STAGES; i++) {
+    const int body_side = stages[i].down ? (side - 3) / 2 + 1 : side;
+    const conv_layer *layers[2] = {&net->conv1[i], &net->conv2[i]};
+    const int sides[2] = {side, body_side};
+    for (int k = 0; k < 2; k++) {
+      const conv_layer *layer = layers[k];
+      if (!layer->winograd || blocked(sides[k], layer)) continue;
+      const int c = layer->in_c > layer->out_c ? layer->in_c : layer->out_c;
+      const size_t floats = (size_t)FW_WINOGRAD_POSITIONS * fw_winograd_tiles(sides[k], sides[k]) * c;
+      if (floats > most) most = floats;
+    }
+    if (stages[i].down) side /= 2;
+  }
+  return most;
+}
+
+/* The activation arena, with block buffers for `threads` threads; runs at
+ * bind and again only when a forward finds more threads than planned. */
+static int plan(fw_face_recognition_net *net, int threads) {
   const size_t map = (size_t)POOL_SIDE * POOL_SIDE * STEM_CHANNELS;
-  /* Winograd scratch: the first stage's maps have the most tiles x channels. */
-  const size_t tiles = (size_t)FW_WINOGRAD_POSITIONS * fw_winograd_tiles(POOL_SIDE, POOL_SIDE) * STEM_CHANNELS;
+  const size_t tiles = step_tiles_floats(net);
   const size_t sizes[] = {(size_t)INPUT_SIZE * INPUT_SIZE * 3 * sizeof(float),
                           (size_t)STEM_SIDE * STEM_SIDE * STEM_CHANNELS * sizeof(float),
                           map * sizeof(float), map * sizeof(float), map * sizeof(float),
                           MAX_CHANNELS * sizeof(float), MAX_CHANNELS * sizeof(float), tiles * sizeof(float),
-                          tiles * sizeof(float)};
+                          tiles * sizeof(float), 2 * block_floats * threads * sizeof(float)};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
+  net->planned_threads = 0;
   if (fw_arena_reserve(&net->arena, total) != 0) return -1;
   net->input = fw_arena_alloc(&net->arena, sizes[0]);
   net->stem_out = fw_arena_alloc(&net->arena, sizes[1]);
@@ -163,7 +222,9 @@ static int plan(fw_face_recognition_net *net) {
   net->zero = fw_arena_alloc(&net->arena, sizes[6]);
   net->tiles_in = fw_arena_alloc(&net->arena, sizes[7]);
   net->tiles_out = fw_arena_alloc(&net->arena, sizes[8]);
+  net->blocks = fw_arena_alloc(&net->arena, sizes[9]);
   memset(net->zero, 0, sizes[6]);
+  net->planned_threads = threads;
   return 0;
 }
 
@@ -174,19 +235,21 @@ static void *bind(const fw_weight_table *w) {
     return NULL;
   }
   conv_layer stem = {0};
-  int ok = pack_scaled_conv(w, "conv32_down", 7, 3, STEM_CHANNELS, 0, &stem) == 0;
+  int ok = pack_scaled_conv(w, "conv32_down", 7, 3, STEM_CHANNELS, PACK_DIRECT, &stem) == 0;
   net->stem = stem.direct;
   /* Stride-1 convs go through Winograd unless their map is a single pixel
-   * (conv256_down_out's second conv, 1x1), where the direct conv is cheaper. */
+   * (conv256_down_out's second conv, 1x1). */
   int channels = STEM_CHANNELS, side = POOL_SIDE;
   for (int i = 0; ok && i < STAGES; i++) {
     const int out_c = stages[i].channels;
     const int body_side = stages[i].down ? (side - 3) / 2 + 1 : side;
     char prefix[64];
     snprintf(prefix, sizeof prefix, "%s/conv1", stages[i].name);
-    ok = pack_scaled_conv(w, prefix, 3, channels, out_c, !stages[i].down, &net->conv1[i]) == 0;
+    ok = pack_scaled_conv(w, prefix, 3, channels, out_c, stages[i].down ? PACK_DIRECT : PACK_WINOGRAD,
+                          &net->conv1[i]) == 0;
     snprintf(prefix, sizeof prefix, "%s/conv2", stages[i].name);
-    ok = ok && pack_scaled_conv(w, prefix, 3, out_c, out_c, body_side > 1, &net->conv2[i]) == 0;
+    ok = ok && pack_scaled_conv(w, prefix, 3, out_c, out_c, body_side > 1 ? PACK_WINOGRAD : PACK_CENTRE_TAP,
+                                &net->conv2[i]) == 0;
     channels = out_c;
     if (stages[i].down) side /= 2;
   }
@@ -197,7 +260,7 @@ static void *bind(const fw_weight_table *w) {
     if (net->fc) fw_pack_conv(fc->values, NULL, 1, MAX_CHANNELS, FW_DESCRIPTOR_VALUES, net->fc);
     ok = net->fc != NULL;
   }
-  if (!ok || plan(net) != 0) {
+  if (!ok || plan(net, 1) != 0) {
     destroy(net);
     return NULL;
   }
@@ -206,79 +269,134 @@ static void *bind(const fw_weight_table *w) {
 
 const fw_net_ops fw_face_recognition_ops = {"face_recognition", bind, destroy};
 
-/* A Winograd conv's three steps, each split across the threads: the
- * transforms by tile rows, the 16 independent GEMMs by position. */
+/* One Winograd conv: a GEMM is a 1x1 conv over a 1 x tiles "image". */
 typedef struct winograd_conv {
   fw_face_recognition_net *net;
   const conv_layer *layer;
-  fw_conv_geometry g; /* one GEMM: 1 x tiles, in_c -> out_c */
   const float *in;
   int side;
   float *out;
   fw_activation act;
+  float *residual; /* or NULL: residual = relu(out + residual) */
 } winograd_conv;
 
-static void winograd_input_rows(void *opaque, int begin, int end, int thread) {
-  (void)thread;
-  const winograd_conv *w = opaque;
-  fw_f32_winograd_input_rows(w->in, w->side, w->side, w->layer->in_c, w->net->tiles_in, begin, end);
+/* residual = relu(out + residual) over the output pixels of tiles [first, end). */
+static void add_residual_tiles(const winograd_conv *w, int first, int end) {
+  const int tiles_x = (w->side + 1) / 2, c = w->layer->out_c;
+  for (int tile = first; tile < end;) {
+    /* The tiles of this tile row in the range: output columns 2 * tx0 .. 2 * tx1 + 1. */
+    const int ty = tile / tiles_x, tx0 = tile % tiles_x;
+    const int tx1 = end - ty * tiles_x < tiles_x ? end - ty * tiles_x : tiles_x;
+    const int x0 = 2 * tx0, x1 = 2 * tx1 < w->side ? 2 * tx1 : w->side;
+    for (int y = 2 * ty; y < 2 * ty + 2 && y < w->side; y++) {
+      const size_t at = ((size_t)y * w->side + x0) * c;
+      fw_f32_add(w->out + at, w->residual + at, (size_t)(x1 - x0) * c, NULL, w->residual + at);
+    }
+    tile = ty * tiles_x + tx1;
+  }
 }
 
-static void winograd_gemms(void *opaque, int begin, int end, int thread) {
+static void winograd_gemm(const conv_layer *layer, int position, const float *v, float *m, int tiles,
+                          const float *zero) {
+  const fw_conv_geometry g = fw_conv_geometry_tf(1, tiles, layer->in_c, layer->out_c, 1, 1, FW_PAD_VALID);
+  fw_f32_conv(&g, v, layer->winograd + position * fw_conv_packed_size(1, layer->in_c, layer->out_c), zero, m,
+              linear);
+}
+
+/* Blocked: tiles [4 * begin, 4 * end) (clipped to the map), BLOCK_TILES at a
+ * time through the thread's block buffers. */
+static void winograd_blocks(void *opaque, int begin, int end, int thread) {
+  const winograd_conv *w = opaque;
+  const conv_layer *layer = w->layer;
+  const int tiles = fw_winograd_tiles(w->side, w->side);
+  float *v = w->net->blocks + (size_t)thread * 2 * block_floats, *m = v + block_floats;
+  const int last = 4 * end < tiles ? 4 * end : tiles;
+  for (int first = 4 * begin; first < last; first += BLOCK_TILES) {
+    const int n = last - first < BLOCK_TILES ? last - first : BLOCK_TILES;
+    const size_t plane_in = (size_t)n * layer->in_c, plane_out = (size_t)n * layer->out_c;
+    fw_f32_winograd_input_tiles(w->in, w->side, w->side, layer->in_c, v, plane_in, first, first + n);
+    for (int xi = 0; xi < FW_WINOGRAD_POSITIONS; xi++)
+      winograd_gemm(layer, xi, v + xi * plane_in, m + xi * plane_out, n, w->net->zero);
+    fw_f32_winograd_output_tiles(m, plane_out, w->side, w->side, layer->out_c, layer->bias, w->out, w->act, first,
+                                 first + n);
+    if (w->residual) add_residual_tiles(w, first, first + n);
+  }
+}
+
+/* Step by step, each step split across the threads: the transforms by
+ * 4-tile groups, the 16 GEMMs by position. */
+static void winograd_input_step(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const winograd_conv *w = opaque;
-  const size_t pack = fw_conv_packed_size(1, w->layer->in_c, w->layer->out_c);
-  const int tiles = w->g.out_w;
+  const int tiles = fw_winograd_tiles(w->side, w->side), last = 4 * end < tiles ? 4 * end : tiles;
+  const int c = w->layer->in_c;
+  fw_f32_winograd_input_tiles(w->in, w->side, w->side, c, w->net->tiles_in + (size_t)4 * begin * c,
+                              (size_t)tiles * c, 4 * begin, last);
+}
+
+static void winograd_gemm_step(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const winograd_conv *w = opaque;
+  const int tiles = fw_winograd_tiles(w->side, w->side);
   for (int xi = begin; xi < end; xi++)
-    fw_f32_conv(&w->g, w->net->tiles_in + (size_t)xi * tiles * w->layer->in_c, w->layer->winograd + xi * pack,
-                w->net->zero, w->net->tiles_out + (size_t)xi * tiles * w->layer->out_c, linear);
+    winograd_gemm(w->layer, xi, w->net->tiles_in + (size_t)xi * tiles * w->layer->in_c,
+                  w->net->tiles_out + (size_t)xi * tiles * w->layer->out_c, tiles, w->net->zero);
 }
 
-static void winograd_output_rows(void *opaque, int begin, int end, int thread) {
+static void winograd_output_step(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const winograd_conv *w = opaque;
-  fw_f32_winograd_output_rows(w->net->tiles_out, w->side, w->side, w->layer->out_c, w->layer->bias, w->out, w->act,
-                              begin, end);
+  const int tiles = fw_winograd_tiles(w->side, w->side), last = 4 * end < tiles ? 4 * end : tiles;
+  const int c = w->layer->out_c;
+  fw_f32_winograd_output_tiles(w->net->tiles_out + (size_t)4 * begin * c, (size_t)tiles * c, w->side, w->side, c,
+                               w->layer->bias, w->out, w->act, 4 * begin, last);
 }
 
-/* 3x3 stride-1 SAME conv of a side x side map: Winograd (input transform, 16
- * GEMMs as 1x1 convs over the tiles, output transform) or the direct kernel. */
+/* 3x3 stride-1 SAME conv of a side x side map: Winograd or the direct kernel.
+ * With a residual, then residual = relu(out + residual): block by block where
+ * the conv runs by blocks (while the block's outputs are in cache), else after. */
 static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, const float *in, int side, float *out,
-                         fw_activation act) {
-  if (!layer->winograd) {
-    const fw_conv_geometry g = fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, 3, 1, FW_PAD_SAME);
-    fw_parallel_conv(fw_f32_conv, &g, in, layer->direct, net->zero, out, act);
+                         fw_activation act, float *residual) {
+  const int tiles = fw_winograd_tiles(side, side), quads = (tiles + 3) / 4;
+  winograd_conv w = {net, layer, in, side, out, act, NULL};
+  if (layer->winograd && blocked(side, layer)) {
+    w.residual = residual;
+    fw_parallel_for(quads, winograd_blocks, &w);
     return;
   }
-  const int tiles = fw_winograd_tiles(side, side);
-  winograd_conv w = {net, layer, fw_conv_geometry_tf(1, tiles, layer->in_c, layer->out_c, 1, 1, FW_PAD_VALID), in,
-                     side, out, act};
-  fw_parallel_for((side + 1) / 2, winograd_input_rows, &w);
-  fw_parallel_for(FW_WINOGRAD_POSITIONS, winograd_gemms, &w);
-  fw_parallel_for((side + 1) / 2, winograd_output_rows, &w);
+  if (layer->winograd) {
+    fw_parallel_for(quads, winograd_input_step, &w);
+    fw_parallel_for(FW_WINOGRAD_POSITIONS, winograd_gemm_step, &w);
+    fw_parallel_for(quads, winograd_output_step, &w);
+  } else {
+    const fw_conv_geometry g =
+        fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, layer->kernel, 1, FW_PAD_SAME);
+    fw_parallel_conv(fw_f32_conv, &g, in, layer->direct, net->zero, out, act);
+  }
+  if (residual) fw_f32_add(out, residual, (size_t)side * side * layer->out_c, NULL, residual);
 }
 
 int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *image, fw_crop crop,
                                 float descriptor[FW_DESCRIPTOR_VALUES]) {
-  fw_rgba_to_square_input(image, crop, FW_PAD_CENTRED, INPUT_SIZE, mean_rgb, 256.0f, net->input);
+  if (fw_threads_active() > net->planned_threads && plan(net, fw_threads_active()) != 0) return -1;
+  fw_parallel_square_input(image, crop, FW_PAD_CENTRED, INPUT_SIZE, mean_rgb, 256.0f, net->input);
 
   const fw_conv_geometry sg = fw_conv_geometry_tf(INPUT_SIZE, INPUT_SIZE, 3, STEM_CHANNELS, 7, 2, FW_PAD_VALID);
   fw_parallel_conv(fw_f32_conv, &sg, net->input, net->stem, net->zero, net->stem_out, relu);
   const fw_conv_geometry pool = fw_conv_geometry_tf(STEM_SIDE, STEM_SIDE, STEM_CHANNELS, STEM_CHANNELS, 3, 2, FW_PAD_VALID);
-  fw_f32_maxpool_kxk(&pool, net->stem_out, net->x);
+  fw_parallel_pool(fw_f32_maxpool_kxk, &pool, net->stem_out, net->x);
 
   /* x holds the stage input and receives its output; t and u are the body's maps. */
   int side = POOL_SIDE, channels = STEM_CHANNELS;
   for (int i = 0; i < STAGES; i++) {
     const int out_c = stages[i].channels;
     if (!stages[i].down) {
-      conv3x3_same(net, &net->conv1[i], net->x, side, net->t, relu);
-      conv3x3_same(net, &net->conv2[i], net->t, side, net->u, linear);
-      fw_f32_add(net->u, net->x, (size_t)side * side * out_c, NULL, net->x);
+      conv3x3_same(net, &net->conv1[i], net->x, side, net->t, relu, NULL);
+      conv3x3_same(net, &net->conv2[i], net->t, side, net->u, linear, net->x);
     } else {
       const fw_conv_geometry g1 = fw_conv_geometry_tf(side, side, channels, out_c, 3, 2, FW_PAD_VALID);
       fw_parallel_conv(fw_f32_conv, &g1, net->x, net->conv1[i].direct, net->zero, net->t, relu);
-      conv3x3_same(net, &net->conv2[i], net->t, g1.out_h, net->u, linear);
+      conv3x3_same(net, &net->conv2[i], net->t, g1.out_h, net->u, linear, NULL);
       /* The shortcut's pooled map is side / 2; the body is that or one smaller. */
       fw_f32_shortcut_down(net->x, side, side, channels, net->u, g1.out_h, g1.out_w, out_c, net->t);
       side /= 2;

@@ -1,6 +1,7 @@
 #include "parallel_conv.h"
 
 #include "../core/parallel.h"
+#include "../kernels/dispatch.h"
 
 #define PIXEL_BLOCK 4
 
@@ -36,6 +37,20 @@ static void conv_pixels(void *opaque, int begin, int end, int thread) {
             c->act);
 }
 
+/* Output channel panels [begin, end) of a conv with a single output pixel:
+ * packed panels are contiguous and one pixel has no row stride to keep. */
+static void conv_panels(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const conv_call *c = opaque;
+  const int first = begin * FW_CONV_PANEL;
+  fw_conv_geometry part = *c->g;
+  part.out_c = end * FW_CONV_PANEL < c->g->out_c ? (end - begin) * FW_CONV_PANEL : c->g->out_c - first;
+  fw_activation act = c->act;
+  if (act.kind == FW_ACT_PRELU) act.alphas += first;
+  c->kernel(&part, c->input, c->packed + (size_t)begin * fw_conv_packed_size(c->g->kernel, c->g->in_c, FW_CONV_PANEL),
+            c->zero, c->output + first, act);
+}
+
 void fw_parallel_conv(fw_conv_kernel kernel, const fw_conv_geometry *g, const float *input, const float *packed,
                       const float *zero, float *output, fw_activation act) {
   if (fw_threads_active() <= 1) {
@@ -45,8 +60,53 @@ void fw_parallel_conv(fw_conv_kernel kernel, const fw_conv_geometry *g, const fl
   conv_call call = {kernel, g, input, packed, zero, output, act};
   const int pointwise = g->kernel == 1 && g->stride == 1 && g->pad_top == 0 && g->pad_left == 0 &&
                         g->in_h == g->out_h && g->in_w == g->out_w;
-  if (pointwise)
+  if (g->out_h == 1 && g->out_w == 1 && kernel == fw_f32_conv)
+    fw_parallel_for((g->out_c + FW_CONV_PANEL - 1) / FW_CONV_PANEL, conv_panels, &call);
+  else if (pointwise)
     fw_parallel_for((g->out_h * g->out_w + PIXEL_BLOCK - 1) / PIXEL_BLOCK, conv_pixels, &call);
   else
     fw_parallel_for(g->out_h, conv_rows, &call);
+}
+
+typedef struct pool_call {
+  fw_pool_kernel kernel;
+  const fw_conv_geometry *g;
+  const float *input;
+  float *output;
+} pool_call;
+
+static void pool_rows(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const pool_call *c = opaque;
+  fw_conv_geometry band = *c->g;
+  band.out_h = end - begin;
+  band.pad_top = c->g->pad_top - begin * c->g->stride;
+  c->kernel(&band, c->input, c->output + (size_t)begin * c->g->out_w * c->g->out_c);
+}
+
+void fw_parallel_pool(fw_pool_kernel kernel, const fw_conv_geometry *g, const float *input, float *output) {
+  pool_call call = {kernel, g, input, output};
+  fw_parallel_for(g->out_h, pool_rows, &call);
+}
+
+typedef struct square_input_call {
+  const fw_rgba_image *image;
+  fw_crop crop;
+  fw_square_padding padding;
+  int size;
+  const float *mean;
+  float divisor;
+  float *out;
+} square_input_call;
+
+static void square_input_rows(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const square_input_call *c = opaque;
+  fw_rgba_to_square_input_rows(c->image, c->crop, c->padding, c->size, c->mean, c->divisor, c->out, begin, end);
+}
+
+void fw_parallel_square_input(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
+                              const float mean[3], float divisor, float *out) {
+  square_input_call call = {image, crop, padding, size, mean, divisor, out};
+  fw_parallel_for(size, square_input_rows, &call);
 }

@@ -1,14 +1,18 @@
-/* Convolutions split across the thread pool (core/parallel.h) at the call
+/* Convolutions (and the pools and input scaling around them) split across
+ * the thread pool (core/parallel.h) at the call
  * site, without changing the kernels: each thread runs the same kernel on a
  * band of output rows (a sub-geometry whose pad_top is shifted by the band's
  * first row, so taps resolve exactly as in the whole map), or, for 1x1
- * stride-1 VALID convs, on a run of pixels (blocks of 4, the kernels' tile).
+ * stride-1 VALID convs, on a run of pixels (blocks of 4, the kernels' tile),
+ * and for a dense conv (fw_f32_conv) with a single output pixel, on a range
+ * of output channel panels (fw_pack_conv's panels are contiguous).
  * Every output is computed by the same arithmetic as in one call over the
  * whole map, so the results are bit-identical to the single-thread build.
  * With one thread the kernel is called once, as before. */
 #ifndef FW_PARALLEL_CONV_H
 #define FW_PARALLEL_CONV_H
 
+#include "../image/preprocess.h"
 #include "../kernels/conv.h"
 
 /* The signature of fw_f32_conv and fw_f32_dwconv3x3 (either twin). */
@@ -17,5 +21,14 @@ typedef void (*fw_conv_kernel)(const fw_conv_geometry *g, const float *input, co
 
 void fw_parallel_conv(fw_conv_kernel kernel, const fw_conv_geometry *g, const float *input, const float *packed,
                       const float *zero, float *output, fw_activation act);
+
+/* The signature of fw_f32_maxpool_kxk (either twin): split by row bands too. */
+typedef void (*fw_pool_kernel)(const fw_conv_geometry *g, const float *input, float *output);
+
+void fw_parallel_pool(fw_pool_kernel kernel, const fw_conv_geometry *g, const float *input, float *output);
+
+/* fw_rgba_to_square_input split by output rows. */
+void fw_parallel_square_input(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
+                              const float mean[3], float divisor, float *out);
 
 #endif

@@ -1116,6 +1116,22 @@ static void maxpool_kxk_case(int k, int stride, fw_padding padding, int in_h, in
     out_reset(&out);
     pool_kxk_twins[t].fn(&g, input.data, out.data);
     check_output(pool_kxk_twins[t].name, params, &out, want, NULL, g.out_h, g.out_w, channels);
+    /* Bands of 1, 2, 3, ... output rows with pad_top moved up, as threads
+     * split it (nets/parallel_conv.c): the whole call's values bit for bit. */
+    float *split = malloc((n_out ? n_out : 1) * sizeof(float));
+    if (!split) {
+      record(0, pool_kxk_twins[t].name, params, "test out of memory");
+      continue;
+    }
+    for (int first = 0, rows = 1; first < g.out_h; first += rows, rows++) {
+      fw_conv_geometry band = g;
+      band.out_h = first + rows <= g.out_h ? rows : g.out_h - first;
+      band.pad_top = g.pad_top - first * g.stride;
+      pool_kxk_twins[t].fn(&band, input.data, split + (size_t)first * g.out_w * channels);
+    }
+    record(memcmp(out.data, split, n_out * sizeof(float)) == 0, pool_kxk_twins[t].name, params,
+           "row bands differ from the whole map");
+    free(split);
   }
 done:
   free(input.block);
@@ -1785,9 +1801,10 @@ static void pw_i16_tests(void) {
 
 /* ------------------------------------------------------------------------ */
 /* Split outputs (nets/parallel_conv.c): a band of output rows, run with
- * out_h = band rows and pad_top moved up by first row * stride, and a run of
- * pixels of a 1x1 stride-1 VALID conv, run as one row, must give bit for bit
- * the outputs of one call over the whole map (threads build == single build). */
+ * out_h = band rows and pad_top moved up by first row * stride, a run of
+ * pixels of a 1x1 stride-1 VALID conv, run as one row, and a range of output
+ * channel panels of a single output pixel must give bit for bit the outputs
+ * of one call over the whole map (threads build == single build). */
 
 static void split_case(int depthwise, int k, int stride, fw_padding padding, int in_h, int in_w, int in_c, int out_c,
                        fw_activation act) {
@@ -1845,6 +1862,20 @@ static void split_case(int depthwise, int k, int stride, fw_padding padding, int
       snprintf(detail, sizeof detail, "pixel runs differ from the whole map");
       record(memcmp(whole, split, n_out * sizeof(float)) == 0, name, params, detail);
     }
+    if (!depthwise && g.out_h == 1 && g.out_w == 1) {
+      /* A single output pixel: ranges of 1, 2, 3, ... output channel panels. */
+      memset(split, 0xff, (n_out ? n_out : 1) * sizeof(float));
+      const int panels = (out_c + FW_CONV_PANEL - 1) / FW_CONV_PANEL;
+      for (int first = 0, run = 1; first < panels; first += run, run++) {
+        const int end = first + run < panels ? first + run : panels;
+        fw_conv_geometry part = g;
+        part.out_c = end * FW_CONV_PANEL < out_c ? (end - first) * FW_CONV_PANEL : out_c - first * FW_CONV_PANEL;
+        fn(&part, input, packed + (size_t)first * fw_conv_packed_size(k, in_c, FW_CONV_PANEL), zero,
+           split + first * FW_CONV_PANEL, act);
+      }
+      snprintf(detail, sizeof detail, "channel panels differ from the whole output");
+      record(memcmp(whole, split, n_out * sizeof(float)) == 0, name, params, detail);
+    }
   }
 done:
   free(input);
@@ -1856,14 +1887,13 @@ done:
   free(split);
 }
 
-/* Winograd transforms over bands of tile rows == one call over all of them. */
+/* Winograd transforms over ranges of tiles == one call over all of them. */
 static void winograd_split_case(int h, int w, int c, fw_activation act) {
   const uint32_t seed = next_seed();
   char params[160];
-  snprintf(params, sizeof params, "[winograd rows h=%d w=%d c=%d act=%s seed=%u]", h, w, c, act_name(act),
+  snprintf(params, sizeof params, "[winograd tiles h=%d w=%d c=%d act=%s seed=%u]", h, w, c, act_name(act),
            (unsigned)seed);
   rng r = {seed};
-  const int tiles_y = (h + 1) / 2;
   const size_t n_map = (size_t)h * w * c, n_tiles = (size_t)FW_WINOGRAD_POSITIONS * fw_winograd_tiles(h, w) * c;
   float *map = malloc(n_map * sizeof(float)), *bias = malloc((size_t)c * sizeof(float));
   float *whole = malloc(n_tiles * sizeof(float)), *split = malloc(n_tiles * sizeof(float));
@@ -1876,23 +1906,37 @@ static void winograd_split_case(int h, int w, int c, fw_activation act) {
   static const struct {
     const char *name;
     void (*input)(const float *, int, int, int, float *);
-    void (*input_rows)(const float *, int, int, int, float *, int, int);
+    void (*input_tiles)(const float *, int, int, int, float *, size_t, int, int);
     void (*output)(const float *, int, int, int, const float *, float *, fw_activation);
-    void (*output_rows)(const float *, int, int, int, const float *, float *, fw_activation, int, int);
+    void (*output_tiles)(const float *, size_t, int, int, int, const float *, float *, fw_activation, int, int);
   } twins[] = {
-      {"fw_f32_winograd_*_rows__scalar", fw_f32_winograd_input__scalar, fw_f32_winograd_input_rows__scalar,
-       fw_f32_winograd_output__scalar, fw_f32_winograd_output_rows__scalar},
+      {"fw_f32_winograd_*_tiles__scalar", fw_f32_winograd_input__scalar, fw_f32_winograd_input_tiles__scalar,
+       fw_f32_winograd_output__scalar, fw_f32_winograd_output_tiles__scalar},
 #ifdef __wasm_simd128__
-      {"fw_f32_winograd_*_rows__simd128", fw_f32_winograd_input__simd128, fw_f32_winograd_input_rows__simd128,
-       fw_f32_winograd_output__simd128, fw_f32_winograd_output_rows__simd128},
+      {"fw_f32_winograd_*_tiles__simd128", fw_f32_winograd_input__simd128, fw_f32_winograd_input_tiles__simd128,
+       fw_f32_winograd_output__simd128, fw_f32_winograd_output_tiles__simd128},
 #endif
   };
+  const int tiles = fw_winograd_tiles(h, w);
+  const size_t plane = (size_t)tiles * c;
   for (size_t t = 0; t < COUNT(twins); t++) {
     twins[t].input(map, h, w, c, whole);
+    /* Ranges of 1, 2, 3, ... tiles across tile-row ends, in the whole-map layout. */
     memset(split, 0xff, n_tiles * sizeof(float));
-    for (int first = 0, rows = 1; first < tiles_y; first += rows, rows++)
-      twins[t].input_rows(map, h, w, c, split, first, first + rows < tiles_y ? first + rows : tiles_y);
-    record(memcmp(whole, split, n_tiles * sizeof(float)) == 0, twins[t].name, params, "input bands differ");
+    for (int first = 0, run = 1; first < tiles; first += run, run++)
+      twins[t].input_tiles(map, h, w, c, split + (size_t)first * c, plane, first,
+                           first + run < tiles ? first + run : tiles);
+    record(memcmp(whole, split, n_tiles * sizeof(float)) == 0, twins[t].name, params, "input tile ranges differ");
+    /* The same ranges, each packed into a block of its own (plane = its tiles), compared in place. */
+    int blocks_match = 1;
+    for (int first = 0, run = 1; first < tiles; first += run, run++) {
+      const int end = first + run < tiles ? first + run : tiles;
+      twins[t].input_tiles(map, h, w, c, split, (size_t)(end - first) * c, first, end);
+      for (int xi = 0; xi < FW_WINOGRAD_POSITIONS; xi++)
+        blocks_match &= memcmp(whole + xi * plane + (size_t)first * c, split + (size_t)xi * (end - first) * c,
+                               (size_t)(end - first) * c * sizeof(float)) == 0;
+    }
+    record(blocks_match, twins[t].name, params, "input tile blocks differ");
     /* The output transform, reading the tiles as products (any values do). */
     float *out_whole = malloc(n_map * sizeof(float)), *out_split = malloc(n_map * sizeof(float));
     if (!out_whole || !out_split) {
@@ -1900,10 +1944,22 @@ static void winograd_split_case(int h, int w, int c, fw_activation act) {
     } else {
       twins[t].output(whole, h, w, c, bias, out_whole, act);
       memset(out_split, 0xff, n_map * sizeof(float));
-      for (int first = 0, rows = 1; first < tiles_y; first += rows, rows++)
-        twins[t].output_rows(whole, h, w, c, bias, out_split, act, first,
-                             first + rows < tiles_y ? first + rows : tiles_y);
-      record(memcmp(out_whole, out_split, n_map * sizeof(float)) == 0, twins[t].name, params, "output bands differ");
+      for (int first = 0, run = 1; first < tiles; first += run, run++)
+        twins[t].output_tiles(whole + (size_t)first * c, plane, h, w, c, bias, out_split, act, first,
+                              first + run < tiles ? first + run : tiles);
+      record(memcmp(out_whole, out_split, n_map * sizeof(float)) == 0, twins[t].name, params,
+             "output tile ranges differ");
+      /* From blocks of their own. */
+      memset(out_split, 0xff, n_map * sizeof(float));
+      for (int first = 0, run = 1; first < tiles; first += run, run++) {
+        const int end = first + run < tiles ? first + run : tiles;
+        for (int xi = 0; xi < FW_WINOGRAD_POSITIONS; xi++)
+          memcpy(split + (size_t)xi * (end - first) * c, whole + xi * plane + (size_t)first * c,
+                 (size_t)(end - first) * c * sizeof(float));
+        twins[t].output_tiles(split, (size_t)(end - first) * c, h, w, c, bias, out_split, act, first, end);
+      }
+      record(memcmp(out_whole, out_split, n_map * sizeof(float)) == 0, twins[t].name, params,
+             "output tile blocks differ");
     }
     free(out_whole);
     free(out_split);
@@ -1935,6 +1991,8 @@ static void split_tests(void) {
       split_case(1, 3, 1, FW_PAD_SAME, h, w, ch, ch, act);
       split_case(1, 3, 2, FW_PAD_SAME, h, w, ch, ch, act);
     }
+  /* The recognition net's last stride-2 conv: 4x4 -> one pixel. */
+  split_case(0, 3, 2, FW_PAD_VALID, 4, 4, 17, 33, activations[1]);
 }
 
 FW_TEST_EXPORT int run_kernel_tests(void) {
