@@ -19,13 +19,17 @@ const indexUrl = new URL('../js/index.mjs', import.meta.url).href
 const REFERENCE_TESTS = ['tiny_face_detector.test.mjs', 'ssd_mobilenetv1.test.mjs', 'mtcnn.test.mjs', 'face_nets.test.mjs',
   'face_expression_age_gender.test.mjs']
 
-// Raw outputs of the nets whose layers are split across threads, on a
+// Raw outputs of the nets whose layers are split across threads (all but MTCNN), on a
 // deterministic noise image (no faces needed: raw values are compared).
 const RAW_OUTPUTS = `
   const models = ${JSON.stringify(modelsDir)}
   await faceapi.nets.tinyFaceDetector.loadFromDisk(models)
   await faceapi.nets.ssdMobilenetv1.loadFromDisk(models)
   await faceapi.nets.faceRecognitionNet.loadFromDisk(models)
+  await faceapi.nets.faceLandmark68Net.loadFromDisk(models)
+  await faceapi.nets.faceLandmark68TinyNet.loadFromDisk(models)
+  await faceapi.nets.faceExpressionNet.loadFromDisk(models)
+  await faceapi.nets.ageGenderNet.loadFromDisk(models)
   const width = 301, height = 217
   const data = new Uint8Array(width * height * 4).map((_, i) => (Math.imul(i, 2654435761) >>> 24) & 255)
   const image = { data, width, height }
@@ -34,6 +38,12 @@ const RAW_OUTPUTS = `
   const ssd = await faceapi.nets.ssdMobilenetv1.forward(image)
   out.push(...ssd.boxPredictions, ...ssd.classPredictions, ...ssd.boxes, ...ssd.scores)
   out.push(...await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(image))
+  for (const net of [faceapi.nets.faceLandmark68Net, faceapi.nets.faceLandmark68TinyNet]) {
+    out.push(...(await net.detectLandmarks(image)).positions.flatMap((p) => [p.x, p.y]))
+  }
+  out.push(...Object.values(await faceapi.nets.faceExpressionNet.predictExpressions(image)))
+  const { age, genderProbability } = await faceapi.nets.ageGenderNet.predictAgeAndGender(image)
+  out.push(age, genderProbability)
   return new Float32Array(out)`
 const rawOutputs = new Function('faceapi', `return (async () => {${RAW_OUTPUTS}})()`) // eslint-disable-line no-new-func
 
@@ -70,7 +80,7 @@ test('bad thread counts are clear errors', async () => {
 
 test('two threads give bit-identical raw outputs to the single-thread build (and so do one and three)', async () => {
   const single = await childRawOutputs()
-  assert.equal(single.length, (3 * 3 + 10 * 10) * 25 + 5118 * 12 + 128)
+  assert.equal(single.length, (3 * 3 + 10 * 10) * 25 + 5118 * 12 + 128 + 2 * 136 + 7 + 2)
   await faceapi.setThreads(2)
   assert.deepEqual(bits(await rawOutputs(faceapi)), bits(single))
   assert.equal(await faceapi.setThreads(1), 1)

@@ -24,6 +24,7 @@
 #include "../kernels/dispatch.h"
 #include "int_layers.h"
 #include "layers.h"
+#include "parallel_conv.h"
 
 #define INPUT_SIDE 112
 #define MAIN_BLOCKS 2
@@ -185,13 +186,13 @@ const fw_net_ops fw_age_gender_net_ops = {"age_gender", bind, destroy};
 static void separable(fw_age_gender_net *net, const separable_conv *s, const float *input, int side, float *output,
                       fw_activation act) {
   const fw_conv_geometry dw = fw_conv_geometry_tf(side, side, s->in_c, s->in_c, 3, 1, FW_PAD_SAME);
-  fw_f32_dwconv3x3(&dw, input, s->depthwise, net->zero, net->depthwise_out, linear);
+  fw_parallel_conv(fw_f32_dwconv3x3, &dw, input, s->depthwise, net->zero, net->depthwise_out, linear);
   if (net->int_status == 0) {
-    fw_layer_pointwise_i16(&s->pointwise_i16, net->depthwise_out, side * side, &net->scratch, output, act);
+    fw_parallel_pointwise_i16(&s->pointwise_i16, net->depthwise_out, side * side, &net->scratch, output, act);
     return;
   }
   const fw_conv_geometry pw = fw_conv_geometry_tf(1, side * side, s->in_c, s->out_c, 1, 1, FW_PAD_VALID);
-  fw_f32_conv(&pw, net->depthwise_out, s->pointwise, net->zero, output, act);
+  fw_parallel_conv(fw_f32_conv, &pw, net->depthwise_out, s->pointwise, net->zero, output, act);
 }
 
 /* x [side, side, in_c] (its relu in x_relu unless activate_input is 0) ->
@@ -200,18 +201,18 @@ static void reduction(fw_age_gender_net *net, const reduction_block *r, int side
   separable(net, &r->sep0, activate_input ? net->x_relu : net->x, side, net->a, relu);
   separable(net, &r->sep1, net->a, side, net->b, linear);
   const fw_conv_geometry pool = fw_conv_geometry_tf(side, side, r->sep1.out_c, r->sep1.out_c, 3, 2, FW_PAD_SAME);
-  fw_f32_maxpool_kxk(&pool, net->b, net->pooled);
+  fw_parallel_pool(fw_f32_maxpool_kxk, &pool, net->b, net->pooled);
   const fw_conv_geometry expand = fw_conv_geometry_tf(side, side, r->sep0.in_c, r->sep0.out_c, 1, 2, FW_PAD_SAME);
-  fw_f32_conv(&expand, net->x, r->expansion, net->zero, net->shortcut, linear);
+  fw_parallel_conv(fw_f32_conv, &expand, net->x, r->expansion, net->zero, net->shortcut, linear);
   const size_t count = (size_t)pool.out_h * pool.out_w * r->sep1.out_c;
   fw_f32_add(net->pooled, net->shortcut, count, net->x, net->x_relu);
 }
 
 void fw_age_gender_net_predict(fw_age_gender_net *net, const fw_rgba_image *image, fw_crop crop, float *age,
                                float *male_probability) {
-  fw_rgba_to_square_input(image, crop, FW_PAD_CENTRED, INPUT_SIDE, mean_rgb, 256.0f, net->input);
+  fw_parallel_square_input(image, crop, FW_PAD_CENTRED, INPUT_SIDE, mean_rgb, 256.0f, net->input);
   const fw_conv_geometry g = fw_conv_geometry_tf(INPUT_SIDE, INPUT_SIDE, 3, 32, 3, 2, FW_PAD_SAME);
-  fw_f32_conv(&g, net->input, net->conv_in, net->zero, net->x, relu);
+  fw_parallel_conv(fw_f32_conv, &g, net->input, net->conv_in, net->zero, net->x, relu);
 
   int side = g.out_h;
   reduction(net, &net->reduction[0], side, 0);

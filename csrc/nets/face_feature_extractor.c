@@ -9,6 +9,7 @@
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 #include "layers.h"
+#include "parallel_conv.h"
 
 static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
 static const fw_activation relu = {FW_ACT_RELU, 0.0f};
@@ -101,19 +102,19 @@ static void separable(fw_face_feature_extractor *fx, const float *input, int in_
                       int b, int k, float *output, fw_activation act) {
   const float *depthwise = fx->depthwise[b][k], *pointwise = fx->pointwise[b][k];
   const fw_conv_geometry dw = fw_conv_geometry_tf(in_side, in_side, in_c, in_c, 3, stride, FW_PAD_SAME);
-  fw_f32_dwconv3x3(&dw, input, depthwise, fx->zero, fx->depthwise_out, linear);
+  fw_parallel_conv(fw_f32_dwconv3x3, &dw, input, depthwise, fx->zero, fx->depthwise_out, linear);
   if (fx->int_ready) {
-    fw_layer_pointwise_i16(&fx->pointwise_i16[b][k], fx->depthwise_out, dw.out_h * dw.out_w, &fx->scratch, output,
-                           act);
+    fw_parallel_pointwise_i16(&fx->pointwise_i16[b][k], fx->depthwise_out, dw.out_h * dw.out_w, &fx->scratch, output,
+                              act);
     return;
   }
   const fw_conv_geometry pw = fw_conv_geometry_tf(1, dw.out_h * dw.out_w, in_c, out_c, 1, 1, FW_PAD_VALID);
-  fw_f32_conv(&pw, fx->depthwise_out, pointwise, fx->zero, output, act);
+  fw_parallel_conv(fw_f32_conv, &pw, fx->depthwise_out, pointwise, fx->zero, output, act);
 }
 
 const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, const fw_rgba_image *image,
                                                fw_crop crop) {
-  fw_rgba_to_square_input(image, crop, FW_PAD_CENTRED, FW_FACE_FEATURE_INPUT, mean_rgb, 255.0f, fx->input);
+  fw_parallel_square_input(image, crop, FW_PAD_CENTRED, FW_FACE_FEATURE_INPUT, mean_rgb, 255.0f, fx->input);
 
   int side = FW_FACE_FEATURE_INPUT, in_c = 3;
   for (int b = 0; b < fx->blocks; b++) {
@@ -121,7 +122,7 @@ const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, co
     /* out1 = relu(conv0(x)): the running sum starts as out1, itself the next input. */
     if (b == 0) {
       const fw_conv_geometry g = fw_conv_geometry_tf(side, side, in_c, out_c, 3, 2, FW_PAD_SAME);
-      fw_f32_conv(&g, fx->input, fx->conv0, fx->zero, fx->sum, relu);
+      fw_parallel_conv(fw_f32_conv, &g, fx->input, fx->conv0, fx->zero, fx->sum, relu);
     } else {
       separable(fx, fx->activated, side, in_c, out_c, 2, b, 0, fx->sum, relu);
     }
