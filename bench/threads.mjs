@@ -9,6 +9,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 
 const CASES = {
   'recognition forward 150x150': (faceapi, { face150 }) => faceapi.nets.faceRecognitionNet.computeFaceDescriptor(face150),
+  'landmarks forward 150x150': (faceapi, { face150 }) => faceapi.nets.faceLandmark68Net.detectLandmarks(face150),
   'ssd forward @512': (faceapi, { image }) => faceapi.nets.ssdMobilenetv1.forward(image),
   'tiny forward @416': (faceapi, { image }) => faceapi.nets.tinyFaceDetector.forward(image, 416),
   'tiny@416 + landmarks + descriptors': (faceapi, { image }) =>

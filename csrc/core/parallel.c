@@ -7,7 +7,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-/* Ranges per thread and fork: enough that a thread slowed down by the OS
+/* Chunks per thread and fork: enough that a thread slowed down by the OS
  * costs the fork at most a small share, few enough that claiming is free. */
 #define CHUNKS_PER_THREAD 8
 /* Polls of `generation` before an idle worker sleeps: about a millisecond,
@@ -25,18 +25,23 @@
 #define MAIN_SLEEP_NS 200000LL
 
 /* The current fork. Written by thread 0 before it publishes the fork in
- * `claim`, read by a worker only after it claimed a chunk of that fork, and
+ * `ranges`, read by a worker only after it claimed a chunk of that fork, and
  * not rewritten before every chunk of it has finished. */
 static struct {
   fw_range_fn fn;
   void *ctx;
-  int count, chunk;
+  int count, chunk, chunks;
 } job;
 
-/* (fork number << 32) | (chunks << 16) | next chunk to hand out. Everything a
- * thread checks before claiming is in this one word: the job's fields may
- * already be the next fork's when a late thread looks. */
-static _Atomic uint64_t claim;
+/* The chunks of a fork are dealt out as one contiguous range per thread, so
+ * that a thread gets the same part of the map fork after fork and finds it in
+ * its own cache (moving data between cores costs more here than computing
+ * it); a thread done with its range takes chunks from the others'. Each range
+ * is one word on its own cache line, (fork number << 32) | (end << 16) | next
+ * chunk, so that a late thread can never claim a chunk of another fork. */
+static struct {
+  _Alignas(64) _Atomic uint64_t word;
+} ranges[FW_THREADS_MAX];
 /* Chunks of the current fork done. */
 static _Atomic int finished;
 /* Bumped with every fork and by fw_threads_stop; idle workers sleep on it. */
@@ -51,21 +56,33 @@ static _Atomic int main_sleeping;
 
 int fw_threads_active(void) { return atomic_load(&active); }
 
-/* Runs chunks of fork `fork` on `thread` until none is left (or the fork is over). */
+/* Claims the next chunk of range r in fork `fork`: its index, or -1 when the
+ * range is used up (or the fork is over). */
+static int claim_chunk(int r, uint32_t fork) {
+  uint64_t seen = atomic_load(&ranges[r].word);
+  uint32_t next;
+  do {
+    next = (uint32_t)seen & 0xffff;
+    if ((uint32_t)(seen >> 32) != fork || next >= (((uint32_t)seen >> 16) & 0xffff)) return -1;
+  } while (!atomic_compare_exchange_weak(&ranges[r].word, &seen, seen + 1));
+  return (int)next;
+}
+
+/* Runs chunks of fork `fork` on `thread` until none is left: its own range
+ * first, then the others' in turn. */
 static void run_chunks(uint32_t fork, int thread) {
-  for (;;) {
-    uint64_t seen = atomic_load(&claim);
-    uint32_t index;
-    do {
-      index = (uint32_t)seen & 0xffff;
-      if ((uint32_t)(seen >> 32) != fork || index >= (((uint32_t)seen >> 16) & 0xffff)) return;
-    } while (!atomic_compare_exchange_weak(&claim, &seen, seen + 1));
-    /* Claimed: the fork is still `fork`, and its fields stay until this chunk is done. */
-    const int begin = (int)index * job.chunk;
-    const int end = begin + job.chunk < job.count ? begin + job.chunk : job.count;
-    job.fn(job.ctx, begin, end, thread);
-    if (atomic_fetch_add(&finished, 1) + 1 == (int)((seen >> 16) & 0xffff) && atomic_load(&main_sleeping))
-      __builtin_wasm_memory_atomic_notify((int *)&finished, 1);
+  const int threads = atomic_load(&active);
+  for (int k = 0; k < threads; k++) {
+    const int r = (thread + k) % threads;
+    for (int index; (index = claim_chunk(r, fork)) >= 0;) {
+      /* Claimed: the fork is still `fork`, and its fields stay until this chunk is done. */
+      const int begin = index * job.chunk, chunks = job.chunks;
+      const int end = begin + job.chunk < job.count ? begin + job.chunk : job.count;
+      job.fn(job.ctx, begin, end, thread);
+      /* (job may be the next fork's once `finished` is counted) */
+      if (atomic_fetch_add(&finished, 1) + 1 == chunks && atomic_load(&main_sleeping))
+        __builtin_wasm_memory_atomic_notify((int *)&finished, 1);
+    }
   }
 }
 
@@ -82,9 +99,13 @@ void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
   job.ctx = ctx;
   job.count = count;
   job.chunk = chunk;
+  job.chunks = chunks;
   atomic_store(&finished, 0);
   const uint32_t fork = (uint32_t)atomic_load(&generation) + 1;
-  atomic_store(&claim, (uint64_t)fork << 32 | (uint64_t)chunks << 16);
+  for (int r = 0; r < threads; r++) {
+    const uint64_t first = (uint64_t)chunks * r / threads, end = (uint64_t)chunks * (r + 1) / threads;
+    atomic_store(&ranges[r].word, (uint64_t)fork << 32 | end << 16 | first);
+  }
   atomic_store(&generation, (int)fork);
   if (atomic_load(&sleepers) > 0) __builtin_wasm_memory_atomic_notify((int *)&generation, FW_THREADS_MAX);
   run_chunks(fork, 0);

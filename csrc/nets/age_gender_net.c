@@ -205,7 +205,7 @@ static void reduction(fw_age_gender_net *net, const reduction_block *r, int side
   const fw_conv_geometry expand = fw_conv_geometry_tf(side, side, r->sep0.in_c, r->sep0.out_c, 1, 2, FW_PAD_SAME);
   fw_parallel_conv(fw_f32_conv, &expand, net->x, r->expansion, net->zero, net->shortcut, linear);
   const size_t count = (size_t)pool.out_h * pool.out_w * r->sep1.out_c;
-  fw_f32_add(net->pooled, net->shortcut, count, net->x, net->x_relu);
+  fw_parallel_add(net->pooled, net->shortcut, count, net->x, net->x_relu);
 }
 
 void fw_age_gender_net_predict(fw_age_gender_net *net, const fw_rgba_image *image, fw_crop crop, float *age,
@@ -223,7 +223,7 @@ void fw_age_gender_net_predict(fw_age_gender_net *net, const fw_rgba_image *imag
     separable(net, &net->main[i][0], net->x_relu, side, net->a, relu);
     separable(net, &net->main[i][1], net->a, side, net->b, relu);
     separable(net, &net->main[i][2], net->b, side, net->a, linear);
-    fw_f32_add(net->a, net->x, (size_t)side * side * 128, net->x, net->x_relu);
+    fw_parallel_add(net->a, net->x, (size_t)side * side * 128, net->x, net->x_relu);
   }
   reduction(net, &net->reduction[2], side, 1);
   side = (side + 1) / 2;

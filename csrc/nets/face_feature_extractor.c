@@ -132,7 +132,7 @@ const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, co
     for (int k = 1; k < fx->convs; k++) {
       separable(fx, next_input, side, out_c, out_c, 1, b, k, fx->pointwise_out, linear);
       /* sum += out_k; the next input (or the block output) is relu(sum). */
-      fw_f32_add(fx->sum, fx->pointwise_out, count, k + 1 < fx->convs ? fx->sum : NULL, fx->activated);
+      fw_parallel_add(fx->sum, fx->pointwise_out, count, k + 1 < fx->convs ? fx->sum : NULL, fx->activated);
       next_input = fx->activated;
     }
     in_c = out_c;

@@ -373,7 +373,7 @@ static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, 
         fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, layer->kernel, 1, FW_PAD_SAME);
     fw_parallel_conv(fw_f32_conv, &g, in, layer->direct, net->zero, out, act);
   }
-  if (residual) fw_f32_add(out, residual, (size_t)side * side * layer->out_c, NULL, residual);
+  if (residual) fw_parallel_add(out, residual, (size_t)side * side * layer->out_c, NULL, residual);
 }
 
 int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *image, fw_crop crop,

@@ -110,3 +110,26 @@ void fw_parallel_square_input(const fw_rgba_image *image, fw_crop crop, fw_squar
   square_input_call call = {image, crop, padding, size, mean, divisor, out};
   fw_parallel_for(size, square_input_rows, &call);
 }
+
+/* Values per item of a split add: whole 64-byte lines, so that two threads
+ * never write one line. */
+#define ADD_RUN 16
+
+typedef struct add_call {
+  const float *a, *b;
+  size_t n;
+  float *sum, *relu_sum;
+} add_call;
+
+static void add_runs(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const add_call *c = opaque;
+  const size_t first = (size_t)begin * ADD_RUN, last = (size_t)end * ADD_RUN < c->n ? (size_t)end * ADD_RUN : c->n;
+  fw_f32_add(c->a + first, c->b + first, last - first, c->sum ? c->sum + first : NULL,
+             c->relu_sum ? c->relu_sum + first : NULL);
+}
+
+void fw_parallel_add(const float *a, const float *b, size_t n, float *sum, float *relu_sum) {
+  add_call call = {a, b, n, sum, relu_sum};
+  fw_parallel_for((int)((n + ADD_RUN - 1) / ADD_RUN), add_runs, &call);
+}

@@ -27,6 +27,10 @@ typedef void (*fw_pool_kernel)(const fw_conv_geometry *g, const float *input, fl
 
 void fw_parallel_pool(fw_pool_kernel kernel, const fw_conv_geometry *g, const float *input, float *output);
 
+/* fw_f32_add (sum and/or relu_sum of n values) split into runs of values:
+ * each thread adds the part of the map it computed in the layer before. */
+void fw_parallel_add(const float *a, const float *b, size_t n, float *sum, float *relu_sum);
+
 /* fw_rgba_to_square_input split by output rows. */
 void fw_parallel_square_input(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
                               const float mean[3], float divisor, float *out);
