@@ -6,10 +6,12 @@
  * fw_parallel_for(count, fn, ctx) calls fn(ctx, begin, end, thread) on
  * disjoint ranges covering [0, count) and returns when all of them are done;
  * `thread` (0 .. fw_threads_active() - 1) says which thread runs the range,
- * for per-thread scratch memory. Ranges
- * are handed out dynamically (a worker descheduled by the OS leaves its share
- * to the others), so fn must give the same result whichever thread runs a
- * range and however [0, count) is cut: every item is computed on its own.
+ * for per-thread scratch memory. Each thread first runs the ranges of its own
+ * contiguous part of [0, count) (the same part of a map in every layer, so it
+ * finds its data in its own cache), then takes what the others have not
+ * started (a thread descheduled by the OS leaves its share to the others), so
+ * fn must give the same result whichever thread runs a range and however
+ * [0, count) is cut: every item is computed on its own.
  *
  * Builds without FW_THREADS (native, the single-thread wasm builds) and a
  * pool of one thread run fn(ctx, 0, count, 0) on the caller. Only the thread
