@@ -21,6 +21,13 @@ fw_conv_geometry fw_conv_geometry_tf(int in_h, int in_w, int in_c, int out_c, in
   return g;
 }
 
+fw_conv_geometry fw_conv_row_band(const fw_conv_geometry *g, int first_row, int rows) {
+  fw_conv_geometry band = *g;
+  band.out_h = rows;
+  band.pad_top = g->pad_top - first_row * g->stride;
+  return band;
+}
+
 size_t fw_conv_packed_size(int kernel, int in_c, int out_c) {
   size_t panels = ((size_t)out_c + FW_CONV_PANEL - 1) / FW_CONV_PANEL;
   return panels * FW_CONV_PANEL * (1 + (size_t)kernel * kernel * in_c);

@@ -41,6 +41,13 @@ void fw_tf_padding(int in, int kernel, int stride, fw_padding padding, int *out,
 fw_conv_geometry fw_conv_geometry_tf(int in_h, int in_w, int in_c, int out_c, int kernel, int stride,
                                      fw_padding padding);
 
+/* Output rows [first_row, first_row + rows) of g as a geometry of their own:
+ * the same input and in_h, pad_top moved up by first_row * stride, so every
+ * tap resolves as in the whole map. A kernel run on it writes those rows
+ * (from output + first_row * out_w * out_c) bit for bit as one call over the
+ * whole map would: how threads split convs and pools. */
+fw_conv_geometry fw_conv_row_band(const fw_conv_geometry *g, int first_row, int rows);
+
 /* Number of floats fw_pack_conv() writes. */
 size_t fw_conv_packed_size(int kernel, int in_c, int out_c);
 

@@ -85,6 +85,7 @@ typedef struct conv_layer {
   float *bias;     /* [out_c], with the Winograd pack */
   int kernel;      /* of the direct pack */
   int in_c, out_c;
+  int side;        /* of its output map (square) */
 } conv_layer;
 
 struct fw_face_recognition_net {
@@ -173,9 +174,9 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   return 0;
 }
 
-/* Whether a Winograd conv on a side x side map runs block by block. */
-static int blocked(int side, const conv_layer *layer) {
-  return fw_winograd_tiles(side, side) >= BLOCKED_MIN_TILES && layer->in_c <= BLOCKED_MAX_CHANNELS &&
+/* Whether a Winograd conv runs block by block. */
+static int blocked(const conv_layer *layer) {
+  return fw_winograd_tiles(layer->side, layer->side) >= BLOCKED_MIN_TILES && layer->in_c <= BLOCKED_MAX_CHANNELS &&
          layer->out_c <= BLOCKED_MAX_CHANNELS;
 }
 
@@ -183,18 +184,12 @@ static int blocked(int side, const conv_layer *layer) {
  * a conv that runs step by step. */
 static size_t step_tiles_floats(const fw_face_recognition_net *net) {
   size_t most = 0;
-  for (int i = 0, side = POOL_SIDE; i < STAGES; i++) {
-    const int body_side = stages[i].down ? (side - 3) / 2 + 1 : side;
-    const conv_layer *layers[2] = {&net->conv1[i], &net->conv2[i]};
-    const int sides[2] = {side, body_side};
-    for (int k = 0; k < 2; k++) {
-      const conv_layer *layer = layers[k];
-      if (!layer->winograd || blocked(sides[k], layer)) continue;
-      const int c = layer->in_c > layer->out_c ? layer->in_c : layer->out_c;
-      const size_t floats = (size_t)FW_WINOGRAD_POSITIONS * fw_winograd_tiles(sides[k], sides[k]) * c;
-      if (floats > most) most = floats;
-    }
-    if (stages[i].down) side /= 2;
+  for (int i = 0; i < 2 * STAGES; i++) {
+    const conv_layer *layer = i < STAGES ? &net->conv1[i] : &net->conv2[i - STAGES];
+    if (!layer->winograd || blocked(layer)) continue;
+    const int c = layer->in_c > layer->out_c ? layer->in_c : layer->out_c;
+    const size_t floats = (size_t)FW_WINOGRAD_POSITIONS * fw_winograd_tiles(layer->side, layer->side) * c;
+    if (floats > most) most = floats;
   }
   return most;
 }
@@ -250,6 +245,7 @@ static void *bind(const fw_weight_table *w) {
     snprintf(prefix, sizeof prefix, "%s/conv2", stages[i].name);
     ok = ok && pack_scaled_conv(w, prefix, 3, out_c, out_c, body_side > 1 ? PACK_WINOGRAD : PACK_CENTRE_TAP,
                                 &net->conv2[i]) == 0;
+    net->conv1[i].side = net->conv2[i].side = body_side;
     channels = out_c;
     if (stages[i].down) side /= 2;
   }
@@ -352,14 +348,14 @@ static void winograd_output_step(void *opaque, int begin, int end, int thread) {
                                w->layer->bias, w->out, w->act, 4 * begin, last);
 }
 
-/* 3x3 stride-1 SAME conv of a side x side map: Winograd or the direct kernel.
+/* 3x3 stride-1 SAME conv of its side x side map: Winograd or the direct kernel.
  * With a residual, then residual = relu(out + residual): block by block where
  * the conv runs by blocks (while the block's outputs are in cache), else after. */
-static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, const float *in, int side, float *out,
+static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, const float *in, float *out,
                          fw_activation act, float *residual) {
-  const int tiles = fw_winograd_tiles(side, side), quads = (tiles + 3) / 4;
+  const int side = layer->side, tiles = fw_winograd_tiles(side, side), quads = (tiles + 3) / 4;
   winograd_conv w = {net, layer, in, side, out, act, NULL};
-  if (layer->winograd && blocked(side, layer)) {
+  if (layer->winograd && blocked(layer)) {
     w.residual = residual;
     fw_parallel_for(quads, winograd_blocks, &w);
     return;
@@ -391,12 +387,12 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
   for (int i = 0; i < STAGES; i++) {
     const int out_c = stages[i].channels;
     if (!stages[i].down) {
-      conv3x3_same(net, &net->conv1[i], net->x, side, net->t, relu, NULL);
-      conv3x3_same(net, &net->conv2[i], net->t, side, net->u, linear, net->x);
+      conv3x3_same(net, &net->conv1[i], net->x, net->t, relu, NULL);
+      conv3x3_same(net, &net->conv2[i], net->t, net->u, linear, net->x);
     } else {
       const fw_conv_geometry g1 = fw_conv_geometry_tf(side, side, channels, out_c, 3, 2, FW_PAD_VALID);
       fw_parallel_conv(fw_f32_conv, &g1, net->x, net->conv1[i].direct, net->zero, net->t, relu);
-      conv3x3_same(net, &net->conv2[i], net->t, g1.out_h, net->u, linear, NULL);
+      conv3x3_same(net, &net->conv2[i], net->t, net->u, linear, NULL);
       /* The shortcut's pooled map is side / 2; the body is that or one smaller. */
       fw_f32_shortcut_down(net->x, side, side, channels, net->u, g1.out_h, g1.out_w, out_c, net->t);
       side /= 2;

@@ -13,13 +13,11 @@ typedef struct conv_call {
   fw_activation act;
 } conv_call;
 
-/* Output rows [begin, end): the same input and in_h, pad_top moved up. */
+/* Output rows [begin, end). */
 static void conv_rows(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const conv_call *c = opaque;
-  fw_conv_geometry band = *c->g;
-  band.out_h = end - begin;
-  band.pad_top = c->g->pad_top - begin * c->g->stride;
+  const fw_conv_geometry band = fw_conv_row_band(c->g, begin, end - begin);
   c->kernel(&band, c->input, c->packed, c->zero, c->output + (size_t)begin * c->g->out_w * c->g->out_c, c->act);
 }
 
@@ -78,9 +76,7 @@ typedef struct pool_call {
 static void pool_rows(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const pool_call *c = opaque;
-  fw_conv_geometry band = *c->g;
-  band.out_h = end - begin;
-  band.pad_top = c->g->pad_top - begin * c->g->stride;
+  const fw_conv_geometry band = fw_conv_row_band(c->g, begin, end - begin);
   c->kernel(&band, c->input, c->output + (size_t)begin * c->g->out_w * c->g->out_c);
 }
 

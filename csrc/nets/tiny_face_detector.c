@@ -218,9 +218,7 @@ static void conv_then_pool_pairs(void *opaque, int begin, int end, int thread) {
   const size_t pooled_row = (size_t)((g->out_w + 1) / 2) * g->out_c;
   float *band = c->bands + (size_t)thread * c->band_floats;
   for (int y0 = 2 * begin; y0 < g->out_h && y0 < 2 * end; y0 += 2) {
-    fw_conv_geometry rows = *g;
-    rows.out_h = y0 + 1 < g->out_h ? 2 : 1;
-    rows.pad_top = g->pad_top - y0 * g->stride; /* the band's first row is conv row y0 */
+    const fw_conv_geometry rows = fw_conv_row_band(g, y0, y0 + 1 < g->out_h ? 2 : 1);
     fw_f32_conv(&rows, c->input, c->packed, c->zero, band, c->act);
     fw_f32_maxpool2x2(band, rows.out_h, g->out_w, g->out_c, 2, c->output + (size_t)(y0 / 2) * pooled_row);
   }

@@ -1116,17 +1116,15 @@ static void maxpool_kxk_case(int k, int stride, fw_padding padding, int in_h, in
     out_reset(&out);
     pool_kxk_twins[t].fn(&g, input.data, out.data);
     check_output(pool_kxk_twins[t].name, params, &out, want, NULL, g.out_h, g.out_w, channels);
-    /* Bands of 1, 2, 3, ... output rows with pad_top moved up, as threads
-     * split it (nets/parallel_conv.c): the whole call's values bit for bit. */
+    /* Bands of 1, 2, 3, ... output rows (fw_conv_row_band), as threads split
+     * it (nets/parallel_conv.c): the whole call's values bit for bit. */
     float *split = malloc((n_out ? n_out : 1) * sizeof(float));
     if (!split) {
       record(0, pool_kxk_twins[t].name, params, "test out of memory");
       continue;
     }
     for (int first = 0, rows = 1; first < g.out_h; first += rows, rows++) {
-      fw_conv_geometry band = g;
-      band.out_h = first + rows <= g.out_h ? rows : g.out_h - first;
-      band.pad_top = g.pad_top - first * g.stride;
+      const fw_conv_geometry band = fw_conv_row_band(&g, first, first + rows <= g.out_h ? rows : g.out_h - first);
       pool_kxk_twins[t].fn(&band, input.data, split + (size_t)first * g.out_w * channels);
     }
     record(memcmp(out.data, split, n_out * sizeof(float)) == 0, pool_kxk_twins[t].name, params,
@@ -1800,8 +1798,8 @@ static void pw_i16_tests(void) {
 }
 
 /* ------------------------------------------------------------------------ */
-/* Split outputs (nets/parallel_conv.c): a band of output rows, run with
- * out_h = band rows and pad_top moved up by first row * stride, a run of
+/* Split outputs (nets/parallel_conv.c): a band of output rows
+ * (fw_conv_row_band), a run of
  * pixels of a 1x1 stride-1 VALID conv, run as one row, and a range of output
  * channel panels of a single output pixel must give bit for bit the outputs
  * of one call over the whole map (threads build == single build). */
@@ -1841,9 +1839,7 @@ static void split_case(int depthwise, int k, int stride, fw_padding padding, int
     memset(split, 0xff, (n_out ? n_out : 1) * sizeof(float));
     /* Bands of 1, 2, 3, ... rows. */
     for (int first = 0, rows = 1; first < g.out_h; first += rows, rows++) {
-      fw_conv_geometry band = g;
-      band.out_h = first + rows <= g.out_h ? rows : g.out_h - first;
-      band.pad_top = g.pad_top - first * g.stride;
+      const fw_conv_geometry band = fw_conv_row_band(&g, first, first + rows <= g.out_h ? rows : g.out_h - first);
       fn(&band, input, packed, zero, split + (size_t)first * g.out_w * out_c, act);
     }
     char detail[64];
