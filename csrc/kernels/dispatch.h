@@ -11,6 +11,7 @@
 #include "global_mean.h"
 #include "shortcut_down.h"
 #include "winograd.h"
+#include "winograd4x4.h"
 #include "maxpool_kxk.h"
 #include "pointwise_i16.h"
 
@@ -21,10 +22,10 @@
 #define fw_f32_add fw_f32_add__simd128
 #define fw_f32_global_mean fw_f32_global_mean__simd128
 #define fw_f32_shortcut_down fw_f32_shortcut_down__simd128
-#define fw_f32_winograd_input fw_f32_winograd_input__simd128
-#define fw_f32_winograd_output fw_f32_winograd_output__simd128
 #define fw_f32_winograd_input_tiles fw_f32_winograd_input_tiles__simd128
 #define fw_f32_winograd_output_tiles fw_f32_winograd_output_tiles__simd128
+#define fw_f32_winograd4x4_input_tiles fw_f32_winograd4x4_input_tiles__simd128
+#define fw_f32_winograd4x4_output_tiles fw_f32_winograd4x4_output_tiles__simd128
 #define fw_f32_maxpool_kxk fw_f32_maxpool_kxk__simd128
 #define fw_i16_quantize_rows fw_i16_quantize_rows__simd128
 #define fw_i16_pointwise fw_i16_pointwise__simd128
@@ -35,10 +36,10 @@
 #define fw_f32_add fw_f32_add__scalar
 #define fw_f32_global_mean fw_f32_global_mean__scalar
 #define fw_f32_shortcut_down fw_f32_shortcut_down__scalar
-#define fw_f32_winograd_input fw_f32_winograd_input__scalar
-#define fw_f32_winograd_output fw_f32_winograd_output__scalar
 #define fw_f32_winograd_input_tiles fw_f32_winograd_input_tiles__scalar
 #define fw_f32_winograd_output_tiles fw_f32_winograd_output_tiles__scalar
+#define fw_f32_winograd4x4_input_tiles fw_f32_winograd4x4_input_tiles__scalar
+#define fw_f32_winograd4x4_output_tiles fw_f32_winograd4x4_output_tiles__scalar
 #define fw_f32_maxpool_kxk fw_f32_maxpool_kxk__scalar
 #define fw_i16_quantize_rows fw_i16_quantize_rows__scalar
 #define fw_i16_pointwise fw_i16_pointwise__scalar

@@ -110,14 +110,3 @@ void fw_f32_winograd_output_tiles__simd128(const float *m, size_t plane, int h, 
     }
   }
 }
-
-void fw_f32_winograd_input__simd128(const float *input, int h, int w, int c, float *v) {
-  const int tiles = fw_winograd_tiles(h, w);
-  fw_f32_winograd_input_tiles__simd128(input, h, w, c, v, (size_t)tiles * c, 0, tiles);
-}
-
-void fw_f32_winograd_output__simd128(const float *m, int h, int w, int out_c, const float *bias, float *output,
-                                     fw_activation act) {
-  const int tiles = fw_winograd_tiles(h, w);
-  fw_f32_winograd_output_tiles__simd128(m, (size_t)tiles * out_c, h, w, out_c, bias, output, act, 0, tiles);
-}

@@ -95,14 +95,3 @@ void fw_f32_winograd_output_tiles__scalar(const float *m, size_t plane, int h, i
     }
   }
 }
-
-void fw_f32_winograd_input__scalar(const float *input, int h, int w, int c, float *v) {
-  const int tiles = fw_winograd_tiles(h, w);
-  fw_f32_winograd_input_tiles__scalar(input, h, w, c, v, (size_t)tiles * c, 0, tiles);
-}
-
-void fw_f32_winograd_output__scalar(const float *m, int h, int w, int out_c, const float *bias, float *output,
-                                    fw_activation act) {
-  const int tiles = fw_winograd_tiles(h, w);
-  fw_f32_winograd_output_tiles__scalar(m, (size_t)tiles * out_c, h, w, out_c, bias, output, act, 0, tiles);
-}

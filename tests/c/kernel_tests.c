@@ -37,6 +37,7 @@
 #include "kernels/global_mean.h"
 #include "kernels/shortcut_down.h"
 #include "kernels/winograd.h"
+#include "kernels/winograd4x4.h"
 #include "kernels/maxpool_kxk.h"
 #include "kernels/pointwise_i16.h"
 #include "nets/detection.h"
@@ -1452,41 +1453,69 @@ static void face_op_tests(void) {
 }
 
 /* ------------------------------------------------------------------------ */
-/* Winograd F(2x2, 3x3): pack + input transform + 16 1x1 GEMMs + output     */
-/* transform against a naive 3x3 stride-1 SAME conv                         */
+/* Winograd F(2x2, 3x3) and F(4x4, 3x3): pack + input transform + 1x1 GEMMs  */
+/* + output transform against a naive 3x3 stride-1 SAME conv                 */
 
-typedef void (*wino_in_fn)(const float *, int, int, int, float *);
-typedef void (*wino_out_fn)(const float *, int, int, int, const float *, float *, fw_activation);
+typedef void (*wino_in_fn)(const float *, int, int, int, float *, size_t, int, int);
+typedef void (*wino_out_fn)(const float *, size_t, int, int, int, const float *, float *, fw_activation, int, int);
 
-static const struct {
+typedef struct winograd_variant {
   const char *name;
-  wino_in_fn in;
-  wino_out_fn out;
-} winograd_twins[] = {
-    {"fw_f32_winograd_input/output__scalar", fw_f32_winograd_input__scalar, fw_f32_winograd_output__scalar},
+  int positions;
+  int (*tiles)(int h, int w);
+  size_t (*packed_size)(int in_c, int out_c);
+  void (*pack)(const float *filter, int in_c, int out_c, float *packed);
+  struct {
+    const char *name;
+    wino_in_fn in;
+    wino_out_fn out;
+  } twins[2];
+} winograd_variant;
+
 #ifdef __wasm_simd128__
-    {"fw_f32_winograd_input/output__simd128", fw_f32_winograd_input__simd128, fw_f32_winograd_output__simd128},
+#define WINOGRAD_TWINS 2
+#else
+#define WINOGRAD_TWINS 1
 #endif
+
+static const winograd_variant winograd_variants[] = {
+    {"F(2x2, 3x3)", FW_WINOGRAD_POSITIONS, fw_winograd_tiles, fw_winograd_packed_size, fw_pack_winograd,
+     {{"fw_f32_winograd_*_tiles__scalar", fw_f32_winograd_input_tiles__scalar, fw_f32_winograd_output_tiles__scalar},
+#ifdef __wasm_simd128__
+      {"fw_f32_winograd_*_tiles__simd128", fw_f32_winograd_input_tiles__simd128,
+       fw_f32_winograd_output_tiles__simd128},
+#endif
+     }},
+    {"F(4x4, 3x3)", FW_WINOGRAD4X4_POSITIONS, fw_winograd4x4_tiles, fw_winograd4x4_packed_size, fw_pack_winograd4x4,
+     {{"fw_f32_winograd4x4_*_tiles__scalar", fw_f32_winograd4x4_input_tiles__scalar,
+       fw_f32_winograd4x4_output_tiles__scalar},
+#ifdef __wasm_simd128__
+      {"fw_f32_winograd4x4_*_tiles__simd128", fw_f32_winograd4x4_input_tiles__simd128,
+       fw_f32_winograd4x4_output_tiles__simd128},
+#endif
+     }},
 };
 
-static void winograd_case(int h, int w, int in_c, int out_c, fw_activation act, int with_bias) {
+static void winograd_case(const winograd_variant *variant, int h, int w, int in_c, int out_c, fw_activation act,
+                          int with_bias) {
   const uint32_t seed = next_seed();
   char params[256];
-  snprintf(params, sizeof params, "[in=%dx%dx%d (HxWxC) out_c=%d act=%s bias=%s seed=%u]", h, w, in_c, out_c,
-           act_name(act), with_bias ? "yes" : "NULL", (unsigned)seed);
+  snprintf(params, sizeof params, "[%s in=%dx%dx%d (HxWxC) out_c=%d act=%s bias=%s seed=%u]", variant->name, h, w,
+           in_c, out_c, act_name(act), with_bias ? "yes" : "NULL", (unsigned)seed);
   rng r = {seed};
-  const int tiles = fw_winograd_tiles(h, w);
+  const int tiles = variant->tiles(h, w), positions = variant->positions;
   const size_t n_in = (size_t)h * w * in_c, n_filter = (size_t)9 * in_c * out_c, n_out = (size_t)h * w * out_c;
   const size_t one = fw_conv_packed_size(1, in_c, out_c);
   in_buf input = {0}, zero = {0};
   out_buf out = {0};
   float *filter = malloc(n_filter * sizeof(float)), *bias = malloc((size_t)out_c * sizeof(float));
-  float *packed = malloc(fw_winograd_packed_size(in_c, out_c) * sizeof(float));
-  float *v = malloc((size_t)FW_WINOGRAD_POSITIONS * tiles * in_c * sizeof(float));
-  float *m = malloc((size_t)FW_WINOGRAD_POSITIONS * tiles * out_c * sizeof(float));
+  float *packed = malloc(variant->packed_size(in_c, out_c) * sizeof(float));
+  float *v = malloc((size_t)positions * tiles * in_c * sizeof(float));
+  float *m = malloc((size_t)positions * tiles * out_c * sizeof(float));
+  float *first = malloc(n_out * sizeof(float));
   double *want = malloc(n_out * sizeof(double)), *tol = malloc(n_out * sizeof(double));
   if (!in_alloc(&input, n_in) || !in_alloc(&zero, (size_t)in_c) || !out_alloc(&out, n_out) || !filter || !bias ||
-      !packed || !v || !m || !want || !tol) {
+      !packed || !v || !m || !first || !want || !tol) {
     record(0, "fw_winograd", params, "test out of memory");
     goto done;
   }
@@ -1511,21 +1540,28 @@ static void winograd_case(int h, int w, int in_c, int out_c, fw_activation act, 
           }
         const size_t i = ((size_t)oy * w + ox) * out_c + co;
         want[i] = naive_act(acc, act);
-        /* The transforms scale terms by up to 4 before they cancel. */
+        /* The transforms scale terms (by up to 8) before they cancel. */
         tol[i] = 1e-5 * (1.0 + 4.0 * magnitude);
       }
-  fw_pack_winograd(filter, in_c, out_c, packed);
+  variant->pack(filter, in_c, out_c, packed);
   const fw_conv_geometry g = fw_conv_geometry_tf(1, tiles, in_c, out_c, 1, 1, FW_PAD_VALID);
-  for (size_t t = 0; t < COUNT(winograd_twins); t++) {
+  for (int t = 0; t < WINOGRAD_TWINS; t++) {
     out_reset(&out);
-    winograd_twins[t].in(input.data, h, w, in_c, v);
-    for (int xi = 0; xi < FW_WINOGRAD_POSITIONS; xi++)
+    variant->twins[t].in(input.data, h, w, in_c, v, (size_t)tiles * in_c, 0, tiles);
+    for (int xi = 0; xi < positions; xi++)
       fw_f32_conv__scalar(&g, v + (size_t)xi * tiles * in_c, packed + xi * one, zero.data,
                           m + (size_t)xi * tiles * out_c, (fw_activation){FW_ACT_NONE, 0.0f});
-    winograd_twins[t].out(m, h, w, out_c, with_bias ? bias : NULL, out.data, act);
-    check_output(winograd_twins[t].name, params, &out, want, tol, h, w, out_c);
+    variant->twins[t].out(m, (size_t)tiles * out_c, h, w, out_c, with_bias ? bias : NULL, out.data, act, 0, tiles);
+    check_output(variant->twins[t].name, params, &out, want, tol, h, w, out_c);
+    /* The twins round alike: the SIMD build gives the scalar build's outputs bit for bit. */
+    if (t == 0)
+      memcpy(first, out.data, n_out * sizeof(float));
+    else
+      record(memcmp(first, out.data, n_out * sizeof(float)) == 0, variant->twins[t].name, params,
+             "differs from the scalar twin");
   }
 done:
+  free(first);
   free(input.block);
   free(zero.block);
   out_free(&out);
@@ -1541,13 +1577,18 @@ done:
 static void winograd_tests(void) {
   static const int sizes[][2] = {{1, 1}, {1, 2}, {2, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 3}, {3, 7}, {8, 8}, {9, 6}, {17, 17}};
   static const int channels[][2] = {{1, 1}, {3, 5}, {5, 7}, {7, 17}, {17, 8}, {33, 33}};
-  for (size_t a = 0; a < COUNT(sizes); a++)
-    for (size_t b = 0; b < COUNT(channels); b++)
-      winograd_case(sizes[a][0], sizes[a][1], channels[b][0], channels[b][1], activations[(a + b) % 4], (a + b) % 2);
-  /* The recognition net's shapes. */
-  winograd_case(35, 35, 32, 32, activations[1], 1);
-  winograd_case(4, 4, 256, 256, activations[0], 1);
-  winograd_case(3, 3, 256, 256, activations[0], 1);
+  for (size_t k = 0; k < COUNT(winograd_variants); k++) {
+    const winograd_variant *variant = &winograd_variants[k];
+    for (size_t a = 0; a < COUNT(sizes); a++)
+      for (size_t b = 0; b < COUNT(channels); b++)
+        winograd_case(variant, sizes[a][0], sizes[a][1], channels[b][0], channels[b][1], activations[(a + b) % 4],
+                      (a + b) % 2);
+    /* The recognition net's shapes. */
+    winograd_case(variant, 35, 35, 32, 32, activations[1], 1);
+    winograd_case(variant, 17, 17, 64, 64, activations[2], 1);
+    winograd_case(variant, 4, 4, 256, 256, activations[0], 1);
+    winograd_case(variant, 3, 3, 256, 256, activations[0], 1);
+  }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1884,93 +1925,77 @@ done:
 }
 
 /* Winograd transforms over ranges of tiles == one call over all of them. */
-static void winograd_split_case(int h, int w, int c, fw_activation act) {
+static void winograd_split_case(const winograd_variant *variant, int h, int w, int c, fw_activation act) {
   const uint32_t seed = next_seed();
   char params[160];
-  snprintf(params, sizeof params, "[winograd tiles h=%d w=%d c=%d act=%s seed=%u]", h, w, c, act_name(act),
+  snprintf(params, sizeof params, "[%s tiles h=%d w=%d c=%d act=%s seed=%u]", variant->name, h, w, c, act_name(act),
            (unsigned)seed);
   rng r = {seed};
-  const size_t n_map = (size_t)h * w * c, n_tiles = (size_t)FW_WINOGRAD_POSITIONS * fw_winograd_tiles(h, w) * c;
+  const int tiles = variant->tiles(h, w), positions = variant->positions;
+  const size_t plane = (size_t)tiles * c;
+  const size_t n_map = (size_t)h * w * c, n_tiles = (size_t)positions * plane;
   float *map = malloc(n_map * sizeof(float)), *bias = malloc((size_t)c * sizeof(float));
   float *whole = malloc(n_tiles * sizeof(float)), *split = malloc(n_tiles * sizeof(float));
-  if (!map || !bias || !whole || !split) {
+  float *out_whole = malloc(n_map * sizeof(float)), *out_split = malloc(n_map * sizeof(float));
+  if (!map || !bias || !whole || !split || !out_whole || !out_split) {
     record(0, "winograd split", params, "test out of memory");
     goto done;
   }
   fill_unit(&r, map, n_map);
   fill_unit(&r, bias, (size_t)c);
-  static const struct {
-    const char *name;
-    void (*input)(const float *, int, int, int, float *);
-    void (*input_tiles)(const float *, int, int, int, float *, size_t, int, int);
-    void (*output)(const float *, int, int, int, const float *, float *, fw_activation);
-    void (*output_tiles)(const float *, size_t, int, int, int, const float *, float *, fw_activation, int, int);
-  } twins[] = {
-      {"fw_f32_winograd_*_tiles__scalar", fw_f32_winograd_input__scalar, fw_f32_winograd_input_tiles__scalar,
-       fw_f32_winograd_output__scalar, fw_f32_winograd_output_tiles__scalar},
-#ifdef __wasm_simd128__
-      {"fw_f32_winograd_*_tiles__simd128", fw_f32_winograd_input__simd128, fw_f32_winograd_input_tiles__simd128,
-       fw_f32_winograd_output__simd128, fw_f32_winograd_output_tiles__simd128},
-#endif
-  };
-  const int tiles = fw_winograd_tiles(h, w);
-  const size_t plane = (size_t)tiles * c;
-  for (size_t t = 0; t < COUNT(twins); t++) {
-    twins[t].input(map, h, w, c, whole);
+  for (int t = 0; t < WINOGRAD_TWINS; t++) {
+    const wino_in_fn input_tiles = variant->twins[t].in;
+    const wino_out_fn output_tiles = variant->twins[t].out;
+    const char *name = variant->twins[t].name;
+    input_tiles(map, h, w, c, whole, plane, 0, tiles);
     /* Ranges of 1, 2, 3, ... tiles across tile-row ends, in the whole-map layout. */
     memset(split, 0xff, n_tiles * sizeof(float));
     for (int first = 0, run = 1; first < tiles; first += run, run++)
-      twins[t].input_tiles(map, h, w, c, split + (size_t)first * c, plane, first,
-                           first + run < tiles ? first + run : tiles);
-    record(memcmp(whole, split, n_tiles * sizeof(float)) == 0, twins[t].name, params, "input tile ranges differ");
+      input_tiles(map, h, w, c, split + (size_t)first * c, plane, first, first + run < tiles ? first + run : tiles);
+    record(memcmp(whole, split, n_tiles * sizeof(float)) == 0, name, params, "input tile ranges differ");
     /* The same ranges, each packed into a block of its own (plane = its tiles), compared in place. */
     int blocks_match = 1;
     for (int first = 0, run = 1; first < tiles; first += run, run++) {
       const int end = first + run < tiles ? first + run : tiles;
-      twins[t].input_tiles(map, h, w, c, split, (size_t)(end - first) * c, first, end);
-      for (int xi = 0; xi < FW_WINOGRAD_POSITIONS; xi++)
+      input_tiles(map, h, w, c, split, (size_t)(end - first) * c, first, end);
+      for (int xi = 0; xi < positions; xi++)
         blocks_match &= memcmp(whole + xi * plane + (size_t)first * c, split + (size_t)xi * (end - first) * c,
                                (size_t)(end - first) * c * sizeof(float)) == 0;
     }
-    record(blocks_match, twins[t].name, params, "input tile blocks differ");
+    record(blocks_match, name, params, "input tile blocks differ");
     /* The output transform, reading the tiles as products (any values do). */
-    float *out_whole = malloc(n_map * sizeof(float)), *out_split = malloc(n_map * sizeof(float));
-    if (!out_whole || !out_split) {
-      record(0, "winograd split", params, "test out of memory");
-    } else {
-      twins[t].output(whole, h, w, c, bias, out_whole, act);
-      memset(out_split, 0xff, n_map * sizeof(float));
-      for (int first = 0, run = 1; first < tiles; first += run, run++)
-        twins[t].output_tiles(whole + (size_t)first * c, plane, h, w, c, bias, out_split, act, first,
-                              first + run < tiles ? first + run : tiles);
-      record(memcmp(out_whole, out_split, n_map * sizeof(float)) == 0, twins[t].name, params,
-             "output tile ranges differ");
-      /* From blocks of their own. */
-      memset(out_split, 0xff, n_map * sizeof(float));
-      for (int first = 0, run = 1; first < tiles; first += run, run++) {
-        const int end = first + run < tiles ? first + run : tiles;
-        for (int xi = 0; xi < FW_WINOGRAD_POSITIONS; xi++)
-          memcpy(split + (size_t)xi * (end - first) * c, whole + xi * plane + (size_t)first * c,
-                 (size_t)(end - first) * c * sizeof(float));
-        twins[t].output_tiles(split, (size_t)(end - first) * c, h, w, c, bias, out_split, act, first, end);
-      }
-      record(memcmp(out_whole, out_split, n_map * sizeof(float)) == 0, twins[t].name, params,
-             "output tile blocks differ");
+    output_tiles(whole, plane, h, w, c, bias, out_whole, act, 0, tiles);
+    memset(out_split, 0xff, n_map * sizeof(float));
+    for (int first = 0, run = 1; first < tiles; first += run, run++)
+      output_tiles(whole + (size_t)first * c, plane, h, w, c, bias, out_split, act, first,
+                   first + run < tiles ? first + run : tiles);
+    record(memcmp(out_whole, out_split, n_map * sizeof(float)) == 0, name, params, "output tile ranges differ");
+    /* From blocks of their own. */
+    memset(out_split, 0xff, n_map * sizeof(float));
+    for (int first = 0, run = 1; first < tiles; first += run, run++) {
+      const int end = first + run < tiles ? first + run : tiles;
+      for (int xi = 0; xi < positions; xi++)
+        memcpy(split + (size_t)xi * (end - first) * c, whole + xi * plane + (size_t)first * c,
+               (size_t)(end - first) * c * sizeof(float));
+      output_tiles(split, (size_t)(end - first) * c, h, w, c, bias, out_split, act, first, end);
     }
-    free(out_whole);
-    free(out_split);
+    record(memcmp(out_whole, out_split, n_map * sizeof(float)) == 0, name, params, "output tile blocks differ");
   }
 done:
   free(map);
   free(bias);
   free(whole);
   free(split);
+  free(out_whole);
+  free(out_split);
 }
 
 static void split_tests(void) {
   static const int winograd_shapes[][3] = {{1, 1, 3}, {5, 7, 5}, {8, 8, 32}, {17, 17, 33}, {35, 35, 7}};
-  for (size_t i = 0; i < COUNT(winograd_shapes); i++)
-    winograd_split_case(winograd_shapes[i][0], winograd_shapes[i][1], winograd_shapes[i][2], activations[i % 4]);
+  for (size_t k = 0; k < COUNT(winograd_variants); k++)
+    for (size_t i = 0; i < COUNT(winograd_shapes); i++)
+      winograd_split_case(&winograd_variants[k], winograd_shapes[i][0], winograd_shapes[i][1], winograd_shapes[i][2],
+                          activations[i % 4]);
 
   static const int sizes[][2] = {{1, 1}, {5, 7}, {13, 13}, {16, 9}};
   static const int channels[] = {3, 5, 17, 33};
