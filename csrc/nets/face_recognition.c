@@ -14,11 +14,15 @@
  *   residualDown(x) = relu(avgpool2x2(x) channel-padded + body(x)), body's
  *                     first conv 3x3 stride 2 VALID, second 3x3 stride 1 SAME
  *
- * The 3x3 stride-1 convs (86 % of the work) run as Winograd F(2x2, 3x3):
- * on the 35x35 and 17x17 maps block by block of tiles (transform, 16 GEMMs,
- * inverse transform while the block is in cache, blocks spread over the
- * threads), on the small maps, whose weights outweigh their tiles, step by
- * step with the 16 GEMMs spread over the threads.
+ * The 3x3 stride-1 convs (86 % of the work) run as Winograd convolutions:
+ * F(4x4, 3x3) on the 35x35 and 17x17 maps, F(2x2, 3x3) on the 8x8 and 4x4
+ * ones (scheme_for). A conv runs either block by block of tiles (transform,
+ * a GEMM per position, inverse transform while the block is in cache, blocks
+ * spread over the threads) or step by step, each step spread over the threads
+ * (the GEMMs by position): the small maps, whose weights outweigh their tiles,
+ * always step by step; the 17x17 map step by step on one thread (one pass
+ * over its weights instead of one per block) and by blocks on more (each
+ * thread then keeps its part of the map).
  *
  * Every conv is conv + bias then face-api.js's scale layer (x * w + b); the
  * scale is folded into the packed filters and bias at load. */
@@ -40,11 +44,13 @@
 #define STEM_SIDE 72 /* (150 - 7) / 2 + 1 */
 #define POOL_SIDE 35 /* (72 - 3) / 2 + 1 */
 #define MAX_CHANNELS 256
-/* Maps with at least this many Winograd tiles run block by block. */
+/* Maps with at least this many Winograd tiles run block by block (with at
+ * most BLOCKED_MAX_CHANNELS), whatever the number of threads. */
 #define BLOCKED_MIN_TILES 64
-/* Tiles per block: a multiple of 4 (the conv kernel's pixel tile), so that
- * each block's GEMM computes its tiles exactly as one over the whole map, and
- * small enough that a block's transformed tiles stay in a core's cache. */
+/* The most tiles per block: a multiple of 4 (the conv kernel's pixel tile),
+ * so that each block's GEMM computes its tiles exactly as one over the whole
+ * map, and small enough that a block's transformed tiles stay in a core's
+ * cache. */
 #define BLOCK_TILES 16
 /* The most channels a blocked conv has (the 17x17 stage). */
 #define BLOCKED_MAX_CHANNELS 64
@@ -68,10 +74,30 @@ static const stage stages[] = {
 };
 #define STAGES ((int)(sizeof stages / sizeof stages[0]))
 
+/* A Winograd algorithm for 3x3 stride-1 SAME convs: its tile side, positions
+ * (GEMMs), packing and transforms. */
+typedef struct winograd_scheme {
+  int tile;      /* output pixels per tile side */
+  int positions; /* tile * tile transformed values ... (tile + 2)^2 */
+  int (*tiles)(int h, int w);
+  size_t (*packed_size)(int in_c, int out_c);
+  void (*pack)(const float *filter, int in_c, int out_c, float *packed);
+  void (*input_tiles)(const float *input, int h, int w, int c, float *v, size_t plane, int tile_begin, int tile_end);
+  void (*output_tiles)(const float *m, size_t plane, int h, int w, int out_c, const float *bias, float *output,
+                       fw_activation act, int tile_begin, int tile_end);
+} winograd_scheme;
+
+static const winograd_scheme f2x2 = {2, FW_WINOGRAD_POSITIONS, fw_winograd_tiles, fw_winograd_packed_size,
+                                     fw_pack_winograd, fw_f32_winograd_input_tiles, fw_f32_winograd_output_tiles};
+static const winograd_scheme f4x4 = {4, FW_WINOGRAD4X4_POSITIONS, fw_winograd4x4_tiles, fw_winograd4x4_packed_size,
+                                     fw_pack_winograd4x4, fw_f32_winograd4x4_input_tiles,
+                                     fw_f32_winograd4x4_output_tiles};
+#define MAX_POSITIONS FW_WINOGRAD4X4_POSITIONS
+
 /* How a conv's weights are packed. */
 typedef enum pack_mode {
   PACK_DIRECT,     /* fw_pack_conv: the stride-2 convs and the stem */
-  PACK_WINOGRAD,   /* fw_pack_winograd: 3x3 stride-1 SAME */
+  PACK_WINOGRAD,   /* the layer's Winograd scheme: 3x3 stride-1 SAME */
   PACK_CENTRE_TAP  /* 3x3 stride-1 SAME on a 1x1 map: only the centre tap meets
                       the image, so it is the 1x1 conv of that tap (the other
                       taps would only add products with the zero padding) */
@@ -81,7 +107,8 @@ typedef enum pack_mode {
  * Winograd pack plus its bias. */
 typedef struct conv_layer {
   float *direct;   /* fw_pack_conv layout, bias included */
-  float *winograd; /* fw_pack_winograd layout */
+  const winograd_scheme *scheme; /* of the Winograd pack */
+  float *winograd; /* scheme->pack layout */
   float *bias;     /* [out_c], with the Winograd pack */
   int kernel;      /* of the direct pack */
   int in_c, out_c;
@@ -99,14 +126,14 @@ struct fw_face_recognition_net {
   float *input;           /* [150,150,3] */
   float *stem_out;        /* [72,72,32] */
   float *x, *t, *u;       /* [35,35,32] each (the largest residual map) */
-  float *tiles_in, *tiles_out; /* Winograd [16][tiles][channels] of the convs run step by step */
-  float *blocks;          /* per thread: a block's [16][BLOCK_TILES][channels] in, then out */
+  float *tiles_in, *tiles_out; /* Winograd [positions][tiles][channels] of the convs run step by step */
+  float *blocks;          /* per thread: a block's [positions][BLOCK_TILES][channels] in, then out */
   float *features;        /* [256] */
   float *zero;            /* padding taps */
   float head[FW_DESCRIPTOR_VALUES];
 };
 
-static const size_t block_floats = (size_t)FW_WINOGRAD_POSITIONS * BLOCK_TILES * BLOCKED_MAX_CHANNELS;
+static const size_t block_floats = (size_t)MAX_POSITIONS * BLOCK_TILES * BLOCKED_MAX_CHANNELS;
 
 static void destroy(void *opaque) {
   fw_face_recognition_net *net = opaque;
@@ -126,8 +153,8 @@ static void destroy(void *opaque) {
 }
 
 /* "<prefix>/conv/filters", "/conv/bias", "/scale/weights", "/scale/biases",
- * folded (filter * w, bias * w + b) and packed into `layer` as `mode` says.
- * Returns 0, or -1 with an error. */
+ * folded (filter * w, bias * w + b) and packed into `layer` as `mode` says
+ * (PACK_WINOGRAD: as layer->scheme). Returns 0, or -1 with an error. */
 static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int kernel, int in_c, int out_c,
                             pack_mode mode, conv_layer *layer) {
   char name[96];
@@ -145,7 +172,7 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   float *folded_bias = FW_MALLOC(out_c * sizeof(float));
   const int winograd = mode == PACK_WINOGRAD;
   const int packed_kernel = mode == PACK_CENTRE_TAP ? 1 : kernel;
-  float *packed = FW_MALLOC((winograd ? fw_winograd_packed_size(in_c, out_c)
+  float *packed = FW_MALLOC((winograd ? layer->scheme->packed_size(in_c, out_c)
                                       : fw_conv_packed_size(packed_kernel, in_c, out_c)) * sizeof(float));
   if (!folded || !folded_bias || !packed) {
     FW_FREE(folded);
@@ -160,7 +187,7 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   layer->out_c = out_c;
   layer->kernel = packed_kernel;
   if (winograd) {
-    fw_pack_winograd(folded, in_c, out_c, packed);
+    layer->scheme->pack(folded, in_c, out_c, packed);
     layer->winograd = packed;
     layer->bias = folded_bias;
   } else {
@@ -174,10 +201,10 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   return 0;
 }
 
-/* Whether a Winograd conv runs block by block. */
-static int blocked(const conv_layer *layer) {
-  return fw_winograd_tiles(layer->side, layer->side) >= BLOCKED_MIN_TILES && layer->in_c <= BLOCKED_MAX_CHANNELS &&
-         layer->out_c <= BLOCKED_MAX_CHANNELS;
+/* Whether a Winograd conv runs block by block on `threads` threads. */
+static int blocked(const conv_layer *layer, int threads) {
+  return (layer->scheme->tiles(layer->side, layer->side) >= BLOCKED_MIN_TILES || threads > 1) &&
+         layer->in_c <= BLOCKED_MAX_CHANNELS && layer->out_c <= BLOCKED_MAX_CHANNELS;
 }
 
 /* Floats of the step-by-step Winograd buffers: the most tiles x channels of
@@ -186,9 +213,9 @@ static size_t step_tiles_floats(const fw_face_recognition_net *net) {
   size_t most = 0;
   for (int i = 0; i < 2 * STAGES; i++) {
     const conv_layer *layer = i < STAGES ? &net->conv1[i] : &net->conv2[i - STAGES];
-    if (!layer->winograd || blocked(layer)) continue;
+    if (!layer->winograd || blocked(layer, 1)) continue;
     const int c = layer->in_c > layer->out_c ? layer->in_c : layer->out_c;
-    const size_t floats = (size_t)FW_WINOGRAD_POSITIONS * fw_winograd_tiles(layer->side, layer->side) * c;
+    const size_t floats = (size_t)layer->scheme->positions * layer->scheme->tiles(layer->side, layer->side) * c;
     if (floats > most) most = floats;
   }
   return most;
@@ -223,6 +250,13 @@ static int plan(fw_face_recognition_net *net, int threads) {
   return 0;
 }
 
+/* The Winograd scheme of the 3x3 stride-1 convs on a side x side map:
+ * F(4x4, 3x3) on the 35x35 and 17x17 maps (1.4-1.8x fewer multiplies than
+ * F(2x2, 3x3) there, counting the tiles' overhang); on the 8x8 and 4x4 maps
+ * the weights (128 and 256 channels) outweigh the few tiles, and F(4x4)'s
+ * 2.25x larger packs cost more than its multiplies save. */
+static const winograd_scheme *scheme_for(int side) { return side >= 17 ? &f4x4 : &f2x2; }
+
 static void *bind(const fw_weight_table *w) {
   fw_face_recognition_net *net = FW_CALLOC(1, sizeof *net);
   if (!net) {
@@ -238,6 +272,8 @@ static void *bind(const fw_weight_table *w) {
   for (int i = 0; ok && i < STAGES; i++) {
     const int out_c = stages[i].channels;
     const int body_side = stages[i].down ? (side - 3) / 2 + 1 : side;
+    net->conv1[i].side = net->conv2[i].side = body_side;
+    net->conv1[i].scheme = net->conv2[i].scheme = scheme_for(body_side);
     char prefix[64];
     snprintf(prefix, sizeof prefix, "%s/conv1", stages[i].name);
     ok = pack_scaled_conv(w, prefix, 3, channels, out_c, stages[i].down ? PACK_DIRECT : PACK_WINOGRAD,
@@ -245,7 +281,6 @@ static void *bind(const fw_weight_table *w) {
     snprintf(prefix, sizeof prefix, "%s/conv2", stages[i].name);
     ok = ok && pack_scaled_conv(w, prefix, 3, out_c, out_c, body_side > 1 ? PACK_WINOGRAD : PACK_CENTRE_TAP,
                                 &net->conv2[i]) == 0;
-    net->conv1[i].side = net->conv2[i].side = body_side;
     channels = out_c;
     if (stages[i].down) side /= 2;
   }
@@ -278,13 +313,13 @@ typedef struct winograd_conv {
 
 /* residual = relu(out + residual) over the output pixels of tiles [first, end). */
 static void add_residual_tiles(const winograd_conv *w, int first, int end) {
-  const int tiles_x = (w->side + 1) / 2, c = w->layer->out_c;
+  const int n = w->layer->scheme->tile, tiles_x = (w->side + n - 1) / n, c = w->layer->out_c;
   for (int tile = first; tile < end;) {
-    /* The tiles of this tile row in the range: output columns 2 * tx0 .. 2 * tx1 + 1. */
+    /* The tiles of this tile row in the range: output columns n * tx0 .. n * tx1 - 1. */
     const int ty = tile / tiles_x, tx0 = tile % tiles_x;
     const int tx1 = end - ty * tiles_x < tiles_x ? end - ty * tiles_x : tiles_x;
-    const int x0 = 2 * tx0, x1 = 2 * tx1 < w->side ? 2 * tx1 : w->side;
-    for (int y = 2 * ty; y < 2 * ty + 2 && y < w->side; y++) {
+    const int x0 = n * tx0, x1 = n * tx1 < w->side ? n * tx1 : w->side;
+    for (int y = n * ty; y < n * ty + n && y < w->side; y++) {
       const size_t at = ((size_t)y * w->side + x0) * c;
       fw_f32_add(w->out + at, w->residual + at, (size_t)(x1 - x0) * c, NULL, w->residual + at);
     }
@@ -299,41 +334,46 @@ static void winograd_gemm(const conv_layer *layer, int position, const float *v,
               linear);
 }
 
-/* Blocked: tiles [4 * begin, 4 * end) (clipped to the map), BLOCK_TILES at a
- * time through the thread's block buffers. */
+/* Blocked: tiles [4 * begin, 4 * end) (clipped to the map), a block at a time
+ * through the thread's block buffers. */
 static void winograd_blocks(void *opaque, int begin, int end, int thread) {
   const winograd_conv *w = opaque;
   const conv_layer *layer = w->layer;
-  const int tiles = fw_winograd_tiles(w->side, w->side);
+  const winograd_scheme *scheme = layer->scheme;
+  const int tiles = scheme->tiles(w->side, w->side);
   float *v = w->net->blocks + (size_t)thread * 2 * block_floats, *m = v + block_floats;
-  const int last = 4 * end < tiles ? 4 * end : tiles;
-  for (int first = 4 * begin; first < last; first += BLOCK_TILES) {
-    const int n = last - first < BLOCK_TILES ? last - first : BLOCK_TILES;
+  /* The range's quads in equal blocks of at most BLOCK_TILES tiles (no small tail block: each
+   * block passes over all the weights). */
+  const int quads = end - begin, blocks = (quads + BLOCK_TILES / 4 - 1) / (BLOCK_TILES / 4);
+  for (int k = 0; k < blocks; k++) {
+    const int first = 4 * (begin + quads * k / blocks), stop = 4 * (begin + quads * (k + 1) / blocks);
+    const int n = (stop < tiles ? stop : tiles) - first;
     const size_t plane_in = (size_t)n * layer->in_c, plane_out = (size_t)n * layer->out_c;
-    fw_f32_winograd_input_tiles(w->in, w->side, w->side, layer->in_c, v, plane_in, first, first + n);
-    for (int xi = 0; xi < FW_WINOGRAD_POSITIONS; xi++)
+    scheme->input_tiles(w->in, w->side, w->side, layer->in_c, v, plane_in, first, first + n);
+    for (int xi = 0; xi < scheme->positions; xi++)
       winograd_gemm(layer, xi, v + xi * plane_in, m + xi * plane_out, n, w->net->zero);
-    fw_f32_winograd_output_tiles(m, plane_out, w->side, w->side, layer->out_c, layer->bias, w->out, w->act, first,
-                                 first + n);
+    scheme->output_tiles(m, plane_out, w->side, w->side, layer->out_c, layer->bias, w->out, w->act, first,
+                         first + n);
     if (w->residual) add_residual_tiles(w, first, first + n);
   }
 }
 
 /* Step by step, each step split across the threads: the transforms by
- * 4-tile groups, the 16 GEMMs by position. */
+ * 4-tile groups, the GEMMs by position. */
 static void winograd_input_step(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const winograd_conv *w = opaque;
-  const int tiles = fw_winograd_tiles(w->side, w->side), last = 4 * end < tiles ? 4 * end : tiles;
+  const winograd_scheme *scheme = w->layer->scheme;
+  const int tiles = scheme->tiles(w->side, w->side), last = 4 * end < tiles ? 4 * end : tiles;
   const int c = w->layer->in_c;
-  fw_f32_winograd_input_tiles(w->in, w->side, w->side, c, w->net->tiles_in + (size_t)4 * begin * c,
+  scheme->input_tiles(w->in, w->side, w->side, c, w->net->tiles_in + (size_t)4 * begin * c,
                               (size_t)tiles * c, 4 * begin, last);
 }
 
 static void winograd_gemm_step(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const winograd_conv *w = opaque;
-  const int tiles = fw_winograd_tiles(w->side, w->side);
+  const int tiles = w->layer->scheme->tiles(w->side, w->side);
   for (int xi = begin; xi < end; xi++)
     winograd_gemm(w->layer, xi, w->net->tiles_in + (size_t)xi * tiles * w->layer->in_c,
                   w->net->tiles_out + (size_t)xi * tiles * w->layer->out_c, tiles, w->net->zero);
@@ -342,9 +382,10 @@ static void winograd_gemm_step(void *opaque, int begin, int end, int thread) {
 static void winograd_output_step(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const winograd_conv *w = opaque;
-  const int tiles = fw_winograd_tiles(w->side, w->side), last = 4 * end < tiles ? 4 * end : tiles;
+  const winograd_scheme *scheme = w->layer->scheme;
+  const int tiles = scheme->tiles(w->side, w->side), last = 4 * end < tiles ? 4 * end : tiles;
   const int c = w->layer->out_c;
-  fw_f32_winograd_output_tiles(w->net->tiles_out + (size_t)4 * begin * c, (size_t)tiles * c, w->side, w->side, c,
+  scheme->output_tiles(w->net->tiles_out + (size_t)4 * begin * c, (size_t)tiles * c, w->side, w->side, c,
                                w->layer->bias, w->out, w->act, 4 * begin, last);
 }
 
@@ -353,16 +394,17 @@ static void winograd_output_step(void *opaque, int begin, int end, int thread) {
  * the conv runs by blocks (while the block's outputs are in cache), else after. */
 static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, const float *in, float *out,
                          fw_activation act, float *residual) {
-  const int side = layer->side, tiles = fw_winograd_tiles(side, side), quads = (tiles + 3) / 4;
+  const int side = layer->side;
   winograd_conv w = {net, layer, in, side, out, act, NULL};
-  if (layer->winograd && blocked(layer)) {
+  const int quads = layer->winograd ? (layer->scheme->tiles(side, side) + 3) / 4 : 0;
+  if (layer->winograd && blocked(layer, fw_threads_active())) {
     w.residual = residual;
     fw_parallel_for(quads, winograd_blocks, &w);
     return;
   }
   if (layer->winograd) {
     fw_parallel_for(quads, winograd_input_step, &w);
-    fw_parallel_for(FW_WINOGRAD_POSITIONS, winograd_gemm_step, &w);
+    fw_parallel_for(layer->scheme->positions, winograd_gemm_step, &w);
     fw_parallel_for(quads, winograd_output_step, &w);
   } else {
     const fw_conv_geometry g =
