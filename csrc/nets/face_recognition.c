@@ -386,31 +386,30 @@ static void winograd_output_step(void *opaque, int begin, int end, int thread) {
   const int tiles = scheme->tiles(w->side, w->side), last = 4 * end < tiles ? 4 * end : tiles;
   const int c = w->layer->out_c;
   scheme->output_tiles(w->net->tiles_out + (size_t)4 * begin * c, (size_t)tiles * c, w->side, w->side, c,
-                               w->layer->bias, w->out, w->act, 4 * begin, last);
+                       w->layer->bias, w->out, w->act, 4 * begin, last);
+  if (w->residual) add_residual_tiles(w, 4 * begin, last);
 }
 
 /* 3x3 stride-1 SAME conv of its side x side map: Winograd or the direct kernel.
- * With a residual, then residual = relu(out + residual): block by block where
- * the conv runs by blocks (while the block's outputs are in cache), else after. */
+ * With a residual, then residual = relu(out + residual): tile by tile with the
+ * Winograd output transform (while its outputs are in cache), else after. */
 static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, const float *in, float *out,
                          fw_activation act, float *residual) {
   const int side = layer->side;
-  winograd_conv w = {net, layer, in, side, out, act, NULL};
-  const int quads = layer->winograd ? (layer->scheme->tiles(side, side) + 3) / 4 : 0;
-  if (layer->winograd && blocked(layer, fw_threads_active())) {
-    w.residual = residual;
-    fw_parallel_for(quads, winograd_blocks, &w);
+  if (layer->winograd) {
+    winograd_conv w = {net, layer, in, side, out, act, residual};
+    const int quads = (layer->scheme->tiles(side, side) + 3) / 4;
+    if (blocked(layer, fw_threads_active())) {
+      fw_parallel_for(quads, winograd_blocks, &w);
+    } else {
+      fw_parallel_for(quads, winograd_input_step, &w);
+      fw_parallel_for(layer->scheme->positions, winograd_gemm_step, &w);
+      fw_parallel_for(quads, winograd_output_step, &w);
+    }
     return;
   }
-  if (layer->winograd) {
-    fw_parallel_for(quads, winograd_input_step, &w);
-    fw_parallel_for(layer->scheme->positions, winograd_gemm_step, &w);
-    fw_parallel_for(quads, winograd_output_step, &w);
-  } else {
-    const fw_conv_geometry g =
-        fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, layer->kernel, 1, FW_PAD_SAME);
-    fw_parallel_conv(fw_f32_conv, &g, in, layer->direct, net->zero, out, act);
-  }
+  const fw_conv_geometry g = fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, layer->kernel, 1, FW_PAD_SAME);
+  fw_parallel_conv(fw_f32_conv, &g, in, layer->direct, net->zero, out, act);
   if (residual) fw_parallel_add(out, residual, (size_t)side * side * layer->out_c, NULL, residual);
 }
 
@@ -424,25 +423,29 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
   const fw_conv_geometry pool = fw_conv_geometry_tf(STEM_SIDE, STEM_SIDE, STEM_CHANNELS, STEM_CHANNELS, 3, 2, FW_PAD_VALID);
   fw_parallel_pool(fw_f32_maxpool_kxk, &pool, net->stem_out, net->x);
 
-  /* x holds the stage input and receives its output; t and u are the body's maps. */
+  /* x holds the stage input and receives its output; t and u are the body's
+   * maps (a down stage's output goes to t, which then becomes x). */
+  float *x = net->x, *t = net->t, *u = net->u;
   int side = POOL_SIDE, channels = STEM_CHANNELS;
   for (int i = 0; i < STAGES; i++) {
     const int out_c = stages[i].channels;
     if (!stages[i].down) {
-      conv3x3_same(net, &net->conv1[i], net->x, net->t, relu, NULL);
-      conv3x3_same(net, &net->conv2[i], net->t, net->u, linear, net->x);
+      conv3x3_same(net, &net->conv1[i], x, t, relu, NULL);
+      conv3x3_same(net, &net->conv2[i], t, u, linear, x);
     } else {
       const fw_conv_geometry g1 = fw_conv_geometry_tf(side, side, channels, out_c, 3, 2, FW_PAD_VALID);
-      fw_parallel_conv(fw_f32_conv, &g1, net->x, net->conv1[i].direct, net->zero, net->t, relu);
-      conv3x3_same(net, &net->conv2[i], net->t, net->u, linear, NULL);
+      fw_parallel_conv(fw_f32_conv, &g1, x, net->conv1[i].direct, net->zero, t, relu);
+      conv3x3_same(net, &net->conv2[i], t, u, linear, NULL);
       /* The shortcut's pooled map is side / 2; the body is that or one smaller. */
-      fw_f32_shortcut_down(net->x, side, side, channels, net->u, g1.out_h, g1.out_w, out_c, net->t);
+      fw_parallel_shortcut_down(x, side, side, channels, u, g1.out_h, g1.out_w, out_c, t);
+      float *pooled = x;
+      x = t;
+      t = pooled;
       side /= 2;
-      memcpy(net->x, net->t, (size_t)side * side * out_c * sizeof(float));
     }
     channels = out_c;
   }
-  fw_f32_global_mean(net->x, side * side, channels, net->features);
+  fw_f32_global_mean(x, side * side, channels, net->features);
   const fw_conv_geometry fc = fw_conv_geometry_tf(1, 1, channels, FW_DESCRIPTOR_VALUES, 1, 1, FW_PAD_VALID);
   fw_f32_conv(&fc, net->features, net->fc, net->zero, descriptor, linear);
   return 0;

@@ -107,6 +107,30 @@ void fw_parallel_square_input(const fw_rgba_image *image, fw_crop crop, fw_squar
   fw_parallel_for(size, square_input_rows, &call);
 }
 
+typedef struct shortcut_down_call {
+  const float *input, *body;
+  int in_w, in_c, body_h, body_w, out_c;
+  float *output;
+} shortcut_down_call;
+
+/* Output rows [begin, end) read input rows 2 * begin .. 2 * end - 1 and body rows begin .. end - 1 (those
+ * that exist): the same call on a map starting at those rows. */
+static void shortcut_down_rows(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const shortcut_down_call *c = opaque;
+  const int out_w = c->in_w / 2, body_rows = c->body_h - begin;
+  fw_f32_shortcut_down(c->input + (size_t)2 * begin * c->in_w * c->in_c, 2 * (end - begin), c->in_w, c->in_c,
+                       c->body + (size_t)begin * c->body_w * c->out_c,
+                       body_rows < 0 ? 0 : body_rows < end - begin ? body_rows : end - begin, c->body_w, c->out_c,
+                       c->output + (size_t)begin * out_w * c->out_c);
+}
+
+void fw_parallel_shortcut_down(const float *input, int in_h, int in_w, int in_c, const float *body, int body_h,
+                               int body_w, int out_c, float *output) {
+  shortcut_down_call call = {input, body, in_w, in_c, body_h, body_w, out_c, output};
+  fw_parallel_for(in_h / 2, shortcut_down_rows, &call);
+}
+
 /* Values per item of a split add: whole 64-byte lines, so that two threads
  * never write one line. */
 #define ADD_RUN 16

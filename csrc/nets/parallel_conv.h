@@ -3,8 +3,8 @@
  * output rows (fw_conv_row_band: taps resolve exactly as in the whole map),
  * for 1x1 stride-1 VALID convs on a run of pixels (blocks of 4, the kernels'
  * tile), for a dense conv (fw_f32_conv) with a single output pixel on a range
- * of output channel panels (fw_pack_conv's panels are contiguous); pools and
- * the input scaling by rows, adds by runs of values.
+ * of output channel panels (fw_pack_conv's panels are contiguous); pools, the
+ * residual down join and the input scaling by rows, adds by runs of values.
  * Every output is computed by the same arithmetic as in one call over the
  * whole map, so the results are bit-identical to the single-thread build.
  * With one thread the kernel is called once, as before. */
@@ -29,6 +29,10 @@ void fw_parallel_pool(fw_pool_kernel kernel, const fw_conv_geometry *g, const fl
 /* fw_f32_add (sum and/or relu_sum of n values) split into runs of values:
  * each thread adds the part of the map it computed in the layer before. */
 void fw_parallel_add(const float *a, const float *b, size_t n, float *sum, float *relu_sum);
+
+/* fw_f32_shortcut_down (arguments as there) split by output rows. */
+void fw_parallel_shortcut_down(const float *input, int in_h, int in_w, int in_c, const float *body, int body_h,
+                               int body_w, int out_c, float *output);
 
 /* fw_rgba_to_square_input split by output rows. */
 void fw_parallel_square_input(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
