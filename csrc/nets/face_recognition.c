@@ -126,8 +126,10 @@ struct fw_face_recognition_net {
   float *input;           /* [150,150,3] */
   float *stem_out;        /* [72,72,32] */
   float *x, *t, *u;       /* [35,35,32] each (the largest residual map) */
-  float *tiles_in, *tiles_out; /* Winograd [positions][tiles][channels] of the convs run step by step */
-  float *blocks;          /* per thread: a block's [positions][BLOCK_TILES][channels] in, then out */
+  float *tiles_out;       /* Winograd products [positions][tiles][channels] of the convs run step by step */
+  float *scratch;         /* per thread, thread_floats each: a block's [positions][BLOCK_TILES][channels] in,
+                             then out; or a step-by-step conv's transformed input [positions][tiles][in_c] */
+  size_t thread_floats;
   float *features;        /* [256] */
   float *zero;            /* padding taps */
   float head[FW_DESCRIPTOR_VALUES];
@@ -207,15 +209,15 @@ static int blocked(const conv_layer *layer, int threads) {
          layer->in_c <= BLOCKED_MAX_CHANNELS && layer->out_c <= BLOCKED_MAX_CHANNELS;
 }
 
-/* Floats of the step-by-step Winograd buffers: the most tiles x channels of
- * a conv that runs step by step. */
-static size_t step_tiles_floats(const fw_face_recognition_net *net) {
+/* The most positions x tiles x channels (in_c if `input`, else out_c) of a
+ * conv that may run step by step. */
+static size_t step_tiles_floats(const fw_face_recognition_net *net, int input) {
   size_t most = 0;
   for (int i = 0; i < 2 * STAGES; i++) {
     const conv_layer *layer = i < STAGES ? &net->conv1[i] : &net->conv2[i - STAGES];
     if (!layer->winograd || blocked(layer, 1)) continue;
-    const int c = layer->in_c > layer->out_c ? layer->in_c : layer->out_c;
-    const size_t floats = (size_t)layer->scheme->positions * layer->scheme->tiles(layer->side, layer->side) * c;
+    const size_t floats = (size_t)layer->scheme->positions * layer->scheme->tiles(layer->side, layer->side) *
+                          (input ? layer->in_c : layer->out_c);
     if (floats > most) most = floats;
   }
   return most;
@@ -225,12 +227,14 @@ static size_t step_tiles_floats(const fw_face_recognition_net *net) {
  * bind and again only when a forward finds more threads than planned. */
 static int plan(fw_face_recognition_net *net, int threads) {
   const size_t map = (size_t)POOL_SIDE * POOL_SIDE * STEM_CHANNELS;
-  const size_t tiles = step_tiles_floats(net);
+  const size_t step_in = step_tiles_floats(net, 1);
+  /* Rounded to whole cache lines, so that threads never share one. */
+  const size_t thread_floats = ((step_in > 2 * block_floats ? step_in : 2 * block_floats) + 15) & ~(size_t)15;
   const size_t sizes[] = {(size_t)INPUT_SIZE * INPUT_SIZE * 3 * sizeof(float),
                           (size_t)STEM_SIDE * STEM_SIDE * STEM_CHANNELS * sizeof(float),
                           map * sizeof(float), map * sizeof(float), map * sizeof(float),
-                          MAX_CHANNELS * sizeof(float), MAX_CHANNELS * sizeof(float), tiles * sizeof(float),
-                          tiles * sizeof(float), 2 * block_floats * threads * sizeof(float)};
+                          MAX_CHANNELS * sizeof(float), MAX_CHANNELS * sizeof(float),
+                          step_tiles_floats(net, 0) * sizeof(float), thread_floats * threads * sizeof(float)};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
   net->planned_threads = 0;
@@ -242,9 +246,9 @@ static int plan(fw_face_recognition_net *net, int threads) {
   net->u = fw_arena_alloc(&net->arena, sizes[4]);
   net->features = fw_arena_alloc(&net->arena, sizes[5]);
   net->zero = fw_arena_alloc(&net->arena, sizes[6]);
-  net->tiles_in = fw_arena_alloc(&net->arena, sizes[7]);
-  net->tiles_out = fw_arena_alloc(&net->arena, sizes[8]);
-  net->blocks = fw_arena_alloc(&net->arena, sizes[9]);
+  net->tiles_out = fw_arena_alloc(&net->arena, sizes[7]);
+  net->scratch = fw_arena_alloc(&net->arena, sizes[8]);
+  net->thread_floats = thread_floats;
   memset(net->zero, 0, sizes[6]);
   net->planned_threads = threads;
   return 0;
@@ -309,6 +313,7 @@ typedef struct winograd_conv {
   float *out;
   fw_activation act;
   float *residual; /* or NULL: residual = relu(out + residual) */
+  char transformed[FW_THREADS_MAX]; /* step by step: thread i's scratch holds the transformed input */
 } winograd_conv;
 
 /* residual = relu(out + residual) over the output pixels of tiles [first, end). */
@@ -341,7 +346,7 @@ static void winograd_blocks(void *opaque, int begin, int end, int thread) {
   const conv_layer *layer = w->layer;
   const winograd_scheme *scheme = layer->scheme;
   const int tiles = scheme->tiles(w->side, w->side);
-  float *v = w->net->blocks + (size_t)thread * 2 * block_floats, *m = v + block_floats;
+  float *v = w->net->scratch + (size_t)thread * w->net->thread_floats, *m = v + block_floats;
   /* The range's quads in equal blocks of at most BLOCK_TILES tiles (no small tail block: each
    * block passes over all the weights). */
   const int quads = end - begin, blocks = (quads + BLOCK_TILES / 4 - 1) / (BLOCK_TILES / 4);
@@ -358,25 +363,22 @@ static void winograd_blocks(void *opaque, int begin, int end, int thread) {
   }
 }
 
-/* Step by step, each step split across the threads: the transforms by
- * 4-tile groups, the GEMMs by position. */
-static void winograd_input_step(void *opaque, int begin, int end, int thread) {
-  (void)thread;
-  const winograd_conv *w = opaque;
-  const winograd_scheme *scheme = w->layer->scheme;
-  const int tiles = scheme->tiles(w->side, w->side), last = 4 * end < tiles ? 4 * end : tiles;
-  const int c = w->layer->in_c;
-  scheme->input_tiles(w->in, w->side, w->side, c, w->net->tiles_in + (size_t)4 * begin * c,
-                              (size_t)tiles * c, 4 * begin, last);
-}
-
+/* Step by step in two forks: the GEMMs split by position, each thread first
+ * transforming the whole input into its own scratch (a few percent of the
+ * conv, and no thread waits for another's part or reads it from the other
+ * core), then the output transform split by 4-tile groups. */
 static void winograd_gemm_step(void *opaque, int begin, int end, int thread) {
-  (void)thread;
-  const winograd_conv *w = opaque;
-  const int tiles = w->layer->scheme->tiles(w->side, w->side);
+  winograd_conv *w = opaque;
+  const winograd_scheme *scheme = w->layer->scheme;
+  const int tiles = scheme->tiles(w->side, w->side), c = w->layer->in_c;
+  float *v = w->net->scratch + (size_t)thread * w->net->thread_floats;
+  if (!w->transformed[thread]) { /* once per thread, however many ranges it runs */
+    scheme->input_tiles(w->in, w->side, w->side, c, v, (size_t)tiles * c, 0, tiles);
+    w->transformed[thread] = 1;
+  }
   for (int xi = begin; xi < end; xi++)
-    winograd_gemm(w->layer, xi, w->net->tiles_in + (size_t)xi * tiles * w->layer->in_c,
-                  w->net->tiles_out + (size_t)xi * tiles * w->layer->out_c, tiles, w->net->zero);
+    winograd_gemm(w->layer, xi, v + (size_t)xi * tiles * c, w->net->tiles_out + (size_t)xi * tiles * w->layer->out_c,
+                  tiles, w->net->zero);
 }
 
 static void winograd_output_step(void *opaque, int begin, int end, int thread) {
@@ -402,7 +404,6 @@ static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, 
     if (blocked(layer, fw_threads_active())) {
       fw_parallel_for(quads, winograd_blocks, &w);
     } else {
-      fw_parallel_for(quads, winograd_input_step, &w);
       fw_parallel_for(layer->scheme->positions, winograd_gemm_step, &w);
       fw_parallel_for(quads, winograd_output_step, &w);
     }
