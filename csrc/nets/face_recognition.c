@@ -16,13 +16,11 @@
  *
  * The 3x3 stride-1 convs (86 % of the work) run as Winograd convolutions:
  * F(4x4, 3x3) on the 35x35 and 17x17 maps, F(2x2, 3x3) on the 8x8 and 4x4
- * ones (scheme_for). A conv runs either block by block of tiles (transform,
- * a GEMM per position, inverse transform while the block is in cache, blocks
- * spread over the threads) or step by step, each step spread over the threads
- * (the GEMMs by position): the small maps, whose weights outweigh their tiles,
- * always step by step; the 17x17 map step by step on one thread (one pass
- * over its weights instead of one per block) and by blocks on more (each
- * thread then keeps its part of the map).
+ * ones (scheme_for). The 35x35 map's convs run block by block of tiles
+ * (transform, a GEMM per position, inverse transform while the block is in
+ * cache, blocks spread over the threads); the others, whose weights outweigh
+ * their tiles, step by step: one pass over the weights, the GEMMs spread over
+ * the threads by position.
  *
  * Every conv is conv + bias then face-api.js's scale layer (x * w + b); the
  * scale is folded into the packed filters and bias at load. */
@@ -45,7 +43,7 @@
 #define POOL_SIDE 35 /* (72 - 3) / 2 + 1 */
 #define MAX_CHANNELS 256
 /* Maps with at least this many Winograd tiles run block by block (with at
- * most BLOCKED_MAX_CHANNELS), whatever the number of threads. */
+ * most BLOCKED_MAX_CHANNELS channels): the 35x35 map's 81 F(4x4) tiles. */
 #define BLOCKED_MIN_TILES 64
 /* The most tiles per block: a multiple of 4 (the conv kernel's pixel tile),
  * so that each block's GEMM computes its tiles exactly as one over the whole
@@ -203,10 +201,10 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   return 0;
 }
 
-/* Whether a Winograd conv runs block by block on `threads` threads. */
-static int blocked(const conv_layer *layer, int threads) {
-  return (layer->scheme->tiles(layer->side, layer->side) >= BLOCKED_MIN_TILES || threads > 1) &&
-         layer->in_c <= BLOCKED_MAX_CHANNELS && layer->out_c <= BLOCKED_MAX_CHANNELS;
+/* Whether a Winograd conv runs block by block (else step by step). */
+static int blocked(const conv_layer *layer) {
+  return layer->scheme->tiles(layer->side, layer->side) >= BLOCKED_MIN_TILES && layer->in_c <= BLOCKED_MAX_CHANNELS &&
+         layer->out_c <= BLOCKED_MAX_CHANNELS;
 }
 
 /* The most positions x tiles x channels (in_c if `input`, else out_c) of a
@@ -215,7 +213,7 @@ static size_t step_tiles_floats(const fw_face_recognition_net *net, int input) {
   size_t most = 0;
   for (int i = 0; i < 2 * STAGES; i++) {
     const conv_layer *layer = i < STAGES ? &net->conv1[i] : &net->conv2[i - STAGES];
-    if (!layer->winograd || blocked(layer, 1)) continue;
+    if (!layer->winograd || blocked(layer)) continue;
     const size_t floats = (size_t)layer->scheme->positions * layer->scheme->tiles(layer->side, layer->side) *
                           (input ? layer->in_c : layer->out_c);
     if (floats > most) most = floats;
@@ -401,7 +399,7 @@ static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, 
   if (layer->winograd) {
     winograd_conv w = {net, layer, in, side, out, act, residual};
     const int quads = (layer->scheme->tiles(side, side) + 3) / 4;
-    if (blocked(layer, fw_threads_active())) {
+    if (blocked(layer)) {
       fw_parallel_for(quads, winograd_blocks, &w);
     } else {
       fw_parallel_for(layer->scheme->positions, winograd_gemm_step, &w);
