@@ -76,7 +76,7 @@ static const stage stages[] = {
  * (GEMMs), packing and transforms. */
 typedef struct winograd_scheme {
   int tile;      /* output pixels per tile side */
-  int positions; /* tile * tile transformed values ... (tile + 2)^2 */
+  int positions; /* (tile + 2)^2 transformed values per tile, one GEMM each */
   int (*tiles)(int h, int w);
   size_t (*packed_size)(int in_c, int out_c);
   void (*pack)(const float *filter, int in_c, int out_c, float *packed);
