@@ -21,8 +21,9 @@
  *          1/24 1/12 1/6;  1/24 -1/12 1/6;  0 0 1]
  *   A^T = [1 1 1 1 1 0;  0 1 -1 2 -2 0;  0 1 1 4 4 0;  0 1 -1 8 -8 1]
  * and U = G g G^T. Results differ from the direct convolution by float
- * rounding, about ten times more of it than F(2x2, 3x3) (the transforms
- * scale terms by up to 8 before they cancel).
+ * rounding only, though more of it than F(2x2, 3x3)'s (the transforms scale
+ * terms by up to 8 before they cancel); the kernel tests hold both to the
+ * same tolerance.
  *
  * The functions take tile ranges [tile_begin, tile_end) with an explicit
  * plane, exactly as fw_f32_winograd_input_tiles / _output_tiles do. */
