@@ -36,7 +36,7 @@ void fw_i16_quantize_rows__simd128(const float *x, int pixels, int in_c, int16_t
     int32_t sum = wasm_i32x4_extract_lane(vsum, 0) + wasm_i32x4_extract_lane(vsum, 1) +
                   wasm_i32x4_extract_lane(vsum, 2) + wasm_i32x4_extract_lane(vsum, 3);
     for (; k < in_c; k++) {
-      const int v = (int)nearbyintf(x[k] * inv);
+      const int v = fw_i16_quantize_value(x[k], inv);
       q[k] = (int16_t)v;
       sum += v;
     }

@@ -42,7 +42,7 @@ void fw_i16_quantize_rows__scalar(const float *x, int pixels, int in_c, int16_t 
     const float inv = m > 0.0f ? (float)limit / m : 0.0f;
     int32_t sum = 0;
     for (int k = 0; k < in_c; k++) {
-      const int v = (int)nearbyintf(x[k] * inv);
+      const int v = fw_i16_quantize_value(x[k], inv);
       q[k] = (int16_t)v;
       sum += v;
     }

@@ -36,6 +36,7 @@
 #ifndef FW_POINTWISE_I16_H
 #define FW_POINTWISE_I16_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +59,14 @@ static inline int fw_i16_row_stride(int in_c) { return (in_c + 1) & ~1; }
 static inline int fw_i16_quant_limit(int in_c) {
   const long limit = 2147483647L / (128L * in_c);
   return limit > 32767 ? 32767 : (int)limit;
+}
+
+/* One activation's code, x * inv rounded to nearest even, as the SIMD body's
+ * i32x4.trunc_sat_f32x4 gives it: NaN (from a non-finite activation) becomes 0
+ * instead of an undefined conversion. Finite values are within the limit. */
+static inline int fw_i16_quantize_value(float x, float inv) {
+  const float r = nearbyintf(x * inv);
+  return r == r ? (int)r : 0;
 }
 
 size_t fw_i16_pointwise_codes_size(int in_c, int out_c);
