@@ -47,9 +47,10 @@
 #define BLOCKED_MIN_TILES 64
 /* The most tiles per block: a multiple of 4 (the conv kernel's pixel tile),
  * so that each block's GEMM computes its tiles exactly as one over the whole
- * map, and small enough that a block's transformed tiles stay in a core's
- * cache. */
-#define BLOCK_TILES 16
+ * map, and small enough that a block's transformed tiles (36 positions x 8
+ * tiles x 32 channels, 37 KB) stay in L1 while its GEMMs run: the 35x35 convs
+ * measured 10 % slower with 16-tile blocks, 2 % slower with 4-tile ones. */
+#define BLOCK_TILES 8
 /* The most channels a blocked conv has (the 17x17 stage). */
 #define BLOCKED_MAX_CHANNELS 64
 
