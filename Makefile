@@ -35,7 +35,7 @@ WASM_LINK := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sABORTING_MAL
 NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
 
-.PHONY: all toolchain test test-native test-js models bench clean scene-reference reference-raw reference-data \
+.PHONY: all toolchain test test-native test-js models bench profile clean scene-reference reference-raw reference-data \
         demo demo-samples test-reliability sanitize valgrind fuzz fuzz-short soak
 
 all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm wasm/facewasm-threads.wasm models
@@ -117,7 +117,8 @@ models/.installed: models/package.json models/package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-test-js: all build/kernel_tests.wasm build/facewasm-small-memory.wasm build/facewasm-low-start.wasm node_modules/.package-lock.json demo-samples \
+test-js: all build/kernel_tests.wasm build/facewasm-small-memory.wasm build/facewasm-low-start.wasm \
+         build/facewasm-profile.wasm build/facewasm-threads-profile.wasm node_modules/.package-lock.json demo-samples \
          $(if $(wildcard $(SHARED)/reference/harness/ref.mjs),reference-data)
 	$(NODE) --test --test-reporter=spec tests/
 
@@ -149,6 +150,27 @@ build/bench_peak.wasm: bench/peak.c | toolchain
 bench: all models bench/node_modules/.package-lock.json build/bench_peak.wasm
 	$(NODE) bench/bench.mjs
 	$(NODE) bench/cli_bench.mjs
+
+# Profiling builds (core/profile.h): the SIMD and threads builds with timing
+# hooks, for a per-layer profile on one thread and on two (`make profile`;
+# PROFILE_NETS picks the nets, PROFILE_RUNS the forwards per side).
+PROFILE_EXPORTS := fw_profile_events fw_profile_event_count fw_profile_capacity fw_profile_reset
+PROFILE_EXPORT_LIST := $(subst $(space),$(comma),$(patsubst %,_%,$(PROFILE_EXPORTS)))
+PROFILE_LINK := --js-library csrc/core/profile_imports.js
+build/facewasm-profile.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) csrc/core/profile_imports.js Makefile | toolchain
+	@mkdir -p build
+	$(EMCC) $(WASM_FLAGS) -DFW_PROFILE $(CORE_SRC) $(SIMD_SRC) $(WASM_LINK) $(PROFILE_LINK) \
+	  -sEXPORTED_FUNCTIONS=$(EXPORT_LIST),$(PROFILE_EXPORT_LIST) -o $@
+
+build/facewasm-threads-profile.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) csrc/core/profile_imports.js Makefile | toolchain
+	@mkdir -p build
+	$(EMCC) $(WASM_FLAGS) -matomics -mbulk-memory -DFW_THREADS -DFW_PROFILE $(CORE_SRC) $(SIMD_SRC) $(THREAD_LINK) $(PROFILE_LINK) \
+	  -sEXPORTED_FUNCTIONS=$(EXPORT_LIST),$(subst $(space),$(comma),$(patsubst %,_%,$(THREAD_EXPORTS))),$(PROFILE_EXPORT_LIST) -o $@
+
+PROFILE_NETS ?= recognition,ssd
+PROFILE_RUNS ?= 200
+profile: all models build/facewasm-profile.wasm build/facewasm-threads-profile.wasm
+	$(NODE) bench/profile.mjs --nets $(PROFILE_NETS) --runs $(PROFILE_RUNS)
 
 # More reference data derived from face-api.js itself, made locally (build/reference,
 # not in git) by the reference harness in ../shared: the SSD's raw outputs before

@@ -5,9 +5,11 @@
 // memory's data and the heap belong to thread 0.
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node
+// The profiling builds' clock (csrc/core/profile.h), as in js/wasm.mjs.
+const profileClock = () => performance.timeOrigin + performance.now()
 
 async function serve ({ module, memory, stackTop, index }, post) {
-  const instance = await WebAssembly.instantiate(module, { env: { memory, emscripten_notify_memory_growth () {} } })
+  const instance = await WebAssembly.instantiate(module, { env: { memory, emscripten_notify_memory_growth () {}, fw_profile_clock: profileClock } })
   instance.exports.stackRestore(stackTop)
   post({ ready: index })
   instance.exports.fw_threads_worker(index) // returns after fw_threads_stop()

@@ -4,6 +4,10 @@
 // pixel buffer.
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node
+// The import of the profiling builds (csrc/core/profile.h; make profile): a
+// millisecond clock that every thread of the pool shares. Other builds do not
+// import it.
+const profileClock = () => performance.timeOrigin + performance.now()
 
 export class FacewasmError extends Error {
   constructor (message) {
@@ -103,7 +107,8 @@ function defaultSource (threads) {
   }
   if (threads > 1 && threadsSupported()) {
     flavor = 'threads'
-    return new URL('../wasm/facewasm-threads.wasm', import.meta.url)
+    // $FACEWASM_THREADS_WASM: another build of the threads flavour (make profile's)
+    return (isNode && process.env.FACEWASM_THREADS_WASM) || new URL('../wasm/facewasm-threads.wasm', import.meta.url)
   }
   flavor = hasSimd() ? 'simd128' : 'scalar'
   return flavor === 'simd128'
@@ -191,7 +196,7 @@ export function getCore () {
       const threaded = flavor === 'threads'
       const memory = threaded ? new WebAssembly.Memory(THREADS_MEMORY) : undefined
       const instance = await WebAssembly.instantiate(module, {
-        env: { emscripten_notify_memory_growth () {}, ...(threaded && { memory }) }
+        env: { emscripten_notify_memory_growth () {}, fw_profile_clock: profileClock, ...(threaded && { memory }) }
       })
       instance.exports._initialize?.()
       const core = new Core(instance, memory)

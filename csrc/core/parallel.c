@@ -1,5 +1,6 @@
 #include "parallel.h"
 
+#include "profile.h"
 #include "status.h"
 
 #if defined(FW_THREADS)
@@ -78,7 +79,7 @@ static void run_chunks(uint32_t fork, int thread) {
       /* Claimed: the fork is still `fork`, and its fields stay until this chunk is done. */
       const int begin = index * job.chunk, chunks = job.chunks;
       const int end = begin + job.chunk < job.count ? begin + job.chunk : job.count;
-      job.fn(job.ctx, begin, end, thread);
+      FW_PROFILE_CHUNK(thread, job.fn(job.ctx, begin, end, thread));
       /* (job may be the next fork's once `finished` is counted) */
       if (atomic_fetch_add(&finished, 1) + 1 == chunks && atomic_load(&main_sleeping))
         __builtin_wasm_memory_atomic_notify((int *)&finished, 1);

@@ -34,6 +34,7 @@
 #include "../core/arena.h"
 #include "../core/status.h"
 #include "../core/parallel.h"
+#include "../core/profile.h"
 #include "../kernels/dispatch.h"
 #include "parallel_conv.h"
 
@@ -416,11 +417,14 @@ static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, 
 int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *image, fw_crop crop,
                                 float descriptor[FW_DESCRIPTOR_VALUES]) {
   if (fw_threads_active() > net->planned_threads && plan(net, fw_threads_active()) != 0) return -1;
+  FW_PROFILE_MARK("input", NULL, -1);
   fw_parallel_square_input(image, crop, FW_PAD_CENTRED, INPUT_SIZE, mean_rgb, 256.0f, net->input);
 
   const fw_conv_geometry sg = fw_conv_geometry_tf(INPUT_SIZE, INPUT_SIZE, 3, STEM_CHANNELS, 7, 2, FW_PAD_VALID);
+  FW_PROFILE_MARK("conv32_down", "/conv 7x7", -1);
   fw_parallel_conv(fw_f32_conv, &sg, net->input, net->stem, net->zero, net->stem_out, relu);
   const fw_conv_geometry pool = fw_conv_geometry_tf(STEM_SIDE, STEM_SIDE, STEM_CHANNELS, STEM_CHANNELS, 3, 2, FW_PAD_VALID);
+  FW_PROFILE_MARK("conv32_down", "/maxpool", -1);
   fw_parallel_pool(fw_f32_maxpool_kxk, &pool, net->stem_out, net->x);
 
   /* x holds the stage input and receives its output; t and u are the body's
@@ -429,13 +433,17 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
   int side = POOL_SIDE, channels = STEM_CHANNELS;
   for (int i = 0; i < STAGES; i++) {
     const int out_c = stages[i].channels;
+    FW_PROFILE_MARK(stages[i].name, "/conv1", -1);
     if (!stages[i].down) {
       conv3x3_same(net, &net->conv1[i], x, t, relu, NULL);
+      FW_PROFILE_MARK(stages[i].name, "/conv2 + residual", -1);
       conv3x3_same(net, &net->conv2[i], t, u, linear, x);
     } else {
       const fw_conv_geometry g1 = fw_conv_geometry_tf(side, side, channels, out_c, 3, 2, FW_PAD_VALID);
       fw_parallel_conv(fw_f32_conv, &g1, x, net->conv1[i].direct, net->zero, t, relu);
+      FW_PROFILE_MARK(stages[i].name, "/conv2", -1);
       conv3x3_same(net, &net->conv2[i], t, u, linear, NULL);
+      FW_PROFILE_MARK(stages[i].name, "/shortcut", -1);
       /* The shortcut's pooled map is side / 2; the body is that or one smaller. */
       fw_parallel_shortcut_down(x, side, side, channels, u, g1.out_h, g1.out_w, out_c, t);
       float *pooled = x;
@@ -445,8 +453,10 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
     }
     channels = out_c;
   }
+  FW_PROFILE_MARK("head", NULL, -1);
   fw_f32_global_mean(x, side * side, channels, net->features);
   const fw_conv_geometry fc = fw_conv_geometry_tf(1, 1, channels, FW_DESCRIPTOR_VALUES, 1, 1, FW_PAD_VALID);
   fw_f32_conv(&fc, net->features, net->fc, net->zero, descriptor, linear);
+  FW_PROFILE_MARK("end", NULL, -1);
   return 0;
 }

@@ -26,6 +26,7 @@
 
 #include "../core/alloc.h"
 #include "../core/arena.h"
+#include "../core/profile.h"
 #include "../core/status.h"
 #include "../kernels/batchnorm.h"
 #include "../kernels/dispatch.h"
@@ -317,10 +318,12 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
   const int size = FW_SSD_INPUT_SIZE;
   const fw_crop whole = {0, 0, image->width, image->height};
   static const float no_mean[3] = {0.0f, 0.0f, 0.0f};
+  FW_PROFILE_MARK("input", NULL, -1);
   fw_rgba_to_square_input(image, whole, FW_PAD_BOTTOM_RIGHT, size, no_mean, 1.0f, net->input);
   for (size_t i = 0; i < (size_t)size * size * 3; i++) net->input[i] = net->input[i] * input_scale - 1.0f;
 
   fw_conv_geometry g = fw_conv_geometry_tf(size, size, 3, 32, 3, 2, FW_PAD_SAME);
+  FW_PROFILE_MARK("conv_0", NULL, -1);
   fw_parallel_conv(fw_f32_conv, &g, net->input, net->conv0, net->zero, net->ping, relu6);
   int side = g.out_h;
   float *current = net->ping, *spare = net->pong;
@@ -329,12 +332,14 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
   for (int i = 0; i < BLOCKS; i++) {
     const fw_conv_geometry dw =
         fw_conv_geometry_tf(side, side, blocks[i].in_c, blocks[i].in_c, 3, blocks[i].stride, FW_PAD_SAME);
+    FW_PROFILE_MARK("conv_#", "/depthwise", i + 1);
     fw_parallel_conv(fw_f32_dwconv3x3, &dw, current, net->depthwise[i], net->zero, spare, relu6);
     side = dw.out_h;
     const fw_conv_geometry pw = fw_conv_geometry_tf(side, side, blocks[i].in_c, blocks[i].out_c, 1, 1, FW_PAD_VALID);
     /* The depthwise output is in `spare`; the pointwise one goes to the other
      * ping-pong buffer, except conv_11's, which box predictor 0 reads later. */
     float *out = i + 1 == CONV11_BLOCK ? net->conv11 : spare == net->ping ? net->pong : net->ping;
+    FW_PROFILE_MARK("conv_#", "/pointwise", i + 1);
     if (use_int)
       fw_parallel_pointwise_i16(&net->pointwise_i16[i], spare, side * side, &net->scratch, out, relu6);
     else
@@ -343,11 +348,13 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
     spare = current == net->ping ? net->pong : net->ping;
   }
 
+  FW_PROFILE_MARK("box predictors", " 0-1", -1);
   int anchor = run_predictor(net, 0, net->conv11, 32, 0);
   anchor = run_predictor(net, 1, current, side, anchor);
   for (int i = 0; i < EXTRA_LAYERS; i++) {
     const fw_conv_geometry e =
         fw_conv_geometry_tf(side, side, extra[i].in_c, extra[i].out_c, extra[i].kernel, extra[i].stride, FW_PAD_SAME);
+    FW_PROFILE_MARK("extra layer #", NULL, i);
     if (use_int && extra[i].kernel == 1)
       fw_parallel_pointwise_i16(&net->extra_i16[i], current, side * side, &net->scratch, spare, relu6);
     else
@@ -356,13 +363,18 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
     float *t = current;
     current = spare;
     spare = t;
-    if (extra[i].stride == 2) anchor = run_predictor(net, 2 + i / 2, current, side, anchor);
+    if (extra[i].stride == 2) {
+      FW_PROFILE_MARK("box predictor #", NULL, 2 + i / 2);
+      anchor = run_predictor(net, 2 + i / 2, current, side, anchor);
+    }
   }
   if (anchor != FW_SSD_ANCHORS) {
     fw_fail("internal: the predictors produced %d anchors, expected %d", anchor, FW_SSD_ANCHORS);
     return NULL;
   }
+  FW_PROFILE_MARK("decode", NULL, -1);
   decode(net);
+  FW_PROFILE_MARK("end", NULL, -1);
   return net->raw;
 }
 

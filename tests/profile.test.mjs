@@ -1,0 +1,45 @@
+// The profiling builds (csrc/core/profile.h, make profile) and bench/profile.mjs:
+// the shipped builds carry no profiling import or export; the profiling builds
+// log every part of a forward, on one thread and on two, with both threads'
+// work in the forks.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+
+import { profile } from '../bench/profile.mjs'
+
+const wasm = (path) => new WebAssembly.Module(readFileSync(new URL(`../${path}`, import.meta.url)))
+
+test('the shipped builds have no profiling hooks', () => {
+  for (const path of ['wasm/facewasm.wasm', 'wasm/facewasm-scalar.wasm', 'wasm/facewasm-threads.wasm']) {
+    const module = wasm(path)
+    const names = [...WebAssembly.Module.imports(module), ...WebAssembly.Module.exports(module)].map((e) => e.name)
+    assert.deepEqual(names.filter((name) => name.includes('profile')), [], path)
+  }
+  for (const path of ['build/facewasm-profile.wasm', 'build/facewasm-threads-profile.wasm']) {
+    const imports = WebAssembly.Module.imports(wasm(path)).map((e) => e.name)
+    assert.ok(imports.includes('fw_profile_clock'), `${path} imports its clock`)
+  }
+})
+
+test('a profile of the recognition net names every layer and times both sides', async () => {
+  const { recognition } = await profile({ nets: ['recognition'], runs: 6, rounds: 2 })
+  const labels = recognition.rows.map((row) => row.label)
+  const stages = ['conv32_1', 'conv32_2', 'conv32_3', 'conv64_down', 'conv64_1', 'conv64_2', 'conv64_3',
+    'conv128_down', 'conv128_1', 'conv128_2', 'conv256_down', 'conv256_1', 'conv256_2', 'conv256_down_out']
+  assert.deepEqual(labels, ['input', 'conv32_down/conv 7x7', 'conv32_down/maxpool',
+    ...stages.flatMap((s) => s.includes('down') ? [`${s}/conv1`, `${s}/conv2`, `${s}/shortcut`] : [`${s}/conv1`, `${s}/conv2 + residual`]),
+    'head'])
+  for (const row of recognition.rows) {
+    assert.ok(row.ms1 > 0 && row.ms2 > 0, `${row.label}: times ${row.ms1}, ${row.ms2}`)
+    assert.ok(row.busy[0] <= row.ms2 * 1.01 && row.busy[1] <= row.ms2 * 1.01, `${row.label}: a thread worked longer than the part took`)
+  }
+  // The stem conv (1.2 M output values) is split between the threads: both work in it.
+  const stem = recognition.rows[1]
+  assert.ok(stem.busy[0] > 0.2 * stem.ms2 && stem.busy[1] > 0.2 * stem.ms2, `stem busy ${stem.busy}`)
+  // The head (a mean and one small FC) runs on thread 0 alone.
+  assert.deepEqual(recognition.rows.at(-1).busy, [0, 0])
+  const sum = (key) => recognition.rows.reduce((total, row) => total + row[key], 0)
+  assert.ok(Math.abs(sum('ms1') - recognition.total1) < 0.25 * recognition.total1)
+  assert.ok(Math.abs(sum('ms2') - recognition.total2) < 0.25 * recognition.total2)
+})
