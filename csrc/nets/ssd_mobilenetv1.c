@@ -26,6 +26,7 @@
 
 #include "../core/alloc.h"
 #include "../core/arena.h"
+#include "../core/parallel.h"
 #include "../core/profile.h"
 #include "../core/status.h"
 #include "../kernels/batchnorm.h"
@@ -313,14 +314,29 @@ static void decode(fw_ssd_mobilenetv1 *net) {
   }
 }
 
+typedef struct input_call {
+  const fw_rgba_image *image;
+  float *input;
+} input_call;
+
+/* Input rows [begin, end): the image resized into the padded square as
+ * face-api.js does, then scaled to [-1, 1]. */
+static void input_rows(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const input_call *c = opaque;
+  const int size = FW_SSD_INPUT_SIZE;
+  const fw_crop whole = {0, 0, c->image->width, c->image->height};
+  static const float no_mean[3] = {0.0f, 0.0f, 0.0f};
+  fw_rgba_to_square_input_rows(c->image, whole, FW_PAD_BOTTOM_RIGHT, size, no_mean, 1.0f, c->input, begin, end);
+  float *rows = c->input + (size_t)begin * size * 3;
+  for (size_t i = 0; i < (size_t)(end - begin) * size * 3; i++) rows[i] = rows[i] * input_scale - 1.0f;
+}
+
 const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rgba_image *image) {
   if (plan(net) != 0) return NULL;
   const int size = FW_SSD_INPUT_SIZE;
-  const fw_crop whole = {0, 0, image->width, image->height};
-  static const float no_mean[3] = {0.0f, 0.0f, 0.0f};
   FW_PROFILE_MARK("input", NULL, -1);
-  fw_rgba_to_square_input(image, whole, FW_PAD_BOTTOM_RIGHT, size, no_mean, 1.0f, net->input);
-  for (size_t i = 0; i < (size_t)size * size * 3; i++) net->input[i] = net->input[i] * input_scale - 1.0f;
+  fw_parallel_for(size, input_rows, &(input_call){image, net->input});
 
   fw_conv_geometry g = fw_conv_geometry_tf(size, size, 3, 32, 3, 2, FW_PAD_SAME);
   FW_PROFILE_MARK("conv_0", NULL, -1);
