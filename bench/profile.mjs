@@ -7,7 +7,7 @@
 // median time on each side, the speedup, and how long each of the two threads
 // worked in it ("idle" = the part's time minus that).
 //
-//   node bench/profile.mjs [--nets recognition,ssd] [--runs 200] [--json FILE]
+//   node bench/profile.mjs [--nets recognition,ssd,landmarks] [--runs 200] [--json FILE]
 
 import { writeFileSync } from 'node:fs'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
@@ -36,7 +36,8 @@ function syntheticImage (width, height) {
 
 const NETS = {
   recognition: { net: 'faceRecognitionNet', input: syntheticImage(150, 150), run: (n, input) => n.computeFaceDescriptor(input) },
-  ssd: { net: 'ssdMobilenetv1', input: syntheticImage(640, 480), run: (n, input) => n.forward(input) }
+  ssd: { net: 'ssdMobilenetv1', input: syntheticImage(640, 480), run: (n, input) => n.forward(input) },
+  landmarks: { net: 'faceLandmark68Net', input: syntheticImage(112, 112), run: (n, input) => n.detectLandmarks(input) }
 }
 
 /** One forward's parts from the event log: [{ label, ms, busy: [ms per thread] }]. */

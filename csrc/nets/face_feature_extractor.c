@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../core/alloc.h"
+#include "../core/profile.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 #include "layers.h"
@@ -114,12 +115,14 @@ static void separable(fw_face_feature_extractor *fx, const float *input, int in_
 
 const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, const fw_rgba_image *image,
                                                fw_crop crop) {
+  FW_PROFILE_MARK("input", NULL, -1);
   fw_parallel_square_input(image, crop, FW_PAD_CENTRED, FW_FACE_FEATURE_INPUT, mean_rgb, 255.0f, fx->input);
 
   int side = FW_FACE_FEATURE_INPUT, in_c = 3;
   for (int b = 0; b < fx->blocks; b++) {
     const int out_c = FIRST_CHANNELS << b;
     /* out1 = relu(conv0(x)): the running sum starts as out1, itself the next input. */
+    FW_PROFILE_MARK("dense block #", "/conv 0", b);
     if (b == 0) {
       const fw_conv_geometry g = fw_conv_geometry_tf(side, side, in_c, out_c, 3, 2, FW_PAD_SAME);
       fw_parallel_conv(fw_f32_conv, &g, fx->input, fx->conv0, fx->zero, fx->sum, relu);
@@ -130,6 +133,7 @@ const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, co
     const size_t count = (size_t)side * side * out_c;
     const float *next_input = fx->sum;
     for (int k = 1; k < fx->convs; k++) {
+      FW_PROFILE_MARK("dense block #", k == 1 ? "/conv 1 + sum" : k == 2 ? "/conv 2 + sum" : "/conv 3 + sum", b);
       separable(fx, next_input, side, out_c, out_c, 1, b, k, fx->pointwise_out, linear);
       /* sum += out_k; the next input (or the block output) is relu(sum). */
       fw_parallel_add(fx->sum, fx->pointwise_out, count, k + 1 < fx->convs ? fx->sum : NULL, fx->activated);
@@ -137,6 +141,7 @@ const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, co
     }
     in_c = out_c;
   }
+  FW_PROFILE_MARK("global average", NULL, -1);
   fw_layer_global_average(fx->activated, side * side, fx->channels, fx->features);
   return fx->features;
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "../core/alloc.h"
+#include "../core/profile.h"
 #include "../core/status.h"
 #include "face_feature_extractor.h"
 #include "layers.h"
@@ -61,7 +62,9 @@ const fw_net_ops fw_face_landmark_68_tiny_ops = {"face_landmark_68_tiny", bind_t
 
 int fw_face_landmark_net_run(fw_face_landmark_net *net, const fw_rgba_image *image, fw_crop crop,
                              float relative[FW_LANDMARK_VALUES]) {
-  fw_layer_dense(&net->fc, fw_face_feature_extractor_forward(&net->features, image, crop), net->head);
+  const float *features = fw_face_feature_extractor_forward(&net->features, image, crop);
+  FW_PROFILE_MARK("fc + landmarks", NULL, -1);
+  fw_layer_dense(&net->fc, features, net->head);
 
   /* postProcess: the crop scaled so its longer side is 112, the padding that
    * centred it, all in float32 as tfjs computes mul / sub / div. */
@@ -73,5 +76,6 @@ int fw_face_landmark_net_run(fw_face_landmark_net *net, const fw_rgba_image *ima
     relative[2 * i] = (net->head[2 * i] * (float)INPUT_SIZE - pad_x) / (float)scaled_w;
     relative[2 * i + 1] = (net->head[2 * i + 1] * (float)INPUT_SIZE - pad_y) / (float)scaled_h;
   }
+  FW_PROFILE_MARK("end", NULL, -1);
   return 0;
 }
