@@ -167,7 +167,7 @@ build/facewasm-threads-profile.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) csrc/cor
 	$(EMCC) $(WASM_FLAGS) -matomics -mbulk-memory -DFW_THREADS -DFW_PROFILE $(CORE_SRC) $(SIMD_SRC) $(THREAD_LINK) $(PROFILE_LINK) \
 	  -sEXPORTED_FUNCTIONS=$(EXPORT_LIST),$(subst $(space),$(comma),$(patsubst %,_%,$(THREAD_EXPORTS))),$(PROFILE_EXPORT_LIST) -o $@
 
-PROFILE_NETS ?= recognition,ssd
+PROFILE_NETS ?= recognition,ssd,landmarks
 PROFILE_RUNS ?= 200
 profile: all models build/facewasm-profile.wasm build/facewasm-threads-profile.wasm
 	$(NODE) bench/profile.mjs --nets $(PROFILE_NETS) --runs $(PROFILE_RUNS)
