@@ -137,6 +137,34 @@ test('reference tests pass on the threads build with two threads', { skip: share
   assert.match(stdout, /wasm build: threads/, 'the child did not run the threads build')
 })
 
+test('results stay bit-exact through thread-count changes and idle gaps that put the workers to sleep', async () => {
+  // Gaps past the workers' spin (about a millisecond) make them sleep on the fork counter; gaps past
+  // their longest sleep (100 ms) make them wake by timeout and sleep again: each fork after such a
+  // gap must wake them, and a late worker must never take a chunk of a later fork.
+  await faceapi.nets.faceRecognitionNet.loadFromDisk(modelsDir)
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir)
+  const width = 150, height = 150
+  const image = { data: new Uint8Array(width * height * 4).map((_, i) => (Math.imul(i, 2246822519) >>> 24) & 255), width, height }
+  const outputs = async () => {
+    const descriptor = await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(image)
+    const grid = await faceapi.nets.tinyFaceDetector.forward(image, 160)
+    return [...bits(descriptor), ...bits(new Float32Array(grid))]
+  }
+  await faceapi.setThreads(1)
+  const expected = await outputs()
+  let seed = 12345
+  const random = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n }
+  const gaps = [0, 0, 0, 2, 5, 20, 120]
+  for (let step = 0; step < 40; step++) {
+    const threads = [2, 2, 3, 1][random(4)]
+    if (threads !== faceapi.threadCount()) assert.equal(await faceapi.setThreads(threads), threads)
+    const gap = gaps[random(gaps.length)]
+    if (gap) await new Promise((resolve) => setTimeout(resolve, gap))
+    assert.deepEqual(await outputs(), expected, `step ${step}: ${threads} threads after ${gap} ms idle`)
+  }
+  assert.equal(await faceapi.setThreads(2), 2)
+})
+
 test('stopping the pool ends its workers', async () => {
   assert.equal(await faceapi.setThreads(1), 1)
   assert.equal(faceapi.threadCount(), 1)
