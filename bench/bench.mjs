@@ -47,6 +47,7 @@ import { createFaceapiCpuRunner } from './faceapi_cpu.mjs'
 import * as macs from './macs.mjs'
 import { execFileSync } from 'node:child_process'
 import { benchThreads, threadsReport } from './threads.mjs'
+import { syntheticImage } from './synthetic_image.mjs'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '..')
@@ -75,24 +76,6 @@ if (!OUR_MODELS) die(`no ${TINY_MANIFEST} in models/ or /work/shared/models; run
 if (RUNS < 20 || WARMUP < 5 || WARMUP_MS < 1000) log(`note: --runs ${RUNS} / --warmup ${WARMUP} / --warmup-seconds ${WARMUP_MS / 1000} is below the recommended 20 / 5 / 1`)
 
 // ---- the image: decoded once, outside timing ----
-
-// Deterministic stand-in when no photo is available: smooth gradients plus seeded noise, so
-// the nets see realistic-looking (non-constant) data. It contains no faces.
-function syntheticImage (width = 640, height = 480) {
-  let seed = 0x9e3779b9
-  const rand = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32 } // LCG
-  const data = new Uint8Array(width * height * 4)
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i += 4) {
-      const n = (rand() - 0.5) * 40
-      data[i] = 255 * x / width + n
-      data[i + 1] = 255 * y / height + n
-      data[i + 2] = 128 + 100 * Math.sin((x + y) / 50) + n
-      data[i + 3] = 255
-    }
-  }
-  return { data, width, height }
-}
 
 const image = IMAGE
   ? (({ data, width, height }) => ({ data: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height }))(PNG.sync.read(fs.readFileSync(IMAGE)))

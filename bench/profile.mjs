@@ -13,27 +13,13 @@ import { writeFileSync } from 'node:fs'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
 
+import { syntheticImage } from './synthetic_image.mjs'
+
 const root = fileURLToPath(new URL('..', import.meta.url))
 const PROFILE_WASM = `${root}build/facewasm-profile.wasm`
 const THREADS_PROFILE_WASM = `${root}build/facewasm-threads-profile.wasm`
 
-// A 640x480 frame of gradients and noise (the net's times do not depend on content).
-function syntheticImage (width, height) {
-  let seed = 0x9e3779b9
-  const rand = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32 }
-  const data = new Uint8Array(width * height * 4)
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i += 4) {
-      const n = (rand() - 0.5) * 40
-      data[i] = 255 * x / width + n
-      data[i + 1] = 255 * y / height + n
-      data[i + 2] = 128 + 100 * Math.sin((x + y) / 50) + n
-      data[i + 3] = 255
-    }
-  }
-  return { data, width, height }
-}
-
+// The nets' times do not depend on their input's content.
 const NETS = {
   recognition: { net: 'faceRecognitionNet', input: syntheticImage(150, 150), run: (n, input) => n.computeFaceDescriptor(input) },
   ssd: { net: 'ssdMobilenetv1', input: syntheticImage(640, 480), run: (n, input) => n.forward(input) },
