@@ -34,10 +34,11 @@ test('a profile of the recognition net names every layer and times both sides', 
     assert.ok(row.ms1 > 0 && row.ms2 > 0, `${row.label}: times ${row.ms1}, ${row.ms2}`)
     assert.ok(row.busy[0] <= row.ms2 * 1.01 && row.busy[1] <= row.ms2 * 1.01, `${row.label}: a thread worked longer than the part took`)
   }
-  // The stem conv (1.2 M output values) is split between the threads: both run ranges of it. (No
-  // timing is asserted: how much each thread works depends on the machine's load.)
+  // The stem conv (1.2 M output values) is forked: its ranges are logged. Which thread runs them
+  // depends on the machine's load (on a busy machine thread 0 may take them all), so neither the
+  // split nor any timing is asserted.
   const stem = recognition.rows[1]
-  assert.ok(stem.busy[0] > 0 && stem.busy[1] > 0, `stem busy ${stem.busy}`)
+  assert.ok(stem.busy[0] + stem.busy[1] > 0, `stem busy ${stem.busy}`)
   // The head (a mean and one small FC) runs on thread 0 alone.
   assert.deepEqual(recognition.rows.at(-1).busy, [0, 0])
   assert.ok(recognition.total1 > 0 && recognition.total2 > 0)
