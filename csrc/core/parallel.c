@@ -31,7 +31,7 @@
 static struct {
   fw_range_fn fn;
   void *ctx;
-  int count, chunk, chunks;
+  int count, chunks;
 } job;
 
 /* The chunks of a fork are dealt out as one contiguous range per thread, so
@@ -77,8 +77,8 @@ static void run_chunks(uint32_t fork, int thread) {
     const int r = (thread + k) % threads;
     for (int index; (index = claim_chunk(r, fork)) >= 0;) {
       /* Claimed: the fork is still `fork`, and its fields stay until this chunk is done. */
-      const int begin = index * job.chunk, chunks = job.chunks;
-      const int end = begin + job.chunk < job.count ? begin + job.chunk : job.count;
+      const int chunks = job.chunks;
+      const int begin = (int)((int64_t)job.count * index / chunks), end = (int)((int64_t)job.count * (index + 1) / chunks);
       FW_PROFILE_CHUNK(thread, job.fn(job.ctx, begin, end, thread));
       /* (job may be the next fork's once `finished` is counted) */
       if (atomic_fetch_add(&finished, 1) + 1 == chunks && atomic_load(&main_sleeping))
@@ -87,19 +87,18 @@ static void run_chunks(uint32_t fork, int thread) {
   }
 }
 
-void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
+/* A fork of [0, count) in chunks_per_thread chunks per thread (or fewer, of one item each). */
+static void fork_join(int count, int chunks_per_thread, fw_range_fn fn, void *ctx) {
   const int threads = atomic_load(&active);
   if (threads <= 1 || count <= 1) {
     if (count > 0) fn(ctx, 0, count, 0);
     return;
   }
-  int chunks = threads * CHUNKS_PER_THREAD < count ? threads * CHUNKS_PER_THREAD : count;
-  const int chunk = (count + chunks - 1) / chunks;
-  chunks = (count + chunk - 1) / chunk;
+  /* Chunks of equal size to within one item, so that the threads' ranges are too. */
+  const int chunks = threads * chunks_per_thread < count ? threads * chunks_per_thread : count;
   job.fn = fn;
   job.ctx = ctx;
   job.count = count;
-  job.chunk = chunk;
   job.chunks = chunks;
   atomic_store(&finished, 0);
   const uint32_t fork = (uint32_t)atomic_load(&generation) + 1;
@@ -120,6 +119,10 @@ void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
     }
   }
 }
+
+void fw_parallel_for(int count, fw_range_fn fn, void *ctx) { fork_join(count, CHUNKS_PER_THREAD, fn, ctx); }
+
+void fw_parallel_split(int count, fw_range_fn fn, void *ctx) { fork_join(count, 1, fn, ctx); }
 
 int fw_threads_start(int threads, int caller_may_wait) {
   if (threads < 1 || threads > FW_THREADS_MAX)
@@ -162,6 +165,8 @@ int fw_threads_active(void) { return 1; }
 void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
   if (count > 0) fn(ctx, 0, count, 0);
 }
+
+void fw_parallel_split(int count, fw_range_fn fn, void *ctx) { fw_parallel_for(count, fn, ctx); }
 
 int fw_threads_start(int threads, int caller_may_wait) {
   (void)caller_may_wait;
