@@ -1,5 +1,7 @@
 #include "parallel_conv.h"
 
+#include <string.h>
+
 #include "../core/parallel.h"
 #include "../kernels/dispatch.h"
 
@@ -35,18 +37,34 @@ static void conv_pixels(void *opaque, int begin, int end, int thread) {
             c->act);
 }
 
-/* Output channel panels [begin, end) of a conv with a single output pixel:
- * packed panels are contiguous and one pixel has no row stride to keep. */
+/* Output channel panels [begin, end) of a dense conv with few output pixels.
+ * fw_pack_conv's panels are contiguous, so a range of them is a conv of its
+ * own with fewer output channels; its output (pixel stride = its channels)
+ * goes through a small buffer into the map, a group of panels at a time, but
+ * for a single pixel, which has no stride to keep. */
+#define SCATTER_PIXELS 16
+#define SCATTER_PANELS 4
 static void conv_panels(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const conv_call *c = opaque;
-  const int first = begin * FW_CONV_PANEL;
-  fw_conv_geometry part = *c->g;
-  part.out_c = end * FW_CONV_PANEL < c->g->out_c ? (end - begin) * FW_CONV_PANEL : c->g->out_c - first;
-  fw_activation act = c->act;
-  if (act.kind == FW_ACT_PRELU) act.alphas += first;
-  c->kernel(&part, c->input, c->packed + (size_t)begin * fw_conv_packed_size(c->g->kernel, c->g->in_c, FW_CONV_PANEL),
-            c->zero, c->output + first, act);
+  const int pixels = c->g->out_h * c->g->out_w;
+  const int group = pixels == 1 ? end - begin : SCATTER_PANELS;
+  float buffer[SCATTER_PIXELS * SCATTER_PANELS * FW_CONV_PANEL];
+  for (int first_panel = begin; first_panel < end; first_panel += group) {
+    const int first = first_panel * FW_CONV_PANEL, last_panel = first_panel + group < end ? first_panel + group : end;
+    fw_conv_geometry part = *c->g;
+    part.out_c = (last_panel * FW_CONV_PANEL < c->g->out_c ? last_panel * FW_CONV_PANEL : c->g->out_c) - first;
+    fw_activation act = c->act;
+    if (act.kind == FW_ACT_PRELU) act.alphas += first;
+    const float *packed = c->packed + (size_t)first_panel * fw_conv_packed_size(c->g->kernel, c->g->in_c, FW_CONV_PANEL);
+    if (pixels == 1) {
+      c->kernel(&part, c->input, packed, c->zero, c->output + first, act);
+      continue;
+    }
+    c->kernel(&part, c->input, packed, c->zero, buffer, act);
+    for (int p = 0; p < pixels; p++)
+      memcpy(c->output + (size_t)p * c->g->out_c + first, buffer + (size_t)p * part.out_c, part.out_c * sizeof(float));
+  }
 }
 
 void fw_parallel_conv(fw_conv_kernel kernel, const fw_conv_geometry *g, const float *input, const float *packed,
@@ -58,8 +76,12 @@ void fw_parallel_conv(fw_conv_kernel kernel, const fw_conv_geometry *g, const fl
   conv_call call = {kernel, g, input, packed, zero, output, act};
   const int pointwise = g->kernel == 1 && g->stride == 1 && g->pad_top == 0 && g->pad_left == 0 &&
                         g->in_h == g->out_h && g->in_w == g->out_w;
-  if (g->out_h == 1 && g->out_w == 1 && kernel == fw_f32_conv)
-    fw_parallel_for((g->out_c + FW_CONV_PANEL - 1) / FW_CONV_PANEL, conv_panels, &call);
+  const int threads = fw_threads_active(), panels = (g->out_c + FW_CONV_PANEL - 1) / FW_CONV_PANEL;
+  /* Maps of too few rows to share out evenly (3 rows on 2 threads: 2 and 1), split by channels. */
+  const int few_rows = g->out_h % threads != 0 && g->out_h < 4 * threads;
+  if (kernel == fw_f32_conv && g->out_h * g->out_w <= SCATTER_PIXELS && panels >= 2 * threads &&
+      (few_rows || g->out_h * g->out_w == 1))
+    fw_parallel_for(panels, conv_panels, &call);
   else if (pointwise)
     fw_parallel_for((g->out_h * g->out_w + PIXEL_BLOCK - 1) / PIXEL_BLOCK, conv_pixels, &call);
   else

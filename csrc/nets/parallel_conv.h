@@ -2,8 +2,9 @@
  * without changing the kernels: each thread runs the same kernel on a band of
  * output rows (fw_conv_row_band: taps resolve exactly as in the whole map),
  * for 1x1 stride-1 VALID convs on a run of pixels (blocks of 4, the kernels'
- * tile), for a dense conv (fw_f32_conv) with a single output pixel on a range
- * of output channel panels (fw_pack_conv's panels are contiguous); pools, the
+ * tile), for a dense conv (fw_f32_conv) with a single output pixel or a few
+ * rows that do not share out evenly on a range of output channel panels
+ * (fw_pack_conv's panels are contiguous); pools, the
  * residual down join and the input scaling by rows, adds by runs of values.
  * Every output is computed by the same arithmetic as in one call over the
  * whole map, so the results are bit-identical to the single-thread build.
