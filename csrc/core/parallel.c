@@ -87,15 +87,14 @@ static void run_chunks(uint32_t fork, int thread) {
   }
 }
 
-/* A fork of [0, count) in chunks_per_thread chunks per thread (or fewer, of one item each). */
-static void fork_join(int count, int chunks_per_thread, fw_range_fn fn, void *ctx) {
+void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
   const int threads = atomic_load(&active);
   if (threads <= 1 || count <= 1) {
     if (count > 0) fn(ctx, 0, count, 0);
     return;
   }
   /* Chunks of equal size to within one item, so that the threads' ranges are too. */
-  const int chunks = threads * chunks_per_thread < count ? threads * chunks_per_thread : count;
+  const int chunks = threads * CHUNKS_PER_THREAD < count ? threads * CHUNKS_PER_THREAD : count;
   job.fn = fn;
   job.ctx = ctx;
   job.count = count;
@@ -119,10 +118,6 @@ static void fork_join(int count, int chunks_per_thread, fw_range_fn fn, void *ct
     }
   }
 }
-
-void fw_parallel_for(int count, fw_range_fn fn, void *ctx) { fork_join(count, CHUNKS_PER_THREAD, fn, ctx); }
-
-void fw_parallel_split(int count, fw_range_fn fn, void *ctx) { fork_join(count, 1, fn, ctx); }
 
 int fw_threads_start(int threads, int caller_may_wait) {
   if (threads < 1 || threads > FW_THREADS_MAX)
@@ -165,8 +160,6 @@ int fw_threads_active(void) { return 1; }
 void fw_parallel_for(int count, fw_range_fn fn, void *ctx) {
   if (count > 0) fn(ctx, 0, count, 0);
 }
-
-void fw_parallel_split(int count, fw_range_fn fn, void *ctx) { fw_parallel_for(count, fn, ctx); }
 
 int fw_threads_start(int threads, int caller_may_wait) {
   (void)caller_may_wait;

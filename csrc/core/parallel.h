@@ -24,12 +24,6 @@ typedef void (*fw_range_fn)(void *ctx, int begin, int end, int thread);
 
 void fw_parallel_for(int count, fw_range_fn fn, void *ctx);
 
-/* As fw_parallel_for, but in one range per thread (as equal as whole items
- * allow; a thread that finishes early may still take a late one's range):
- * for work whose cost per range outweighs the load balancing of many small
- * ones, such as a transform of the input that each range does for itself. */
-void fw_parallel_split(int count, fw_range_fn fn, void *ctx);
-
 /* Threads taking part in a fork (1 without a pool). */
 int fw_threads_active(void);
 

@@ -7,23 +7,19 @@
 #include "simd128.h"
 
 void fw_f32_winograd_input_tiles__simd128(const float *input, int h, int w, int c, float *v, size_t plane,
-                                          int tile_begin, int tile_end, int row_begin, int row_end) {
+                                          int tile_begin, int tile_end) {
   const int tiles_x = (w + 1) / 2;
   const int vec_channels = c & ~3;
   const v128_t zero = wasm_f32x4_splat(0.0f);
   for (int index = tile_begin; index < tile_end; index++) {
     const int ty = index / tiles_x, tx = index % tiles_x;
     const size_t tile = (size_t)(index - tile_begin); /* its place in v */
-    /* Patch pixel pointers, NULL outside the image and for the patch rows
-     * the wanted rows of t do not use (row 0 of t alone reads patch row 0,
-     * row 3 alone patch row 3): those taps load as zeros. */
-    const float *rows[4][4];
+    const float *rows[4][4]; /* patch pixel pointers, NULL outside the image */
     for (int r = 0; r < 4; r++) {
       const int iy = 2 * ty - 1 + r;
-      const int used = (r > 0 || row_begin == 0) && (r < 3 || row_end == 4);
       for (int q = 0; q < 4; q++) {
         const int ix = 2 * tx - 1 + q;
-        rows[r][q] = used && iy >= 0 && iy < h && ix >= 0 && ix < w ? input + ((size_t)iy * w + ix) * c : NULL;
+        rows[r][q] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? input + ((size_t)iy * w + ix) * c : NULL;
       }
     }
     int ch = 0;
@@ -37,7 +33,7 @@ void fw_f32_winograd_input_tiles__simd128(const float *input, int h, int w, int 
         t[2][q] = wasm_f32x4_sub(d[2][q], d[1][q]);
         t[3][q] = wasm_f32x4_sub(d[1][q], d[3][q]);
       }
-      for (int r = row_begin; r < row_end; r++) {
+      for (int r = 0; r < 4; r++) {
         float *out = v + (size_t)(r * 4) * plane + tile * c + ch;
         wasm_v128_store(out, wasm_f32x4_sub(t[r][0], t[r][2]));
         wasm_v128_store(out + plane, wasm_f32x4_add(t[r][1], t[r][2]));
@@ -55,7 +51,7 @@ void fw_f32_winograd_input_tiles__simd128(const float *input, int h, int w, int 
         t[2][q] = d[2][q] - d[1][q];
         t[3][q] = d[1][q] - d[3][q];
       }
-      for (int r = row_begin; r < row_end; r++) {
+      for (int r = 0; r < 4; r++) {
         float *out = v + (size_t)(r * 4) * plane + tile * c + ch;
         out[0] = t[r][0] - t[r][2];
         out[plane] = t[r][1] + t[r][2];

@@ -38,7 +38,7 @@ void fw_pack_winograd(const float *filter, int in_c, int out_c, float *packed) {
 }
 
 void fw_f32_winograd_input_tiles__scalar(const float *input, int h, int w, int c, float *v, size_t plane,
-                                         int tile_begin, int tile_end, int row_begin, int row_end) {
+                                         int tile_begin, int tile_end) {
   const int tiles_x = (w + 1) / 2;
   for (int index = tile_begin; index < tile_end; index++) {
     const int ty = index / tiles_x, tx = index % tiles_x;
@@ -58,7 +58,7 @@ void fw_f32_winograd_input_tiles__scalar(const float *input, int h, int w, int c
         t[2][q] = d[2][q] - d[1][q];
         t[3][q] = d[1][q] - d[3][q];
       }
-      for (int r = row_begin; r < row_end; r++) { /* v = t B */
+      for (int r = 0; r < 4; r++) { /* v = t B */
         float *out = v + (size_t)(r * 4) * plane + tile * c + ch;
         out[0] = t[r][0] - t[r][2];
         out[plane] = t[r][1] + t[r][2];

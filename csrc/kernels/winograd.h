@@ -41,17 +41,11 @@ void fw_pack_winograd(const float *filter, int in_c, int out_c, float *packed);
  * tile_begin) * c packs a block of tiles into a buffer of its own. Tiles are
  * independent, so any split gives the same values bit for bit.
  *
- * The input transform writes only positions of rows [row_begin, row_end) of
- * each tile's 4x4 (xi = 4 * row + column; 0, 4 for all): a thread that runs
- * the GEMMs of some rows transforms just those, and skips the work (and the
- * input loads) the other rows alone need. The values are the same bits as
- * those of a whole transform.
- *
  * input [h][w][c] -> v;  m -> output [h][w][out_c], bias [out_c] (NULL for none). */
 void fw_f32_winograd_input_tiles__scalar(const float *input, int h, int w, int c, float *v, size_t plane,
-                                         int tile_begin, int tile_end, int row_begin, int row_end);
+                                         int tile_begin, int tile_end);
 void fw_f32_winograd_input_tiles__simd128(const float *input, int h, int w, int c, float *v, size_t plane,
-                                          int tile_begin, int tile_end, int row_begin, int row_end);
+                                          int tile_begin, int tile_end);
 void fw_f32_winograd_output_tiles__scalar(const float *m, size_t plane, int h, int w, int out_c, const float *bias,
                                           float *output, fw_activation act, int tile_begin, int tile_end);
 void fw_f32_winograd_output_tiles__simd128(const float *m, size_t plane, int h, int w, int out_c, const float *bias,

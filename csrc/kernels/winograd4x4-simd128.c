@@ -32,7 +32,7 @@ static inline __attribute__((always_inline)) void output_1d(const v128_t m[6], v
 }
 
 void fw_f32_winograd4x4_input_tiles__simd128(const float *input, int h, int w, int c, float *v, size_t plane,
-                                             int tile_begin, int tile_end, int row_begin, int row_end) {
+                                             int tile_begin, int tile_end) {
   const int tiles_x = (w + 3) / 4;
   const int vec_channels = c & ~3;
   const v128_t zero = wasm_f32x4_splat(0.0f);
@@ -57,7 +57,7 @@ void fw_f32_winograd4x4_input_tiles__simd128(const float *input, int h, int w, i
         input_1d(column, o);
         for (int r = 0; r < 6; r++) t[r][q] = o[r];
       }
-      for (int r = row_begin; r < row_end; r++) { /* v = t B, row by row */
+      for (int r = 0; r < 6; r++) { /* v = t B, row by row */
         v128_t row[6];
         input_1d(t[r], row);
         for (int q = 0; q < 6; q++) wasm_v128_store(out + (size_t)(r * 6 + q) * plane + ch, row[q]);
@@ -71,7 +71,7 @@ void fw_f32_winograd4x4_input_tiles__simd128(const float *input, int h, int w, i
         fw_winograd4x4_input_1d(column, o);
         for (int r = 0; r < 6; r++) t[r][q] = o[r];
       }
-      for (int r = row_begin; r < row_end; r++) {
+      for (int r = 0; r < 6; r++) {
         float row[6];
         fw_winograd4x4_input_1d(t[r], row);
         for (int q = 0; q < 6; q++) out[(size_t)(r * 6 + q) * plane + ch] = row[q];

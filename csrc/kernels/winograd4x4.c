@@ -46,7 +46,7 @@ void fw_pack_winograd4x4(const float *filter, int in_c, int out_c, float *packed
 }
 
 void fw_f32_winograd4x4_input_tiles__scalar(const float *input, int h, int w, int c, float *v, size_t plane,
-                                            int tile_begin, int tile_end, int row_begin, int row_end) {
+                                            int tile_begin, int tile_end) {
   const int tiles_x = (w + 3) / 4;
   for (int index = tile_begin; index < tile_end; index++) {
     const int ty = index / tiles_x, tx = index % tiles_x;
@@ -63,7 +63,7 @@ void fw_f32_winograd4x4_input_tiles__scalar(const float *input, int h, int w, in
         fw_winograd4x4_input_1d(column, o);
         for (int r = 0; r < 6; r++) t[r][q] = o[r];
       }
-      for (int r = row_begin; r < row_end; r++) { /* v = t B, row by row */
+      for (int r = 0; r < 6; r++) { /* v = t B, row by row */
         fw_winograd4x4_input_1d(t[r], row);
         for (int q = 0; q < 6; q++) v[(size_t)(r * 6 + q) * plane + tile * c + ch] = row[q];
       }

@@ -26,9 +26,7 @@
  * same tolerance.
  *
  * The functions take tile ranges [tile_begin, tile_end) with an explicit
- * plane, and the input transform a range of position rows [row_begin,
- * row_end) of the 6x6 (0, 6 for all), exactly as fw_f32_winograd_input_tiles
- * / _output_tiles do. */
+ * plane, exactly as fw_f32_winograd_input_tiles / _output_tiles do. */
 #ifndef FW_WINOGRAD4X4_H
 #define FW_WINOGRAD4X4_H
 
@@ -48,9 +46,9 @@ void fw_pack_winograd4x4(const float *filter, int in_c, int out_c, float *packed
 
 /* input [h][w][c] -> tile t, position xi at v[xi * plane + (t - tile_begin) * c] */
 void fw_f32_winograd4x4_input_tiles__scalar(const float *input, int h, int w, int c, float *v, size_t plane,
-                                            int tile_begin, int tile_end, int row_begin, int row_end);
+                                            int tile_begin, int tile_end);
 void fw_f32_winograd4x4_input_tiles__simd128(const float *input, int h, int w, int c, float *v, size_t plane,
-                                             int tile_begin, int tile_end, int row_begin, int row_end);
+                                             int tile_begin, int tile_end);
 
 /* m (laid out as v, with out_c) -> output [h][w][out_c]; bias [out_c] (NULL for none). */
 void fw_f32_winograd4x4_output_tiles__scalar(const float *m, size_t plane, int h, int w, int out_c,

@@ -20,7 +20,7 @@
  * (transform, a GEMM per position, inverse transform while the block is in
  * cache, blocks spread over the threads); the others, whose weights outweigh
  * their tiles, step by step: one pass over the weights, the GEMMs spread over
- * the threads by rows of positions.
+ * the threads by position.
  *
  * Every conv is conv + bias then face-api.js's scale layer (x * w + b); the
  * scale is folded into the packed filters and bias at load. */
@@ -52,6 +52,7 @@
  * tiles x 32 channels, 37 KB) stay in L1 while its GEMMs run: the 35x35 convs
  * measured 10 % slower with 16-tile blocks, 2 % slower with 4-tile ones. */
 #define BLOCK_TILES 8
+#define BLOCK_QUADS (BLOCK_TILES / 4)
 /* The most channels a blocked conv has (the 17x17 stage). */
 #define BLOCKED_MAX_CHANNELS 64
 
@@ -82,8 +83,7 @@ typedef struct winograd_scheme {
   int (*tiles)(int h, int w);
   size_t (*packed_size)(int in_c, int out_c);
   void (*pack)(const float *filter, int in_c, int out_c, float *packed);
-  void (*input_tiles)(const float *input, int h, int w, int c, float *v, size_t plane, int tile_begin, int tile_end,
-                      int row_begin, int row_end);
+  void (*input_tiles)(const float *input, int h, int w, int c, float *v, size_t plane, int tile_begin, int tile_end);
   void (*output_tiles)(const float *m, size_t plane, int h, int w, int out_c, const float *bias, float *output,
                        fw_activation act, int tile_begin, int tile_end);
 } winograd_scheme;
@@ -314,6 +314,7 @@ typedef struct winograd_conv {
   float *out;
   fw_activation act;
   float *residual; /* or NULL: residual = relu(out + residual) */
+  char transformed[FW_THREADS_MAX]; /* step by step: thread i's scratch holds the transformed input */
 } winograd_conv;
 
 /* residual = relu(out + residual) over the output pixels of tiles [first, end). */
@@ -339,22 +340,24 @@ static void winograd_gemm(const conv_layer *layer, int position, const float *v,
               linear);
 }
 
-/* Blocked: tiles [4 * begin, 4 * end) (clipped to the map), a block at a time
- * through the thread's block buffers. */
+/* Blocked: blocks [begin, end) of BLOCK_TILES tiles (the last one may be
+ * shorter), each in turn through the thread's block buffers. */
 static void winograd_blocks(void *opaque, int begin, int end, int thread) {
   const winograd_conv *w = opaque;
   const conv_layer *layer = w->layer;
   const winograd_scheme *scheme = layer->scheme;
-  const int tiles = scheme->tiles(w->side, w->side);
+  const int tiles = scheme->tiles(w->side, w->side), all_quads = (tiles + 3) / 4;
   float *v = w->net->scratch + (size_t)thread * w->net->thread_floats, *m = v + block_floats;
-  /* The range's quads in equal blocks of at most BLOCK_TILES tiles (no small tail block: each
-   * block passes over all the weights). */
-  const int quads = end - begin, blocks = (quads + BLOCK_TILES / 4 - 1) / (BLOCK_TILES / 4);
+  /* The range's quads, in as many equal blocks as it has blocks (no small tail
+   * block on one thread: each block passes over all the weights). */
+  begin *= BLOCK_QUADS;
+  end = end * BLOCK_QUADS < all_quads ? end * BLOCK_QUADS : all_quads;
+  const int quads = end - begin, blocks = (quads + BLOCK_QUADS - 1) / BLOCK_QUADS;
   for (int k = 0; k < blocks; k++) {
     const int first = 4 * (begin + quads * k / blocks), stop = 4 * (begin + quads * (k + 1) / blocks);
     const int n = (stop < tiles ? stop : tiles) - first;
     const size_t plane_in = (size_t)n * layer->in_c, plane_out = (size_t)n * layer->out_c;
-    scheme->input_tiles(w->in, w->side, w->side, layer->in_c, v, plane_in, first, first + n, 0, scheme->tile + 2);
+    scheme->input_tiles(w->in, w->side, w->side, layer->in_c, v, plane_in, first, first + n);
     for (int xi = 0; xi < scheme->positions; xi++)
       winograd_gemm(layer, xi, v + xi * plane_in, m + xi * plane_out, n, w->net->zero);
     scheme->output_tiles(m, plane_out, w->side, w->side, layer->out_c, layer->bias, w->out, w->act, first,
@@ -363,18 +366,20 @@ static void winograd_blocks(void *opaque, int begin, int end, int thread) {
   }
 }
 
-/* Step by step in two forks: the GEMMs split by rows of positions, one range
- * per thread, each thread first transforming the input into its own scratch,
- * only the rows of positions it multiplies (a few percent of the conv, and no
- * thread waits for another's part or reads it from the other core); then the
- * output transform split by 4-tile groups. */
+/* Step by step in two forks: the GEMMs split by position, each thread first
+ * transforming the whole input into its own scratch (a few percent of the
+ * conv, and no thread waits for another's part or reads it from the other
+ * core), then the output transform split by 4-tile groups. */
 static void winograd_gemm_step(void *opaque, int begin, int end, int thread) {
-  const winograd_conv *w = opaque;
+  winograd_conv *w = opaque;
   const winograd_scheme *scheme = w->layer->scheme;
-  const int tiles = scheme->tiles(w->side, w->side), c = w->layer->in_c, row = scheme->tile + 2;
+  const int tiles = scheme->tiles(w->side, w->side), c = w->layer->in_c;
   float *v = w->net->scratch + (size_t)thread * w->net->thread_floats;
-  scheme->input_tiles(w->in, w->side, w->side, c, v, (size_t)tiles * c, 0, tiles, begin, end);
-  for (int xi = begin * row; xi < end * row; xi++)
+  if (!w->transformed[thread]) { /* once per thread, however many ranges it runs */
+    scheme->input_tiles(w->in, w->side, w->side, c, v, (size_t)tiles * c, 0, tiles);
+    w->transformed[thread] = 1;
+  }
+  for (int xi = begin; xi < end; xi++)
     winograd_gemm(w->layer, xi, v + (size_t)xi * tiles * c, w->net->tiles_out + (size_t)xi * tiles * w->layer->out_c,
                   tiles, w->net->zero);
 }
@@ -400,9 +405,9 @@ static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, 
     winograd_conv w = {net, layer, in, side, out, act, residual};
     const int quads = (layer->scheme->tiles(side, side) + 3) / 4;
     if (blocked(layer)) {
-      fw_parallel_for(quads, winograd_blocks, &w);
+      fw_parallel_for((quads + BLOCK_QUADS - 1) / BLOCK_QUADS, winograd_blocks, &w);
     } else {
-      fw_parallel_split(layer->scheme->tile + 2, winograd_gemm_step, &w);
+      fw_parallel_for(layer->scheme->positions, winograd_gemm_step, &w);
       fw_parallel_for(quads, winograd_output_step, &w);
     }
     return;

@@ -1456,13 +1456,12 @@ static void face_op_tests(void) {
 /* Winograd F(2x2, 3x3) and F(4x4, 3x3): pack + input transform + 1x1 GEMMs  */
 /* + output transform against a naive 3x3 stride-1 SAME conv                 */
 
-typedef void (*wino_in_fn)(const float *, int, int, int, float *, size_t, int, int, int, int);
+typedef void (*wino_in_fn)(const float *, int, int, int, float *, size_t, int, int);
 typedef void (*wino_out_fn)(const float *, size_t, int, int, int, const float *, float *, fw_activation, int, int);
 
 typedef struct winograd_variant {
   const char *name;
   int positions;
-  int rows; /* of positions: positions = rows x rows */
   int (*tiles)(int h, int w);
   size_t (*packed_size)(int in_c, int out_c);
   void (*pack)(const float *filter, int in_c, int out_c, float *packed);
@@ -1480,14 +1479,14 @@ typedef struct winograd_variant {
 #endif
 
 static const winograd_variant winograd_variants[] = {
-    {"F(2x2, 3x3)", FW_WINOGRAD_POSITIONS, 4, fw_winograd_tiles, fw_winograd_packed_size, fw_pack_winograd,
+    {"F(2x2, 3x3)", FW_WINOGRAD_POSITIONS, fw_winograd_tiles, fw_winograd_packed_size, fw_pack_winograd,
      {{"fw_f32_winograd_*_tiles__scalar", fw_f32_winograd_input_tiles__scalar, fw_f32_winograd_output_tiles__scalar},
 #ifdef __wasm_simd128__
       {"fw_f32_winograd_*_tiles__simd128", fw_f32_winograd_input_tiles__simd128,
        fw_f32_winograd_output_tiles__simd128},
 #endif
      }},
-    {"F(4x4, 3x3)", FW_WINOGRAD4X4_POSITIONS, 6, fw_winograd4x4_tiles, fw_winograd4x4_packed_size, fw_pack_winograd4x4,
+    {"F(4x4, 3x3)", FW_WINOGRAD4X4_POSITIONS, fw_winograd4x4_tiles, fw_winograd4x4_packed_size, fw_pack_winograd4x4,
      {{"fw_f32_winograd4x4_*_tiles__scalar", fw_f32_winograd4x4_input_tiles__scalar,
        fw_f32_winograd4x4_output_tiles__scalar},
 #ifdef __wasm_simd128__
@@ -1548,7 +1547,7 @@ static void winograd_case(const winograd_variant *variant, int h, int w, int in_
   const fw_conv_geometry g = fw_conv_geometry_tf(1, tiles, in_c, out_c, 1, 1, FW_PAD_VALID);
   for (int t = 0; t < WINOGRAD_TWINS; t++) {
     out_reset(&out);
-    variant->twins[t].in(input.data, h, w, in_c, v, (size_t)tiles * in_c, 0, tiles, 0, variant->rows);
+    variant->twins[t].in(input.data, h, w, in_c, v, (size_t)tiles * in_c, 0, tiles);
     for (int xi = 0; xi < positions; xi++)
       fw_f32_conv__scalar(&g, v + (size_t)xi * tiles * in_c, packed + xi * one, zero.data,
                           m + (size_t)xi * tiles * out_c, (fw_activation){FW_ACT_NONE, 0.0f});
@@ -1948,44 +1947,22 @@ static void winograd_split_case(const winograd_variant *variant, int h, int w, i
     const wino_in_fn input_tiles = variant->twins[t].in;
     const wino_out_fn output_tiles = variant->twins[t].out;
     const char *name = variant->twins[t].name;
-    const int rows = variant->rows;
-    input_tiles(map, h, w, c, whole, plane, 0, tiles, 0, rows);
+    input_tiles(map, h, w, c, whole, plane, 0, tiles);
     /* Ranges of 1, 2, 3, ... tiles across tile-row ends, in the whole-map layout. */
     memset(split, 0xff, n_tiles * sizeof(float));
     for (int first = 0, run = 1; first < tiles; first += run, run++)
-      input_tiles(map, h, w, c, split + (size_t)first * c, plane, first, first + run < tiles ? first + run : tiles, 0,
-                  rows);
+      input_tiles(map, h, w, c, split + (size_t)first * c, plane, first, first + run < tiles ? first + run : tiles);
     record(memcmp(whole, split, n_tiles * sizeof(float)) == 0, name, params, "input tile ranges differ");
     /* The same ranges, each packed into a block of its own (plane = its tiles), compared in place. */
     int blocks_match = 1;
     for (int first = 0, run = 1; first < tiles; first += run, run++) {
       const int end = first + run < tiles ? first + run : tiles;
-      input_tiles(map, h, w, c, split, (size_t)(end - first) * c, first, end, 0, rows);
+      input_tiles(map, h, w, c, split, (size_t)(end - first) * c, first, end);
       for (int xi = 0; xi < positions; xi++)
         blocks_match &= memcmp(whole + xi * plane + (size_t)first * c, split + (size_t)xi * (end - first) * c,
                                (size_t)(end - first) * c * sizeof(float)) == 0;
     }
     record(blocks_match, name, params, "input tile blocks differ");
-    /* Every range of position rows: those rows as in the whole transform, the others untouched. */
-    int rows_match = 1;
-    for (int row_begin = 0; row_begin < rows; row_begin++)
-      for (int row_end = row_begin + 1; row_end <= rows; row_end++) {
-        memset(split, 0xff, n_tiles * sizeof(float));
-        input_tiles(map, h, w, c, split, plane, 0, tiles, row_begin, row_end);
-        for (int xi = 0; xi < positions; xi++) {
-          const float *got = split + xi * plane;
-          if (xi / rows >= row_begin && xi / rows < row_end) {
-            rows_match &= memcmp(got, whole + xi * plane, plane * sizeof(float)) == 0;
-          } else {
-            for (size_t k = 0; k < plane; k++) {
-              uint32_t bits;
-              memcpy(&bits, got + k, sizeof bits);
-              rows_match &= bits == 0xffffffffu;
-            }
-          }
-        }
-      }
-    record(rows_match, name, params, "input position rows differ from the whole transform or touch other rows");
     /* The output transform, reading the tiles as products (any values do). */
     output_tiles(whole, plane, h, w, c, bias, out_whole, act, 0, tiles);
     memset(out_split, 0xff, n_map * sizeof(float));
