@@ -20,11 +20,13 @@ for target in "$@"; do
   # loaded machine), so it gets longer.
   timeout=30
   [ "$target" = detect ] && timeout=300
+  started=$SECONDS
   if build/fuzz/fuzz_"$target" -max_total_time="$seconds" -print_final_stats=1 -timeout="$timeout" -rss_limit_mb=2048 \
        -artifact_prefix=build/fuzz/"$target"- "$corpus" tests/fuzz/"$target" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-    echo "fuzz_$target: ${seconds} s, $runs executions, $rate per second, no finding"
+    # libFuzzer runs every input of the corpus once before the time limit applies.
+    echo "fuzz_$target: ${seconds} s of fuzzing after the corpus replay, $((SECONDS - started)) s in all, $runs executions, $rate per second, no finding"
   else
     echo "fuzz_$target: FINDING (log: $log)"
     grep -E 'ERROR|runtime error|invariant|SUMMARY|Test unit written' "$log" | head -n 20
