@@ -1,4 +1,5 @@
-// Small generated images for the memory and out-of-memory tests.
+// Small generated images for the tests, and a PNG encoder (with its pieces, for
+// hand-made broken PNGs).
 import zlib from 'node:zlib'
 
 /** Deterministic RGBA noise with a light ellipse ("face") in the middle. */
@@ -26,7 +27,10 @@ function crc32 (bytes) {
   return ~c >>> 0
 }
 
-function chunk (type, data) {
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+
+/** One PNG chunk: length, type, data, CRC. */
+export function pngChunk (type, data) {
   const out = Buffer.alloc(12 + data.length)
   out.writeUInt32BE(data.length, 0)
   out.write(type, 4, 'latin1')
@@ -35,15 +39,20 @@ function chunk (type, data) {
   return out
 }
 
-/** RGBA pixels as a PNG; `rows(y)` may supply each row instead (for large images). */
-export function encodePng ({ data, width, height }) {
+/** An IHDR chunk's data for 8-bit RGBA. */
+export function pngHeader (width, height) {
   const header = Buffer.alloc(13)
   header.writeUInt32BE(width, 0)
   header.writeUInt32BE(height, 4)
-  header[8] = 8
-  header[9] = 6
-  const raw = Buffer.alloc((width * 4 + 1) * height)
+  header[8] = 8 // bit depth
+  header[9] = 6 // RGBA
+  return header
+}
+
+/** RGBA pixels as a PNG (one IDAT chunk); without `data`, black. */
+export function encodePng ({ data, width, height }) {
+  const raw = Buffer.alloc((width * 4 + 1) * height) // filter byte 0 on each row
   if (data) for (let y = 0; y < height; y++) raw.set(data.subarray(y * width * 4, (y + 1) * width * 4), y * (width * 4 + 1) + 1)
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header),
-    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', pngHeader(width, height)), pngChunk('IDAT', zlib.deflateSync(raw)),
+    pngChunk('IEND', Buffer.alloc(0))])
 }

@@ -4,8 +4,8 @@
 // (1x1, 1xN, Nx1) must work; overlapping calls must not disturb each other.
 //
 // Weights come from $FACEWASM_MODELS, else <repo>/models (`make models`).
-// Fixtures are generated here (synthetic RGBA, a small PNG encoder, one
-// embedded JPEG) and written to a temporary folder removed afterwards.
+// Fixtures are generated here (synthetic RGBA, PNGs from tests/fixtures.mjs's
+// encoder, one embedded JPEG) and written to a temporary folder removed afterwards.
 //
 //   node --test tests/images.test.mjs
 
@@ -18,6 +18,7 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 
 import * as faceapi from '../js/index.mjs'
+import { PNG_SIGNATURE, encodePng, pngChunk, pngHeader } from './fixtures.mjs'
 import { getCore } from '../js/wasm.mjs'
 import { modelsDir, sharedPath } from './shared.mjs'
 
@@ -77,41 +78,8 @@ function syntheticFace (width, height, seed = 1, { fx = 0.5, fy = 0.5, fs = 1 } 
   return { data, width, height }
 }
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-  return c >>> 0
-})
-function crc32 (bytes) {
-  let c = 0xffffffff
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 255] ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
-}
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-function pngChunk (type, data) {
-  const out = Buffer.alloc(12 + data.length)
-  out.writeUInt32BE(data.length, 0)
-  out.write(type, 4, 'latin1')
-  Buffer.from(data).copy(out, 8)
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length)
-  return out
-}
-function ihdr (width, height) {
-  const d = Buffer.alloc(13)
-  d.writeUInt32BE(width, 0)
-  d.writeUInt32BE(height, 4)
-  d[8] = 8 // bit depth
-  d[9] = 6 // RGBA
-  return d
-}
-/** A valid RGBA PNG (one IDAT chunk). */
-function encodePng ({ data, width, height }) {
-  const raw = Buffer.alloc((width * 4 + 1) * height) // filter byte 0 on each row
-  for (let y = 0; y < height; y++) raw.set(data.subarray(y * width * 4, (y + 1) * width * 4), y * (width * 4 + 1) + 1)
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr(width, height)), pngChunk('IDAT', zlib.deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))])
-}
 /** A PNG whose header claims width x height, with a tiny (inconsistent) IDAT. */
-const pngClaiming = (width, height) => Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr(width, height)),
+const pngClaiming = (width, height) => Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', pngHeader(width, height)),
   pngChunk('IDAT', zlib.deflateSync(Buffer.alloc(16))), pngChunk('IEND', Buffer.alloc(0))])
 
 /** Offsets of JPEG markers before the entropy-coded data: { 0xdb: DQT, 0xc0: SOF0, 0xc4: DHT, 0xda: SOS }. */
@@ -558,7 +526,7 @@ describe('16-bit PNG', () => {
       const samples = Array.from({ length: width * height * channels }, (_, i) => (i * 40503 + 7) & 0xffff)
       const raw = Buffer.alloc((width * channels * 2 + 1) * height)
       samples.forEach((v, i) => raw.writeUInt16BE(v, Math.floor(i / (width * channels)) + 1 + 2 * i))
-      const header = ihdr(width, height)
+      const header = pngHeader(width, height)
       header[8] = 16
       header[9] = colorType
       const png = Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', zlib.deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))])
