@@ -1,7 +1,8 @@
 /* Mean over all pixels of an NHWC float map, per channel: output[c] =
  * sum over p of input[p * channels + c], divided by pixels (summed in pixel
- * order in float). This is the landmark nets' full-map avgPool and the
- * recognition net's mean over height and width. pixels >= 1. */
+ * order in float). This is the full-map avgPool of the landmark, expression
+ * and age/gender nets and the recognition net's mean over height and width.
+ * pixels >= 1. */
 #ifndef FW_GLOBAL_MEAN_H
 #define FW_GLOBAL_MEAN_H
 

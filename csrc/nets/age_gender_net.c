@@ -229,7 +229,7 @@ void fw_age_gender_net_predict(fw_age_gender_net *net, const fw_rgba_image *imag
   side = (side + 1) / 2;
   separable(net, &net->exit_sep, net->x, side, net->a, relu);
 
-  fw_layer_global_average(net->a, LAST_SIDE * LAST_SIDE, FEATURES, net->features);
+  fw_f32_global_mean(net->a, LAST_SIDE * LAST_SIDE, FEATURES, net->features);
   float gender_logits[2], gender[2];
   fw_layer_dense(&net->fc_age, net->features, age);
   fw_layer_dense(&net->fc_gender, net->features, gender_logits);

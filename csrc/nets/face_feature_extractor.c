@@ -142,6 +142,6 @@ const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, co
     in_c = out_c;
   }
   FW_PROFILE_MARK("global average", NULL, -1);
-  fw_layer_global_average(fx->activated, side * side, fx->channels, fx->features);
+  fw_f32_global_mean(fx->activated, side * side, fx->channels, fx->features);
   return fx->features;
 }

@@ -69,13 +69,6 @@ void fw_layer_dense(const fw_dense_layer *layer, const float *x, float *y) {
   }
 }
 
-void fw_layer_global_average(const float *input, int pixels, int channels, float *output) {
-  for (int c = 0; c < channels; c++) output[c] = 0.0f;
-  for (int p = 0; p < pixels; p++)
-    for (int c = 0; c < channels; c++) output[c] += input[(size_t)p * channels + c];
-  for (int c = 0; c < channels; c++) output[c] /= (float)pixels;
-}
-
 void fw_layer_softmax(const float *logits, int n, float *probabilities) {
   double max = logits[0], sum = 0.0;
   for (int i = 1; i < n; i++)

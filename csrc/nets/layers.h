@@ -30,10 +30,6 @@ void fw_layer_release_dense(fw_dense_layer *layer);
 /* y[out] = x[in] . weights + bias (float accumulation, as tf.matMul). */
 void fw_layer_dense(const fw_dense_layer *layer, const float *x, float *y);
 
-/* Mean over `pixels` positions of an NHWC map with `channels` channels:
- * tf.avgPool with a window covering the whole map. */
-void fw_layer_global_average(const float *input, int pixels, int channels, float *output);
-
 /* Softmax of n logits into probabilities, rounded to float as tf.softmax gives. */
 void fw_layer_softmax(const float *logits, int n, float *probabilities);
 
