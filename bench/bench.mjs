@@ -13,7 +13,8 @@
 //
 // Threads: our threads build (wasm/facewasm-threads.wasm) on 2 threads vs our single-thread
 // build, for recognition, SSD, Tiny @416 and the Tiny pipeline (bench/threads.mjs, interleaved
-// rounds); --no-threads skips it.
+// rounds); --no-threads skips it. After it, each core's own speed on recognition and SSD
+// (bench/cores.mjs: processes pinned with taskset) and the most two threads can gain at those speeds.
 //
 // --only keeps the cases whose name contains one of the words (e.g. --only expressions,age).
 // --no-cold-start skips the cold-start measurement (6 fresh processes, ~20 s).
@@ -47,6 +48,7 @@ import { createFaceapiCpuRunner } from './faceapi_cpu.mjs'
 import * as macs from './macs.mjs'
 import { execFileSync } from 'node:child_process'
 import { benchThreads, threadsReport } from './threads.mjs'
+import { coresReport, measureCores } from './cores.mjs'
 import { syntheticImage } from './synthetic_image.mjs'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
@@ -344,6 +346,9 @@ const coldMin = (runs, key) => runs.length ? Math.min(...runs.map((r) => r[key])
 // ---- threads: our threads build on 2 threads vs our single thread (bench/threads.mjs) ----
 
 const threadsInfo = flag('no-threads') ? null : await benchThreads({ faceapi, image, face150, models: OUR_MODELS, runs: RUNS, warmupMs: WARMUP_MS, only })
+// Each core's own speed right after, for the nets timed there (bench/cores.mjs).
+const coreCases = ['recognition', 'ssd'].filter((name) => threadsInfo?.cases.some((c) => c.name.startsWith(name)))
+const coresInfo = coreCases.length ? measureCores({ cases: coreCases }) : null
 
 // ---- report ----
 
@@ -401,6 +406,7 @@ if (mtcnnInfo) {
     (t ? `; theirs: face-api.js ${t.faceapiVersion} on tfjs-core ${t.tfjsCoreVersion} ${t.backend} backend, ${MTCNN_THEIR_RUNS} runs (its "tfjs" columns), weights ${mtcnnInfo.models}` : ''))
 }
 if (threadsInfo) threadsReport(threadsInfo).forEach((line) => log(line))
+if (coresInfo) coresReport(coresInfo).forEach((line) => log(line))
 for (const w of warnings) log(`WARNING: ${w}`)
 
 if (JSON_OUT) {
@@ -418,6 +424,7 @@ if (JSON_OUT) {
     coldStart,
     mtcnn: mtcnnInfo,
     threads: threadsInfo,
+    cores: coresInfo,
     warnings
   }, null, 2) + '\n')
 }
