@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../core/alloc.h"
+#include "../core/parallel.h"
 #include "../core/profile.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
@@ -97,20 +98,49 @@ int fw_face_feature_extractor_bind(fw_face_feature_extractor *fx, const fw_weigh
   return 0;
 }
 
-/* depthwise 3x3 (stride) then pointwise + bias; the pointwise runs over the
- * map as one row of pixels so its 4-pixel tiles stay full on small maps. */
-static void separable(fw_face_feature_extractor *fx, const float *input, int in_side, int in_c, int out_c, int stride,
-                      int b, int k, float *output, fw_activation act) {
-  const float *depthwise = fx->depthwise[b][k], *pointwise = fx->pointwise[b][k];
-  const fw_conv_geometry dw = fw_conv_geometry_tf(in_side, in_side, in_c, in_c, 3, stride, FW_PAD_SAME);
-  fw_parallel_conv(fw_f32_dwconv3x3, &dw, input, depthwise, fx->zero, fx->depthwise_out, linear);
+/* One separable conv: depthwise 3x3 (stride), then pointwise + bias and,
+ * for the dense block's later convs, the running sum: sum += out, next input
+ * = relu(sum). The depthwise conv is one fork by rows (its rows read their
+ * neighbours' input rows, which the sum then overwrites); the pointwise conv
+ * and the sum are one fork by runs of pixels, each pixel needing only its
+ * own values. On one thread the pointwise runs over the map as one row of
+ * pixels, so its 4-pixel tiles stay full on small maps. */
+#define PIXEL_BLOCK 4 /* the 1x1 kernels' pixel tile */
+
+typedef struct separable_call {
+  fw_face_feature_extractor *fx;
+  int b, k, in_c, out_c, pixels;
+  float *output;
+  fw_activation act;
+  int add_to_sum, keep_sum; /* sum += output; activated = relu(sum); sum kept for a later conv */
+} separable_call;
+
+static void pointwise_and_sum(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const separable_call *c = opaque;
+  fw_face_feature_extractor *fx = c->fx;
+  const int first = begin * PIXEL_BLOCK, last = end * PIXEL_BLOCK < c->pixels ? end * PIXEL_BLOCK : c->pixels;
   if (fx->int_ready) {
-    fw_parallel_pointwise_i16(&fx->pointwise_i16[b][k], fx->depthwise_out, dw.out_h * dw.out_w, &fx->scratch, output,
-                              act);
-    return;
+    fw_layer_pointwise_i16_part(&fx->pointwise_i16[c->b][c->k], fx->depthwise_out, first, last - first,
+                                &fx->scratch, c->output, c->act);
+  } else {
+    const fw_conv_geometry pw = fw_conv_geometry_tf(1, last - first, c->in_c, c->out_c, 1, 1, FW_PAD_VALID);
+    fw_f32_conv(&pw, fx->depthwise_out + (size_t)first * c->in_c, fx->pointwise[c->b][c->k], fx->zero,
+                c->output + (size_t)first * c->out_c, c->act);
   }
-  const fw_conv_geometry pw = fw_conv_geometry_tf(1, dw.out_h * dw.out_w, in_c, out_c, 1, 1, FW_PAD_VALID);
-  fw_parallel_conv(fw_f32_conv, &pw, fx->depthwise_out, pointwise, fx->zero, output, act);
+  if (c->add_to_sum) {
+    const size_t at = (size_t)first * c->out_c;
+    fw_f32_add(fx->sum + at, c->output + at, (size_t)(last - first) * c->out_c, c->keep_sum ? fx->sum + at : NULL,
+               fx->activated + at);
+  }
+}
+
+static void separable(fw_face_feature_extractor *fx, const float *input, int in_side, int in_c, int out_c, int stride,
+                      int b, int k, float *output, fw_activation act, int add_to_sum, int keep_sum) {
+  const fw_conv_geometry dw = fw_conv_geometry_tf(in_side, in_side, in_c, in_c, 3, stride, FW_PAD_SAME);
+  fw_parallel_conv(fw_f32_dwconv3x3, &dw, input, fx->depthwise[b][k], fx->zero, fx->depthwise_out, linear);
+  separable_call call = {fx, b, k, in_c, out_c, dw.out_h * dw.out_w, output, act, add_to_sum, keep_sum};
+  fw_parallel_for((call.pixels + PIXEL_BLOCK - 1) / PIXEL_BLOCK, pointwise_and_sum, &call);
 }
 
 const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, const fw_rgba_image *image,
@@ -127,16 +157,14 @@ const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, co
       const fw_conv_geometry g = fw_conv_geometry_tf(side, side, in_c, out_c, 3, 2, FW_PAD_SAME);
       fw_parallel_conv(fw_f32_conv, &g, fx->input, fx->conv0, fx->zero, fx->sum, relu);
     } else {
-      separable(fx, fx->activated, side, in_c, out_c, 2, b, 0, fx->sum, relu);
+      separable(fx, fx->activated, side, in_c, out_c, 2, b, 0, fx->sum, relu, 0, 0);
     }
     side = (side + 1) / 2;
-    const size_t count = (size_t)side * side * out_c;
     const float *next_input = fx->sum;
     for (int k = 1; k < fx->convs; k++) {
       FW_PROFILE_MARK("dense block #", k == 1 ? "/conv 1 + sum" : k == 2 ? "/conv 2 + sum" : "/conv 3 + sum", b);
-      separable(fx, next_input, side, out_c, out_c, 1, b, k, fx->pointwise_out, linear);
       /* sum += out_k; the next input (or the block output) is relu(sum). */
-      fw_parallel_add(fx->sum, fx->pointwise_out, count, k + 1 < fx->convs ? fx->sum : NULL, fx->activated);
+      separable(fx, next_input, side, out_c, out_c, 1, b, k, fx->pointwise_out, linear, 1, k + 1 < fx->convs);
       next_input = fx->activated;
     }
     in_c = out_c;

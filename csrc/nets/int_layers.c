@@ -64,6 +64,14 @@ void fw_layer_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, i
   fw_i16_pointwise(layer, s->q, s->scale, s->sum, pixels, output, act);
 }
 
+void fw_layer_pointwise_i16_part(const fw_pointwise_i16 *layer, const float *input, int first, int pixels,
+                                 const fw_i16_scratch *s, float *output, fw_activation act) {
+  const size_t row = (size_t)fw_i16_row_stride(layer->in_c);
+  const fw_i16_scratch part = {s->q + (size_t)first * row, s->scale + first, s->sum + first};
+  fw_layer_pointwise_i16(layer, input + (size_t)first * layer->in_c, pixels, &part,
+                         output + (size_t)first * layer->out_c, act);
+}
+
 #define PIXEL_BLOCK 4 /* the kernel's pixel tile */
 
 typedef struct pointwise_i16_call {
@@ -80,10 +88,7 @@ static void pointwise_i16_blocks(void *opaque, int begin, int end, int thread) {
   const pointwise_i16_call *c = opaque;
   const int first = begin * PIXEL_BLOCK;
   const int last = end * PIXEL_BLOCK < c->pixels ? end * PIXEL_BLOCK : c->pixels;
-  const size_t row = (size_t)fw_i16_row_stride(c->layer->in_c);
-  const fw_i16_scratch part = {c->s->q + (size_t)first * row, c->s->scale + first, c->s->sum + first};
-  fw_layer_pointwise_i16(c->layer, c->input + (size_t)first * c->layer->in_c, last - first, &part,
-                         c->output + (size_t)first * c->layer->out_c, c->act);
+  fw_layer_pointwise_i16_part(c->layer, c->input, first, last - first, c->s, c->output, c->act);
 }
 
 void fw_parallel_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, int pixels, const fw_i16_scratch *s,

@@ -34,6 +34,13 @@ void fw_layer_release_pointwise_i16(fw_pointwise_i16 *layer);
 void fw_layer_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, int pixels, const fw_i16_scratch *s,
                             float *output, fw_activation act);
 
+/* Pixels [first, first + pixels) of a map of them (input, output and `s`
+ * all for the whole map, offsets taken here): a thread's share of a layer.
+ * Activations are quantised per pixel, so any split of a map gives the bits
+ * of one call over all of it. */
+void fw_layer_pointwise_i16_part(const fw_pointwise_i16 *layer, const float *input, int first, int pixels,
+                                 const fw_i16_scratch *s, float *output, fw_activation act);
+
 /* The same split across the thread pool (core/parallel.h) over runs of 4
  * pixels, each quantised into its own part of `s` (which must hold all
  * `pixels`). Activations are quantised per pixel, so the results are
