@@ -181,18 +181,22 @@ static void *bind(const fw_weight_table *w) {
 
 const fw_net_ops fw_age_gender_net_ops = {"age_gender", bind, destroy};
 
-/* Separable conv at stride 1 on a side x side map; the pointwise runs over the
- * map as one row of pixels so its 4-pixel tiles stay full on small maps. */
-static void separable(fw_age_gender_net *net, const separable_conv *s, const float *input, int side, float *output,
-                      fw_activation act) {
+/* Separable conv at stride 1 on a side x side map, then, with `residual`, the
+ * main blocks' join: residual = output + residual and residual_relu its relu
+ * (in the pointwise conv's fork). The pointwise runs over the map as one row
+ * of pixels so its 4-pixel tiles stay full on small maps. */
+static void separable_add(fw_age_gender_net *net, const separable_conv *s, const float *input, int side, float *output,
+                          fw_activation act, float *residual, float *residual_relu) {
   const fw_conv_geometry dw = fw_conv_geometry_tf(side, side, s->in_c, s->in_c, 3, 1, FW_PAD_SAME);
   fw_parallel_conv(fw_f32_dwconv3x3, &dw, input, s->depthwise, net->zero, net->depthwise_out, linear);
-  if (net->int_status == 0) {
-    fw_parallel_pointwise_i16(&s->pointwise_i16, net->depthwise_out, side * side, &net->scratch, output, act);
-    return;
-  }
-  const fw_conv_geometry pw = fw_conv_geometry_tf(1, side * side, s->in_c, s->out_c, 1, 1, FW_PAD_VALID);
-  fw_parallel_conv(fw_f32_conv, &pw, net->depthwise_out, s->pointwise, net->zero, output, act);
+  const fw_pointwise_add pointwise = {net->int_status == 0 ? &s->pointwise_i16 : NULL, s->pointwise, net->zero,
+                                      s->in_c, s->out_c, &net->scratch, act, residual, residual, residual_relu};
+  fw_parallel_pointwise_add(&pointwise, net->depthwise_out, side * side, output);
+}
+
+static void separable(fw_age_gender_net *net, const separable_conv *s, const float *input, int side, float *output,
+                      fw_activation act) {
+  separable_add(net, s, input, side, output, act, NULL, NULL);
 }
 
 /* x [side, side, in_c] (its relu in x_relu unless activate_input is 0) ->
@@ -222,8 +226,7 @@ void fw_age_gender_net_predict(fw_age_gender_net *net, const fw_rgba_image *imag
   for (int i = 0; i < MAIN_BLOCKS; i++) {
     separable(net, &net->main[i][0], net->x_relu, side, net->a, relu);
     separable(net, &net->main[i][1], net->a, side, net->b, relu);
-    separable(net, &net->main[i][2], net->b, side, net->a, linear);
-    fw_parallel_add(net->a, net->x, (size_t)side * side * 128, net->x, net->x_relu);
+    separable_add(net, &net->main[i][2], net->b, side, net->a, linear, net->x, net->x_relu);
   }
   reduction(net, &net->reduction[2], side, 1);
   side = (side + 1) / 2;

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "../core/alloc.h"
-#include "../core/parallel.h"
 #include "../core/profile.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
@@ -102,45 +101,24 @@ int fw_face_feature_extractor_bind(fw_face_feature_extractor *fx, const fw_weigh
  * for the dense block's later convs, the running sum: sum += out, next input
  * = relu(sum). The depthwise conv is one fork by rows (its rows read their
  * neighbours' input rows, which the sum then overwrites); the pointwise conv
- * and the sum are one fork by runs of pixels, each pixel needing only its
- * own values. On one thread the pointwise runs over the map as one row of
- * pixels, so its 4-pixel tiles stay full on small maps. */
-#define PIXEL_BLOCK 4 /* the 1x1 kernels' pixel tile */
-
-typedef struct separable_call {
-  fw_face_feature_extractor *fx;
-  int b, k, in_c, out_c, pixels;
-  float *output;
-  fw_activation act;
-  int add_to_sum, keep_sum; /* sum += output; activated = relu(sum); sum kept for a later conv */
-} separable_call;
-
-static void pointwise_and_sum(void *opaque, int begin, int end, int thread) {
-  (void)thread;
-  const separable_call *c = opaque;
-  fw_face_feature_extractor *fx = c->fx;
-  const int first = begin * PIXEL_BLOCK, last = end * PIXEL_BLOCK < c->pixels ? end * PIXEL_BLOCK : c->pixels;
-  if (fx->int_ready) {
-    fw_layer_pointwise_i16_part(&fx->pointwise_i16[c->b][c->k], fx->depthwise_out, first, last - first,
-                                &fx->scratch, c->output, c->act);
-  } else {
-    const fw_conv_geometry pw = fw_conv_geometry_tf(1, last - first, c->in_c, c->out_c, 1, 1, FW_PAD_VALID);
-    fw_f32_conv(&pw, fx->depthwise_out + (size_t)first * c->in_c, fx->pointwise[c->b][c->k], fx->zero,
-                c->output + (size_t)first * c->out_c, c->act);
-  }
-  if (c->add_to_sum) {
-    const size_t at = (size_t)first * c->out_c;
-    fw_f32_add(fx->sum + at, c->output + at, (size_t)(last - first) * c->out_c, c->keep_sum ? fx->sum + at : NULL,
-               fx->activated + at);
-  }
-}
-
+ * and the sum one fork by runs of pixels. On one thread the pointwise runs
+ * over the map as one row of pixels, so its 4-pixel tiles stay full on small
+ * maps. */
 static void separable(fw_face_feature_extractor *fx, const float *input, int in_side, int in_c, int out_c, int stride,
                       int b, int k, float *output, fw_activation act, int add_to_sum, int keep_sum) {
   const fw_conv_geometry dw = fw_conv_geometry_tf(in_side, in_side, in_c, in_c, 3, stride, FW_PAD_SAME);
   fw_parallel_conv(fw_f32_dwconv3x3, &dw, input, fx->depthwise[b][k], fx->zero, fx->depthwise_out, linear);
-  separable_call call = {fx, b, k, in_c, out_c, dw.out_h * dw.out_w, output, act, add_to_sum, keep_sum};
-  fw_parallel_for((call.pixels + PIXEL_BLOCK - 1) / PIXEL_BLOCK, pointwise_and_sum, &call);
+  const fw_pointwise_add pointwise = {fx->int_ready ? &fx->pointwise_i16[b][k] : NULL,
+                                      fx->pointwise[b][k],
+                                      fx->zero,
+                                      in_c,
+                                      out_c,
+                                      &fx->scratch,
+                                      act,
+                                      add_to_sum ? fx->sum : NULL,
+                                      keep_sum ? fx->sum : NULL,
+                                      fx->activated};
+  fw_parallel_pointwise_add(&pointwise, fx->depthwise_out, dw.out_h * dw.out_w, output);
 }
 
 const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, const fw_rgba_image *image,

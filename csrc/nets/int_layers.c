@@ -64,8 +64,11 @@ void fw_layer_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, i
   fw_i16_pointwise(layer, s->q, s->scale, s->sum, pixels, output, act);
 }
 
-void fw_layer_pointwise_i16_part(const fw_pointwise_i16 *layer, const float *input, int first, int pixels,
-                                 const fw_i16_scratch *s, float *output, fw_activation act) {
+/* Pixels [first, first + pixels) of a map (input, output and `s` for the
+ * whole map): activations are quantised per pixel, so any split of a map
+ * gives the bits of one call over all of it. */
+static void pointwise_i16_part(const fw_pointwise_i16 *layer, const float *input, int first, int pixels,
+                               const fw_i16_scratch *s, float *output, fw_activation act) {
   const size_t row = (size_t)fw_i16_row_stride(layer->in_c);
   const fw_i16_scratch part = {s->q + (size_t)first * row, s->scale + first, s->sum + first};
   fw_layer_pointwise_i16(layer, input + (size_t)first * layer->in_c, pixels, &part,
@@ -88,7 +91,7 @@ static void pointwise_i16_blocks(void *opaque, int begin, int end, int thread) {
   const pointwise_i16_call *c = opaque;
   const int first = begin * PIXEL_BLOCK;
   const int last = end * PIXEL_BLOCK < c->pixels ? end * PIXEL_BLOCK : c->pixels;
-  fw_layer_pointwise_i16_part(c->layer, c->input, first, last - first, c->s, c->output, c->act);
+  pointwise_i16_part(c->layer, c->input, first, last - first, c->s, c->output, c->act);
 }
 
 void fw_parallel_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, int pixels, const fw_i16_scratch *s,
@@ -99,4 +102,36 @@ void fw_parallel_pointwise_i16(const fw_pointwise_i16 *layer, const float *input
   }
   pointwise_i16_call call = {layer, input, pixels, s, output, act};
   fw_parallel_for((pixels + PIXEL_BLOCK - 1) / PIXEL_BLOCK, pointwise_i16_blocks, &call);
+}
+
+typedef struct pointwise_add_call {
+  const fw_pointwise_add *op;
+  const float *input;
+  int pixels;
+  float *output;
+} pointwise_add_call;
+
+static void pointwise_add_blocks(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const pointwise_add_call *c = opaque;
+  const fw_pointwise_add *op = c->op;
+  const int first = begin * PIXEL_BLOCK;
+  const int last = end * PIXEL_BLOCK < c->pixels ? end * PIXEL_BLOCK : c->pixels;
+  if (op->i16) {
+    pointwise_i16_part(op->i16, c->input, first, last - first, op->scratch, c->output, op->act);
+  } else {
+    const fw_conv_geometry g = fw_conv_geometry_tf(1, last - first, op->in_c, op->out_c, 1, 1, FW_PAD_VALID);
+    fw_f32_conv(&g, c->input + (size_t)first * op->in_c, op->packed, op->zero, c->output + (size_t)first * op->out_c,
+                op->act);
+  }
+  if (op->addend) {
+    const size_t at = (size_t)first * op->out_c;
+    fw_f32_add(c->output + at, op->addend + at, (size_t)(last - first) * op->out_c, op->sum ? op->sum + at : NULL,
+               op->relu_sum + at);
+  }
+}
+
+void fw_parallel_pointwise_add(const fw_pointwise_add *op, const float *input, int pixels, float *output) {
+  pointwise_add_call call = {op, input, pixels, output};
+  fw_parallel_for((pixels + PIXEL_BLOCK - 1) / PIXEL_BLOCK, pointwise_add_blocks, &call);
 }

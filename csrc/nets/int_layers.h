@@ -34,18 +34,33 @@ void fw_layer_release_pointwise_i16(fw_pointwise_i16 *layer);
 void fw_layer_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, int pixels, const fw_i16_scratch *s,
                             float *output, fw_activation act);
 
-/* Pixels [first, first + pixels) of a map of them (input, output and `s`
- * all for the whole map, offsets taken here): a thread's share of a layer.
- * Activations are quantised per pixel, so any split of a map gives the bits
- * of one call over all of it. */
-void fw_layer_pointwise_i16_part(const fw_pointwise_i16 *layer, const float *input, int first, int pixels,
-                                 const fw_i16_scratch *s, float *output, fw_activation act);
-
 /* The same split across the thread pool (core/parallel.h) over runs of 4
  * pixels, each quantised into its own part of `s` (which must hold all
  * `pixels`). Activations are quantised per pixel, so the results are
  * bit-identical to fw_layer_pointwise_i16. Only thread 0 may call it. */
 void fw_parallel_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, int pixels, const fw_i16_scratch *s,
                                float *output, fw_activation act);
+
+/* A 1x1 conv followed by a residual-style add, split across the thread pool
+ * by runs of 4 pixels, each thread adding its pixels while they are in its
+ * cache (one fork instead of two):
+ *   output = act(input 1x1-conv + bias)   (the integer layer `i16` if not
+ *            NULL, else the float pack `packed`: fw_pack_conv 1x1 with bias)
+ *   then, if `addend`: sum = output + addend (into `sum` unless NULL) and
+ *   relu_sum = relu(output + addend), as fw_f32_add.
+ * `sum` and `relu_sum` may be `addend` itself (each value is read before it
+ * is written), not `input`. Bit-identical to the conv over the whole map
+ * followed by fw_f32_add. */
+typedef struct fw_pointwise_add {
+  const fw_pointwise_i16 *i16;
+  const float *packed, *zero; /* the float pack and its zero padding (used when i16 is NULL) */
+  int in_c, out_c;
+  const fw_i16_scratch *scratch; /* for the whole map (i16) */
+  fw_activation act;
+  const float *addend; /* or NULL: the conv alone */
+  float *sum, *relu_sum;
+} fw_pointwise_add;
+
+void fw_parallel_pointwise_add(const fw_pointwise_add *op, const float *input, int pixels, float *output);
 
 #endif
