@@ -77,33 +77,6 @@ static void pointwise_i16_part(const fw_pointwise_i16 *layer, const float *input
 
 #define PIXEL_BLOCK 4 /* the kernel's pixel tile */
 
-typedef struct pointwise_i16_call {
-  const fw_pointwise_i16 *layer;
-  const float *input;
-  int pixels;
-  const fw_i16_scratch *s;
-  float *output;
-  fw_activation act;
-} pointwise_i16_call;
-
-static void pointwise_i16_blocks(void *opaque, int begin, int end, int thread) {
-  (void)thread;
-  const pointwise_i16_call *c = opaque;
-  const int first = begin * PIXEL_BLOCK;
-  const int last = end * PIXEL_BLOCK < c->pixels ? end * PIXEL_BLOCK : c->pixels;
-  pointwise_i16_part(c->layer, c->input, first, last - first, c->s, c->output, c->act);
-}
-
-void fw_parallel_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, int pixels, const fw_i16_scratch *s,
-                               float *output, fw_activation act) {
-  if (fw_threads_active() <= 1) {
-    fw_layer_pointwise_i16(layer, input, pixels, s, output, act);
-    return;
-  }
-  pointwise_i16_call call = {layer, input, pixels, s, output, act};
-  fw_parallel_for((pixels + PIXEL_BLOCK - 1) / PIXEL_BLOCK, pointwise_i16_blocks, &call);
-}
-
 typedef struct pointwise_add_call {
   const fw_pointwise_add *op;
   const float *input;
@@ -134,4 +107,10 @@ static void pointwise_add_blocks(void *opaque, int begin, int end, int thread) {
 void fw_parallel_pointwise_add(const fw_pointwise_add *op, const float *input, int pixels, float *output) {
   pointwise_add_call call = {op, input, pixels, output};
   fw_parallel_for((pixels + PIXEL_BLOCK - 1) / PIXEL_BLOCK, pointwise_add_blocks, &call);
+}
+
+void fw_parallel_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, int pixels, const fw_i16_scratch *s,
+                               float *output, fw_activation act) {
+  const fw_pointwise_add alone = {layer, NULL, NULL, layer->in_c, layer->out_c, s, act, NULL, NULL, NULL};
+  fw_parallel_pointwise_add(&alone, input, pixels, output);
 }
