@@ -189,8 +189,16 @@ static void separable_add(fw_age_gender_net *net, const separable_conv *s, const
                           fw_activation act, float *residual, float *residual_relu) {
   const fw_conv_geometry dw = fw_conv_geometry_tf(side, side, s->in_c, s->in_c, 3, 1, FW_PAD_SAME);
   fw_parallel_conv(fw_f32_dwconv3x3, &dw, input, s->depthwise, net->zero, net->depthwise_out, linear);
-  const fw_pointwise_add pointwise = {net->int_status == 0 ? &s->pointwise_i16 : NULL, s->pointwise, net->zero,
-                                      s->in_c, s->out_c, &net->scratch, act, residual, residual, residual_relu};
+  const fw_pointwise_add pointwise = {.i16 = net->int_status == 0 ? &s->pointwise_i16 : NULL,
+                                      .packed = s->pointwise,
+                                      .zero = net->zero,
+                                      .in_c = s->in_c,
+                                      .out_c = s->out_c,
+                                      .scratch = &net->scratch,
+                                      .act = act,
+                                      .addend = residual,
+                                      .sum = residual,
+                                      .relu_sum = residual_relu};
   fw_parallel_pointwise_add(&pointwise, net->depthwise_out, side * side, output);
 }
 

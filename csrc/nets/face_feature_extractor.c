@@ -108,16 +108,16 @@ static void separable(fw_face_feature_extractor *fx, const float *input, int in_
                       int b, int k, float *output, fw_activation act, int add_to_sum, int keep_sum) {
   const fw_conv_geometry dw = fw_conv_geometry_tf(in_side, in_side, in_c, in_c, 3, stride, FW_PAD_SAME);
   fw_parallel_conv(fw_f32_dwconv3x3, &dw, input, fx->depthwise[b][k], fx->zero, fx->depthwise_out, linear);
-  const fw_pointwise_add pointwise = {fx->int_ready ? &fx->pointwise_i16[b][k] : NULL,
-                                      fx->pointwise[b][k],
-                                      fx->zero,
-                                      in_c,
-                                      out_c,
-                                      &fx->scratch,
-                                      act,
-                                      add_to_sum ? fx->sum : NULL,
-                                      keep_sum ? fx->sum : NULL,
-                                      fx->activated};
+  const fw_pointwise_add pointwise = {.i16 = fx->int_ready ? &fx->pointwise_i16[b][k] : NULL,
+                                      .packed = fx->pointwise[b][k],
+                                      .zero = fx->zero,
+                                      .in_c = in_c,
+                                      .out_c = out_c,
+                                      .scratch = &fx->scratch,
+                                      .act = act,
+                                      .addend = add_to_sum ? fx->sum : NULL,
+                                      .sum = keep_sum ? fx->sum : NULL,
+                                      .relu_sum = fx->activated};
   fw_parallel_pointwise_add(&pointwise, fx->depthwise_out, dw.out_h * dw.out_w, output);
 }
 

@@ -111,6 +111,6 @@ void fw_parallel_pointwise_add(const fw_pointwise_add *op, const float *input, i
 
 void fw_parallel_pointwise_i16(const fw_pointwise_i16 *layer, const float *input, int pixels, const fw_i16_scratch *s,
                                float *output, fw_activation act) {
-  const fw_pointwise_add alone = {layer, NULL, NULL, layer->in_c, layer->out_c, s, act, NULL, NULL, NULL};
+  const fw_pointwise_add alone = {.i16 = layer, .in_c = layer->in_c, .out_c = layer->out_c, .scratch = s, .act = act};
   fw_parallel_pointwise_add(&alone, input, pixels, output);
 }
