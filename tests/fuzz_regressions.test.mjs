@@ -27,7 +27,10 @@ const EXPECTED = {
   'regression-png-idat-declares-256mb.png': /corrupt PNG image: the data ends inside chunk 'IDAT' \(it declares \d+ bytes/,
   // An empty IDAT before any data: stb_image did arithmetic on its NULL buffer; here the
   // only IDAT is empty, so there are no pixels.
-  'regression-png-empty-first-idat.png': /corrupt PNG image/
+  'regression-png-empty-first-idat.png': /corrupt PNG image/,
+  // The same with the file ending right after the empty IDAT's header (no CRC), which the
+  // dropping of empty IDATs first missed.
+  'regression-png-empty-idat-without-crc.png': /corrupt PNG image/
 }
 
 const options = new faceapi.TinyFaceDetectorOptions({ inputSize: 128 })

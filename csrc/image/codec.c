@@ -101,22 +101,34 @@ static int jpeg_dimensions(const uint8_t *d, size_t n, uint32_t *w, uint32_t *h)
   }
 }
 
+/* The offset just past the PNG chunk at offset i: its 8-byte header, its
+ * data and whatever of its 4-byte CRC the file holds (stb_image reads zeros
+ * past the end, so a last chunk cut short in its CRC still counts).
+ * 0 when no whole header is left or the data runs past the end. Every walk
+ * over the chunks steps with this, so each sees the chunks stb_image sees. */
+static size_t png_chunk_end(const uint8_t *d, size_t n, size_t i) {
+  if (n - i < 8) return 0;
+  const uint32_t length = be32(d + i);
+  if (length > n - i - 8) return 0;
+  const size_t data_end = i + 8 + length;
+  return data_end + (n - data_end >= 4 ? 4 : n - data_end);
+}
+
 /* Checks that every PNG chunk's data lies within the file: the stb_image in
  * use reserves room for a declared IDAT length before reading it, so a few
  * hundred bytes declaring a 2 GB chunk would make it allocate 2 GB.
  * Returns 0, or -1 with a message. */
 static int png_check_chunks(const uint8_t *d, size_t n) {
-  size_t i = 8;
-  while (n - i >= 8) {
-    const uint32_t length = be32(d + i);
-    if (length > n - i - 8) {
+  for (size_t i = 8; n - i >= 8;) {
+    const size_t end = png_chunk_end(d, n, i);
+    if (!end) {
       char type[5] = {0};
       for (int k = 0; k < 4; k++) type[k] = d[i + 4 + k] >= 0x20 && d[i + 4 + k] < 0x7f ? (char)d[i + 4 + k] : '?';
       return fw_fail("corrupt PNG image: the data ends inside chunk '%s' (it declares %u bytes, %zu remain)", type,
-                     (unsigned)length, n - i - 8);
+                     (unsigned)be32(d + i), n - i - 8);
     }
     if (memcmp(d + i + 4, "IEND", 4) == 0) return 0;
-    i += 8 + (size_t)length + (n - i - 8 - length >= 4 ? 4 : n - i - 8 - length); /* the CRC, if present */
+    i = end;
   }
   return 0;
 }
@@ -130,7 +142,7 @@ static int png_check_chunks(const uint8_t *d, size_t n) {
 static uint8_t *png_drop_empty_idat(const uint8_t *d, size_t n, size_t *new_length, int *failed) {
   *failed = 0;
   size_t empty = 0;
-  for (size_t i = 8; n - i >= 12 && be32(d + i) <= n - i - 12; i += 12 + be32(d + i))
+  for (size_t i = 8, end; (end = png_chunk_end(d, n, i)) != 0; i = end)
     if (be32(d + i) == 0 && memcmp(d + i + 4, "IDAT", 4) == 0) empty++;
   if (!empty) return NULL;
   uint8_t *copy = FW_MALLOC(n);
@@ -140,11 +152,10 @@ static uint8_t *png_drop_empty_idat(const uint8_t *d, size_t n, size_t *new_leng
   }
   memcpy(copy, d, 8);
   size_t i = 8, out = 8;
-  for (; n - i >= 12 && be32(d + i) <= n - i - 12; i += 12 + be32(d + i)) {
-    const size_t chunk = 12 + be32(d + i);
-    if (chunk == 12 && memcmp(d + i + 4, "IDAT", 4) == 0) continue;
-    memcpy(copy + out, d + i, chunk);
-    out += chunk;
+  for (size_t end; (end = png_chunk_end(d, n, i)) != 0; i = end) {
+    if (be32(d + i) == 0 && memcmp(d + i + 4, "IDAT", 4) == 0) continue;
+    memcpy(copy + out, d + i, end - i);
+    out += end - i;
   }
   memcpy(copy + out, d + i, n - i); /* whatever trails the last whole chunk */
   *new_length = out + (n - i);
@@ -160,9 +171,8 @@ static uint8_t *png_drop_empty_idat(const uint8_t *d, size_t n, size_t *new_leng
  * *failed is set then). The caller frees the copy. */
 static uint8_t *png_pad_palette(const uint8_t *d, size_t n, size_t *padded_length, int *failed) {
   *failed = 0;
-  for (size_t i = 8; n - i >= 12; i += 12 + be32(d + i)) {
+  for (size_t i = 8, end; (end = png_chunk_end(d, n, i)) != 0; i = end) {
     const uint32_t length = be32(d + i);
-    if (length > n - i - 12) return NULL;
     if (memcmp(d + i + 4, "IDAT", 4) == 0) return NULL;
     if (memcmp(d + i + 4, "PLTE", 4) != 0) continue;
     if (length >= 768 || length % 3 != 0) return NULL; /* full, or invalid: stb_image rejects it */
