@@ -6,6 +6,10 @@
 # regression seed (tests/fuzz/<target>/regression-<what>) once fixed.
 #
 #   tests/fuzz/run.sh SECONDS TARGET...
+#
+# FUZZ_SEED=N fixes libFuzzer's random seed, so that make test's short run on
+# a fresh checkout tries the same inputs every time and a finding there
+# reproduces; unset, each run picks a new seed and explores further.
 set -euo pipefail
 seconds=$1
 shift
@@ -21,7 +25,7 @@ for target in "$@"; do
   timeout=30
   [ "$target" = detect ] && timeout=300
   started=$SECONDS
-  if build/fuzz/fuzz_"$target" -max_total_time="$seconds" -print_final_stats=1 -timeout="$timeout" -rss_limit_mb=2048 \
+  if build/fuzz/fuzz_"$target" -seed="${FUZZ_SEED:-0}" -max_total_time="$seconds" -print_final_stats=1 -timeout="$timeout" -rss_limit_mb=2048 \
        -artifact_prefix=build/fuzz/"$target"- "$corpus" tests/fuzz/"$target" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
