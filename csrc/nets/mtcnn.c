@@ -546,6 +546,12 @@ static int stage3(fw_mtcnn *net, const fw_rgba_image *image, int n, double thres
       r[5 + p] = pts[p] * (c->box.width + 1) + c->box.x;
       r[10 + p] = pts[p + 5] * (c->box.height + 1) + c->box.y;
     }
+    /* Only weights that overflow float inside the nets give this; face-api.js
+     * throws on such a box or point too (Box, Point). */
+    for (int f = 1; f < FW_MTCNN_RECORD_FIELDS; f++)
+      if (!isfinite(r[f]))
+        return fw_fail("MTCNN produced a box or landmark that is not finite (score %g): the weights make the net overflow",
+                       r[0]);
   }
   return kept;
 }

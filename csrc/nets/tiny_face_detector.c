@@ -355,6 +355,11 @@ int fw_tiny_face_detector_net_detect(fw_tiny_face_detector *net, const fw_rgba_i
     r[2] = b.top * image->height;
     r[3] = (b.right - b.left) * image->width;
     r[4] = (b.bottom - b.top) * image->height;
+    /* Only weights that overflow float inside the net give this; face-api.js
+     * throws on such a box too (Box.constructor). */
+    if (!isfinite(r[1]) || !isfinite(r[2]) || !isfinite(r[3]) || !isfinite(r[4]))
+      return fw_fail("Tiny Face Detector produced a box that is not finite (score %g): the weights make the net overflow",
+                     r[0]);
   }
   return kept;
 }
