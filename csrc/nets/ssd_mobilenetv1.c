@@ -33,6 +33,7 @@
 #include "../kernels/dispatch.h"
 #include "detection.h"
 #include "int_layers.h"
+#include "layers.h"
 #include "parallel_conv.h"
 
 #define BLOCKS 13
@@ -125,23 +126,13 @@ static float *alloc_floats(size_t count, const char *what) {
   return p;
 }
 
-static float *pack_conv(const fw_weight_table *w, const char *filter_name, const char *bias_name, int kernel, int in_c,
-                        int out_c) {
-  const fw_weight_tensor *filter = fw_weights_get(w, filter_name, 4, (int[]){kernel, kernel, in_c, out_c});
-  const fw_weight_tensor *bias = filter ? fw_weights_get(w, bias_name, 1, (int[]){out_c}) : NULL;
-  if (!bias) return NULL;
-  float *packed = alloc_floats(fw_conv_packed_size(kernel, in_c, out_c), filter_name);
-  if (packed) fw_pack_conv(filter->values, bias->values, kernel, in_c, out_c, packed);
-  return packed;
-}
-
 /* A MobileNetV1 conv named <prefix>/Conv2d_<index>_pointwise (weights and a
  * batch-norm offset used as its bias). */
 static float *pack_pointwise(const fw_weight_table *w, const char *prefix, int index, int kernel, int in_c, int out_c) {
   char filter[96], offset[96];
   snprintf(filter, sizeof filter, "%s/Conv2d_%d_pointwise/weights", prefix, index);
   snprintf(offset, sizeof offset, "%s/Conv2d_%d_pointwise/convolution_bn_offset", prefix, index);
-  return pack_conv(w, filter, offset, kernel, in_c, out_c);
+  return fw_layer_pack_conv(w, filter, offset, kernel, in_c, out_c);
 }
 
 /* MobilenetV1/Conv2d_<index>_depthwise: filter with tf.batchNorm folded in. */
@@ -177,7 +168,7 @@ static float *pack_head(const fw_weight_table *w, int index, const char *kind, i
   char filter[96], bias[96];
   snprintf(filter, sizeof filter, "Prediction/BoxPredictor_%d/%s/weights", index, kind);
   snprintf(bias, sizeof bias, "Prediction/BoxPredictor_%d/%s/biases", index, kind);
-  return pack_conv(w, filter, bias, 1, in_c, out_c);
+  return fw_layer_pack_conv(w, filter, bias, 1, in_c, out_c);
 }
 
 static void *bind(const fw_weight_table *w) {

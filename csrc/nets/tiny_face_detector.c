@@ -23,6 +23,7 @@
 #include "../kernels/dispatch.h"
 #include "detection.h"
 #include "int_layers.h"
+#include "layers.h"
 #include "parallel_conv.h"
 
 #define SEPARABLE_LAYERS 5
@@ -84,51 +85,26 @@ static void destroy(void *opaque) {
   FW_FREE(net);
 }
 
-static float *pack_conv(const fw_weight_table *w, const char *filter_name, const char *bias_name, int kernel,
-                        int in_c, int out_c) {
-  const fw_weight_tensor *filter = fw_weights_get(w, filter_name, 4, (int[]){kernel, kernel, in_c, out_c});
-  const fw_weight_tensor *bias = filter ? fw_weights_get(w, bias_name, 1, (int[]){out_c}) : NULL;
-  if (!bias) return NULL;
-  float *packed = FW_MALLOC(fw_conv_packed_size(kernel, in_c, out_c) * sizeof(float));
-  if (!packed) {
-    fw_fail("out of memory packing '%s'", filter_name);
-    return NULL;
-  }
-  fw_pack_conv(filter->values, bias->values, kernel, in_c, out_c, packed);
-  return packed;
-}
-
-static float *pack_depthwise(const fw_weight_table *w, const char *filter_name, int channels) {
-  const fw_weight_tensor *filter = fw_weights_get(w, filter_name, 4, (int[]){3, 3, channels, 1});
-  if (!filter) return NULL;
-  float *packed = FW_MALLOC(fw_dwconv3x3_packed_size(channels) * sizeof(float));
-  if (!packed) {
-    fw_fail("out of memory packing '%s'", filter_name);
-    return NULL;
-  }
-  fw_pack_dwconv3x3(filter->values, NULL, channels, packed);
-  return packed;
-}
-
 static void *bind(const fw_weight_table *w) {
   fw_tiny_face_detector *net = FW_CALLOC(1, sizeof *net);
   if (!net) {
     fw_fail("out of memory");
     return NULL;
   }
-  int ok = (net->conv0 = pack_conv(w, "conv0/filters", "conv0/bias", 3, 3, 16)) != NULL;
+  int ok = (net->conv0 = fw_layer_pack_conv(w, "conv0/filters", "conv0/bias", 3, 3, 16)) != NULL;
   int int_status = 0; /* 0 bound so far, 1 some filter is not quantised, -1 error */
   for (int i = 0, c = 16; ok && i < SEPARABLE_LAYERS; i++, c *= 2) {
     char dw[32], pw[32], bias[32];
     snprintf(dw, sizeof dw, "conv%d/depthwise_filter", i + 1);
     snprintf(pw, sizeof pw, "conv%d/pointwise_filter", i + 1);
     snprintf(bias, sizeof bias, "conv%d/bias", i + 1);
-    ok = (net->depthwise[i] = pack_depthwise(w, dw, c)) && (net->pointwise[i] = pack_conv(w, pw, bias, 1, c, 2 * c));
+    ok = (net->depthwise[i] = fw_layer_pack_depthwise(w, dw, c)) &&
+         (net->pointwise[i] = fw_layer_pack_conv(w, pw, bias, 1, c, 2 * c));
     if (ok && int_status == 0 && i >= FIRST_INT_LAYER)
       ok = (int_status = fw_layer_bind_pointwise_i16(&net->pointwise_i16[i], w, pw, bias, c, 2 * c)) >= 0;
   }
   net->int_ready = ok && int_status == 0;
-  ok = ok && (net->head = pack_conv(w, "conv8/filters", "conv8/bias", 1, MAX_CHANNELS, HEAD_CHANNELS));
+  ok = ok && (net->head = fw_layer_pack_conv(w, "conv8/filters", "conv8/bias", 1, MAX_CHANNELS, HEAD_CHANNELS));
   if (!ok) {
     destroy(net);
     return NULL;
