@@ -18,7 +18,7 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 
 import * as faceapi from '../js/index.mjs'
-import { PNG_SIGNATURE, encodePng, pngChunk, pngHeader } from './fixtures.mjs'
+import { PNG_SIGNATURE, encodePng, pngChunk, pngHeader, syntheticFace } from './fixtures.mjs'
 import { getCore } from '../js/wasm.mjs'
 import { modelsDir, sharedPath } from './shared.mjs'
 
@@ -55,28 +55,6 @@ const OPTIONS = () => new faceapi.TinyFaceDetectorOptions()
 
 // ---------------------------------------------------------------------------
 // Fixtures
-
-/** Deterministic RGBA: noisy background and a drawn face at (fx, fy), size fs (fractions). */
-function syntheticFace (width, height, seed = 1, { fx = 0.5, fy = 0.5, fs = 1 } = {}) {
-  const data = new Uint8ClampedArray(width * height * 4)
-  let s = seed >>> 0
-  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32
-  const cx = width * fx; const cy = height * fy; const rx = width * 0.25 * fs; const ry = height * 0.33 * fs
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let r = 60 + 40 * rnd(); let g = 80 + 30 * rnd(); let b = 90 + 30 * rnd()
-      if (((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 < 1) {
-        r = 220; g = 170; b = 140
-        const eye = (ex, ey) => ((x - ex) / (rx * 0.18)) ** 2 + ((y - ey) / (ry * 0.08)) ** 2 < 1
-        if (eye(cx - rx * 0.4, cy - ry * 0.25) || eye(cx + rx * 0.4, cy - ry * 0.25)) { r = 30; g = 20; b = 20 }
-        if (Math.abs(y - (cy + ry * 0.45)) < ry * 0.05 && Math.abs(x - cx) < rx * 0.4) { r = 150; g = 50; b = 50 }
-      }
-      const i = (y * width + x) * 4
-      data[i] = r; data[i + 1] = g; data[i + 2] = b; data[i + 3] = 255
-    }
-  }
-  return { data, width, height }
-}
 
 /** A PNG whose header claims width x height, with a tiny (inconsistent) IDAT. */
 const pngClaiming = (width, height) => Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', pngHeader(width, height)),
