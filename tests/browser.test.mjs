@@ -52,24 +52,29 @@ async function detectEveryInputKind ({ src, inputSize }) {
   return out
 }
 
+/**
+ * The image both sides run on: faces.png from ../shared, or without it a
+ * pattern that the page draws and serves as a PNG data URL. src is its URL in
+ * the page, nodeInput the same pixels for the Node side.
+ */
+async function testImage (page) {
+  if (hasShared) {
+    return { src: '/shared/testdata/decoded/faces.png', nodeInput: readFileSync(sharedPath('testdata', 'decoded', 'faces.png')) }
+  }
+  const { width, height, data } = pattern(160, 120)
+  const src = await page.evaluate(({ width, height, data }) => {
+    const c = document.createElement('canvas')
+    c.width = width
+    c.height = height
+    c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0)
+    return c.toDataURL('image/png')
+  }, { width, height, data: [...data] })
+  return { src, nodeInput: pattern(160, 120) }
+}
+
 test('browser detections equal Node detections for every DOM input kind', { skip: noBrowser }, async (t) => {
   const { page, errors } = await openPage()
-  let src, nodeInput
-  if (hasShared) {
-    src = '/shared/testdata/decoded/faces.png'
-    nodeInput = readFileSync(sharedPath('testdata', 'decoded', 'faces.png'))
-  } else {
-    // Without ../shared: the page draws the same pattern and serves it as a PNG data URL.
-    const { width, height, data } = pattern(160, 120)
-    src = await page.evaluate(({ width, height, data }) => {
-      const c = document.createElement('canvas')
-      c.width = width
-      c.height = height
-      c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0)
-      return c.toDataURL('image/png')
-    }, { width, height, data: [...data] })
-    nodeInput = pattern(160, 120)
-  }
+  const { src, nodeInput } = await testImage(page)
   await faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir)
   for (const inputSize of [416, 224]) {
     const expected = plain(await faceapi.detectAllFaces(nodeInput, new faceapi.TinyFaceDetectorOptions({ inputSize })))
@@ -166,21 +171,7 @@ async function faceNetsInPage ({ src }) {
 
 test('browser face nets and chain equal Node results; extractFaces gives canvases', { skip: noBrowser }, async () => {
   const { page, errors } = await openPage()
-  let src, nodeInput
-  if (hasShared) {
-    src = '/shared/testdata/decoded/faces.png'
-    nodeInput = readFileSync(sharedPath('testdata', 'decoded', 'faces.png'))
-  } else {
-    const { width, height, data } = pattern(160, 120)
-    src = await page.evaluate(({ width, height, data }) => {
-      const c = document.createElement('canvas')
-      c.width = width
-      c.height = height
-      c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0)
-      return c.toDataURL('image/png')
-    }, { width, height, data: [...data] })
-    nodeInput = pattern(160, 120)
-  }
+  const { src, nodeInput } = await testImage(page)
   await Promise.all([faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir), faceapi.nets.faceLandmark68Net.loadFromDisk(modelsDir),
     faceapi.nets.faceLandmark68TinyNet.loadFromDisk(modelsDir), faceapi.nets.faceRecognitionNet.loadFromDisk(modelsDir)])
   const expected = await faceapi.detectAllFaces(nodeInput, new faceapi.TinyFaceDetectorOptions({ inputSize: 416 }))
