@@ -5,7 +5,7 @@
 // and then its images and canvases are accepted as inputs and by the canvas
 // helpers (createCanvas, createCanvasFromMedia, draw).
 
-import { isNode } from './wasm.mjs'
+import { isNode, nodeBuiltin } from './node.mjs'
 
 let environment = null
 /** What monkeyPatch set explicitly (dom.mjs accepts these classes as inputs). */
@@ -25,7 +25,7 @@ const isNodejs = () => isNode
 function createFileSystem (fs) {
   const readFile = fs
     ? (filePath) => new Promise((resolve, reject) => fs.readFile(filePath, (err, buffer) => (err ? reject(err) : resolve(buffer))))
-    : async (filePath) => (await import('node:fs/promises')).readFile(filePath)
+    : async (filePath) => (await nodeBuiltin('fs/promises')).readFile(filePath)
   return { readFile }
 }
 

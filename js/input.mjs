@@ -4,8 +4,9 @@
 //   string                                        Node: a file path; browser: an element id
 //   <img>, <video>, <canvas>, ImageBitmap, OffscreenCanvas   read through a canvas
 
-import { FacewasmError, isNode } from './wasm.mjs'
+import { FacewasmError } from './wasm.mjs'
 import { isMediaInput, mediaToImageData } from './dom.mjs'
+import { isNode, nodeBuiltin } from './node.mjs'
 
 const UNSUPPORTED = 'unsupported input: expected a file path (Node), an encoded JPEG/PNG as a Buffer, ' +
   'Uint8Array or ArrayBuffer, ImageData or { data: RGBA bytes, width, height }, or an HTML image, video, ' +
@@ -28,7 +29,7 @@ function checkPixels ({ data, width, height }) {
 }
 
 async function readFileBytes (path) {
-  const { readFile } = await import('node:fs/promises')
+  const { readFile } = await nodeBuiltin('fs/promises')
   try {
     return await readFile(path)
   } catch (error) {

@@ -10,7 +10,8 @@
 import { Dimensions } from './classes.mjs'
 import { env } from './env.mjs'
 import { decodeInCore } from './input.mjs'
-import { getCore, isNode } from './wasm.mjs'
+import { isNode, nodeBuiltin } from './node.mjs'
+import { getCore } from './wasm.mjs'
 
 const IMAGE_TYPES = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.json': 'application/json' }
 
@@ -18,8 +19,8 @@ const isPixels = (x) => !!x && typeof x === 'object' && 'data' in x && 'width' i
 
 /** A file: URL read from disk as a Response (Node's fetch does not take file: URLs). */
 async function fileResponse (url) {
-  const { readFile } = await import('node:fs/promises')
-  const { fileURLToPath } = await import('node:url')
+  const { readFile } = await nodeBuiltin('fs/promises')
+  const { fileURLToPath } = await nodeBuiltin('url')
   const file = fileURLToPath(url)
   try {
     const bytes = await readFile(file)

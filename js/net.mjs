@@ -3,7 +3,8 @@
 
 import { FaceDetection } from './classes.mjs'
 import { withInput } from './input.mjs'
-import { FacewasmError, getCore, isNode } from './wasm.mjs'
+import { isNode, nodeBuiltin } from './node.mjs'
+import { FacewasmError, getCore } from './wasm.mjs'
 import { decodeWeights, encodeWeightMap, loadModel, parseManifest } from './weights.mjs'
 
 const manifestFile = (modelName) => `${modelName}-weights_manifest.json`
@@ -31,7 +32,7 @@ async function uriSource (uri, modelName) {
 }
 
 async function readDiskFile (file) {
-  const { readFile } = await import('node:fs/promises')
+  const { readFile } = await nodeBuiltin('fs/promises')
   try {
     return await readFile(file)
   } catch (error) {
@@ -41,7 +42,7 @@ async function readDiskFile (file) {
 
 /** Node: a weight folder (or manifest) on disk, as uriSource. */
 async function diskSource (path, modelName) {
-  const nodePath = await import('node:path')
+  const nodePath = await nodeBuiltin('path')
   const manifestPath = path.endsWith('.json') ? path : nodePath.join(path, manifestFile(modelName))
   const manifestName = nodePath.basename(manifestPath)
   const groups = parseManifest((await readDiskFile(manifestPath)).toString('utf8'), manifestName)

@@ -5,7 +5,8 @@
 // layers of a forward across them (csrc/core/parallel.h); between forwards
 // the workers sleep. Workers never keep a Node process alive (unref).
 
-import { FacewasmError, isNode } from './wasm.mjs'
+import { isNode, nodeBuiltin } from './node.mjs'
+import { FacewasmError } from './wasm.mjs'
 
 const STACK_BYTES = 256 * 1024 // kernels use a few KiB
 
@@ -43,7 +44,7 @@ export class ThreadPool {
     const data = { module: this.module, memory: this.memory, stackTop: (stack + STACK_BYTES) & ~15, index }
     const url = new URL('./threads_worker.mjs', import.meta.url)
     const worker = isNode
-      ? new (await import('node:worker_threads')).Worker(url, { workerData: data, execArgv: [] }) // not the parent's -e or --input-type
+      ? new (await nodeBuiltin('worker_threads')).Worker(url, { workerData: data, execArgv: [] }) // not the parent's -e or --input-type
       : new Worker(url, { type: 'module' })
     this.workers.push({ worker, stack })
     // Node: listeners keep a worker referenced, so they go once it serves.

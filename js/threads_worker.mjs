@@ -4,7 +4,8 @@
 // It never allocates and never runs the start-up code (_initialize): the
 // memory's data and the heap belong to thread 0.
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node
+import { isNode, nodeBuiltin } from './node.mjs'
+
 // The profiling builds' clock (csrc/core/profile.h), as in js/wasm.mjs.
 const profileClock = () => performance.timeOrigin + performance.now()
 
@@ -19,7 +20,7 @@ async function serve ({ module, memory, stackTop, index }, post) {
 const report = (post) => (error) => post({ error: String(error?.stack ?? error) })
 
 if (isNode) {
-  const { parentPort, workerData } = await import('node:worker_threads')
+  const { parentPort, workerData } = await nodeBuiltin('worker_threads')
   const post = (message) => parentPort.postMessage(message)
   serve(workerData, post).catch(report(post))
 } else {

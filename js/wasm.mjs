@@ -3,7 +3,8 @@
 // each use (memory growth detaches old ones), strings, errors, a reusable
 // pixel buffer.
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node
+import { isNode, nodeBuiltin } from './node.mjs'
+
 // The import of the profiling builds (csrc/core/profile.h; make profile): a
 // millisecond clock that every thread of the pool shares. Other builds do not
 // import it.
@@ -62,7 +63,7 @@ export function threadsSupported () {
 async function threadCountFor (value, what) {
   if (value === 'auto') {
     const cores = isNode
-      ? await import('node:os').then((os) => os.availableParallelism?.() ?? os.cpus().length)
+      ? await nodeBuiltin('os').then((os) => os.availableParallelism?.() ?? os.cpus().length)
       : globalThis.navigator?.hardwareConcurrency
     return Math.max(1, Math.min(64, cores || 1))
   }
@@ -123,8 +124,8 @@ async function compile () {
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source)
   const url = source instanceof URL ? source : new URL(String(source), isNode ? `file://${process.cwd()}/` : globalThis.location?.href)
   if (isNode && url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises')
-    const { fileURLToPath } = await import('node:url')
+    const { readFile } = await nodeBuiltin('fs/promises')
+    const { fileURLToPath } = await nodeBuiltin('url')
     return WebAssembly.compile(await readFile(fileURLToPath(url)))
   }
   const response = await fetch(url)
@@ -212,5 +213,3 @@ export function getCore () {
   }
   return corePromise
 }
-
-export { isNode }
