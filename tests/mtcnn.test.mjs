@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 import * as faceapi from '../js/index.mjs'
-import { hasShared, readReference, sharedMissing, sharedPath } from './shared.mjs'
+import { edgeError, hasShared, pairFaces, readReference, sharedMissing, sharedPath } from './shared.mjs'
 
 const BOX_TOLERANCE_PX = 1.0
 const SCORE_TOLERANCE = 0.01
@@ -17,26 +17,18 @@ const mtcnnModels = hasShared ? sharedPath('models') : null
 const skip = sharedMissing ||
   (existsSync(path.join(mtcnnModels, 'mtcnn_model-weights_manifest.json')) ? false : `no mtcnn_model-weights_manifest.json in ${mtcnnModels}; MTCNN tests skipped`)
 const decoded = (name) => sharedPath('testdata', 'decoded', `${name}.png`)
-const edges = (b) => [b.x, b.y, b.x + b.width, b.y + b.height]
 const distance = (a, b) => Math.hypot(a.x - b.x, a.y - b.y)
 
 let loaded = null
 const load = () => (loaded ??= faceapi.nets.mtcnn.loadFromDisk(mtcnnModels))
 
-/** Pairs each reference face with the closest unused one of ours and checks box, score and landmarks. */
+/** Box edges, and width and height too (MTCNN squares and rounds its boxes). */
+const boxError = (a, b) => Math.max(edgeError(a, b), Math.abs(a.width - b.width), Math.abs(a.height - b.height))
+
+/** Pairs each reference face with one of ours (pairFaces) and checks box, score and landmarks. */
 function assertSameResults (ours, reference, label, worst) {
   assert.equal(ours.length, reference.length, `${label}: ${ours.length} faces, face-api.js found ${reference.length}`)
-  const unused = new Set(ours.keys())
-  for (const ref of reference) {
-    let best = -1
-    let bestError = Infinity
-    for (const i of unused) {
-      const box = ours[i].detection.box
-      const error = Math.max(...edges(box).map((v, k) => Math.abs(v - edges(ref.box)[k])),
-        Math.abs(box.width - ref.box.width), Math.abs(box.height - ref.box.height))
-      if (error < bestError) { best = i; bestError = error }
-    }
-    unused.delete(best)
+  for (const [ref, best, bestError] of pairFaces(ours.map((r) => r.detection.box), reference, boxError)) {
     const { detection, landmarks } = ours[best]
     const at = `${label}: face at (${ref.box.x.toFixed(1)}, ${ref.box.y.toFixed(1)})`
     assert.ok(bestError <= BOX_TOLERANCE_PX, `${at} box off by ${bestError.toFixed(3)} px`)
