@@ -7,42 +7,29 @@
 // pixels with the same wasm, on the page and in a module worker Vite bundles.
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { pathToFileURL } from 'node:url'
 
 import { modelsDir, repoRoot } from './shared.mjs'
 import { STRICT_CSP } from '../tools/static_server.mjs'
 import { imagePixels, noChromium, useChromium, watchedPage } from './chromium.mjs'
+import { exec, installPackedApp } from './packed_app.mjs'
 
-const exec = promisify(execFile)
 const EXAMPLE = path.join(repoRoot, 'examples', 'vite-app')
 const SAMPLES = path.join(repoRoot, 'demo', 'samples')
-// Kept between runs: npm's cache then makes the install quick and offline.
 const APP = path.join(repoRoot, 'build', 'vite-app')
 const DIST = path.join(APP, 'dist')
 const TIMEOUT = 180_000
 const skip = noChromium ||
   (!existsSync(path.join(SAMPLES, 'sample1.jpg')) ? 'demo/samples/ is empty: run make demo-samples' : false)
 
-const npm = (args, cwd) => exec('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, maxBuffer: 1 << 24 })
 let buildLog = ''
 
 // Builds the app before the server starts (hooks run in the order they are registered).
 before(async () => {
   if (skip) return
-  mkdirSync(APP, { recursive: true })
-  for (const entry of readdirSync(APP)) if (entry !== 'node_modules') rmSync(path.join(APP, entry), { recursive: true, force: true })
-  for (const entry of readdirSync(EXAMPLE)) {
-    if (!['node_modules', 'dist', 'public', 'facewasm.tgz', '.gitignore'].includes(entry)) cpSync(path.join(EXAMPLE, entry), path.join(APP, entry), { recursive: true })
-  }
-  const { stdout } = await npm(['pack', repoRoot, '--pack-destination', APP], APP)
-  renameSync(path.join(APP, stdout.trim().split('\n').pop()), path.join(APP, 'facewasm.tgz'))
-  await npm(['ci', '--prefer-offline'], APP).catch((error) => {
-    throw new Error(`npm ci of examples/vite-app in ${APP} failed (it needs the npm registry, or npm's cache from an earlier run):\n${error.stderr}`)
-  })
+  await installPackedApp(EXAMPLE, APP, ['public'])
   const { stdout: out, stderr } = await exec(path.join(APP, 'node_modules', '.bin', 'vite'), ['build'], { cwd: APP, env: { ...process.env, NO_COLOR: '1' } })
   buildLog = out + stderr
 }, { timeout: TIMEOUT })
@@ -59,10 +46,6 @@ const WASM_BUILDS = { simd128: 'facewasm', scalar: 'facewasm-scalar' }
 const assetOf = (flavor) => assets().find((f) => new RegExp(`^${WASM_BUILDS[flavor]}-[\\w-]{8}\\.wasm$`).test(f))
 
 test('npm ci installs the packed tarball, and vite build emits both wasm builds as assets', { skip, timeout: TIMEOUT }, (t) => {
-  // The installed package is this checkout's (never a cached older tarball).
-  for (const file of ['js/wasm.mjs', 'js/index.mjs', 'wasm/facewasm.wasm', 'wasm/facewasm-scalar.wasm']) {
-    assert.ok(readFileSync(path.join(APP, 'node_modules', 'facewasm', file)).equals(readFileSync(path.join(repoRoot, file))), `installed ${file} differs`)
-  }
   assert.match(buildLog, /built in/)
   // Node's built-ins are loaded only on Node paths (js/node.mjs), so Vite has none to stub.
   assert.doesNotMatch(buildLog, /externalized for browser compatibility/, buildLog)
