@@ -4,8 +4,10 @@
 // It never allocates and never runs the start-up code (_initialize): the
 // memory's data and the heap belong to thread 0.
 
-import { isNode, nodeBuiltin } from './node.mjs'
-
+// It imports no module of the library: bundlers copy this file as an asset
+// (threads.mjs finds it with new URL(…, import.meta.url)), so it must stand
+// alone. For the same reason its Node import below never reaches a bundler.
+const isNode = typeof process !== 'undefined' && !!process.versions?.node
 // The profiling builds' clock (csrc/core/profile.h), as in js/wasm.mjs.
 const profileClock = () => performance.timeOrigin + performance.now()
 
@@ -20,7 +22,7 @@ async function serve ({ module, memory, stackTop, index }, post) {
 const report = (post) => (error) => post({ error: String(error?.stack ?? error) })
 
 if (isNode) {
-  const { parentPort, workerData } = await nodeBuiltin('worker_threads')
+  const { parentPort, workerData } = await import('node:worker_threads')
   const post = (message) => parentPort.postMessage(message)
   serve(workerData, post).catch(report(post))
 } else {

@@ -33,5 +33,9 @@ test('webpack bundles the packed library without errors or warnings and emits ev
     assert.ok(bundle.includes(asset), `the bundle does not refer to ${asset}`)
     t.diagnostic(`${build}.wasm: dist/${asset}`)
   }
-  assert.ok(files.some((f) => f.endsWith('.mjs')), `no threads worker module in dist/: ${files.join(', ')}`)
+  // The threads worker is copied as it is, so it must import nothing relative to itself.
+  const workers = files.filter((f) => f.endsWith('.mjs'))
+  assert.equal(workers.length, 1, `threads worker modules in dist/: ${files.join(', ')}`)
+  const worker = readFileSync(path.join(DIST, workers[0]), 'utf8')
+  assert.doesNotMatch(worker, /(from|import)\s*\(?\s*["']\./, `dist/${workers[0]} imports a module beside it`)
 })
