@@ -27,9 +27,12 @@
 
 /* The current fork. Written by thread 0 before it publishes the fork in
  * `ranges`, read by a worker only after it claimed a chunk of that fork, and
- * not rewritten before every chunk of it has finished. */
+ * not rewritten before every chunk of it has finished. It, `finished` and
+ * `generation` start cache lines of their own: every thread reads `job` at
+ * every chunk, writes `finished` at the end of every chunk, and idle workers
+ * poll `generation`; on one line, each write would cost the others a miss. */
 static struct {
-  fw_range_fn fn;
+  _Alignas(64) fw_range_fn fn;
   void *ctx;
   int count, chunks;
 } job;
@@ -44,9 +47,9 @@ static struct {
   _Alignas(64) _Atomic uint64_t word;
 } ranges[FW_THREADS_MAX];
 /* Chunks of the current fork done. */
-static _Atomic int finished;
+static _Alignas(64) _Atomic int finished;
 /* Bumped with every fork and by fw_threads_stop; idle workers sleep on it. */
-static _Atomic int generation;
+static _Alignas(64) _Atomic int generation;
 static _Atomic int sleepers;
 /* Threads taking part in forks; workers serve while `running`. */
 static _Atomic int active = 1;

@@ -22,6 +22,13 @@
 
 typedef void (*fw_range_fn)(void *ctx, int begin, int end, int thread);
 
+/* Declares a fork's ctx, e.g. `FW_FORK_CONTEXT conv_call call = {...}`.
+ * Every thread reads the ctx throughout the fork while thread 0 keeps writing
+ * its own stack frames just below it; starting the ctx on a cache line of its
+ * own keeps those writes from evicting it from the other cores' caches (a
+ * miss per write: 4 % of a two-thread recognition forward). */
+#define FW_FORK_CONTEXT _Alignas(64)
+
 void fw_parallel_for(int count, fw_range_fn fn, void *ctx);
 
 /* Threads taking part in a fork (1 without a pool). */

@@ -402,7 +402,7 @@ static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, 
                          fw_activation act, float *residual) {
   const int side = layer->side;
   if (layer->winograd) {
-    winograd_conv w = {net, layer, in, side, out, act, residual};
+    FW_FORK_CONTEXT winograd_conv w = {net, layer, in, side, out, act, residual};
     const int quads = (layer->scheme->tiles(side, side) + 3) / 4;
     if (blocked(layer)) {
       fw_parallel_for((quads + BLOCK_QUADS - 1) / BLOCK_QUADS, winograd_blocks, &w);

@@ -105,7 +105,7 @@ static void pointwise_add_blocks(void *opaque, int begin, int end, int thread) {
 }
 
 void fw_parallel_pointwise_add(const fw_pointwise_add *op, const float *input, int pixels, float *output) {
-  pointwise_add_call call = {op, input, pixels, output};
+  FW_FORK_CONTEXT pointwise_add_call call = {op, input, pixels, output};
   fw_parallel_for((pixels + PIXEL_BLOCK - 1) / PIXEL_BLOCK, pointwise_add_blocks, &call);
 }
 

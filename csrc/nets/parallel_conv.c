@@ -73,7 +73,7 @@ void fw_parallel_conv(fw_conv_kernel kernel, const fw_conv_geometry *g, const fl
     kernel(g, input, packed, zero, output, act);
     return;
   }
-  conv_call call = {kernel, g, input, packed, zero, output, act};
+  FW_FORK_CONTEXT conv_call call = {kernel, g, input, packed, zero, output, act};
   const int pointwise = g->kernel == 1 && g->stride == 1 && g->pad_top == 0 && g->pad_left == 0 &&
                         g->in_h == g->out_h && g->in_w == g->out_w;
   const int threads = fw_threads_active(), panels = (g->out_c + FW_CONV_PANEL - 1) / FW_CONV_PANEL;
@@ -103,7 +103,7 @@ static void pool_rows(void *opaque, int begin, int end, int thread) {
 }
 
 void fw_parallel_pool(fw_pool_kernel kernel, const fw_conv_geometry *g, const float *input, float *output) {
-  pool_call call = {kernel, g, input, output};
+  FW_FORK_CONTEXT pool_call call = {kernel, g, input, output};
   fw_parallel_for(g->out_h, pool_rows, &call);
 }
 
@@ -125,7 +125,7 @@ static void square_input_rows(void *opaque, int begin, int end, int thread) {
 
 void fw_parallel_square_input(const fw_rgba_image *image, fw_crop crop, fw_square_padding padding, int size,
                               const float mean[3], float divisor, float *out) {
-  square_input_call call = {image, crop, padding, size, mean, divisor, out};
+  FW_FORK_CONTEXT square_input_call call = {image, crop, padding, size, mean, divisor, out};
   fw_parallel_for(size, square_input_rows, &call);
 }
 
@@ -149,7 +149,7 @@ static void shortcut_down_rows(void *opaque, int begin, int end, int thread) {
 
 void fw_parallel_shortcut_down(const float *input, int in_h, int in_w, int in_c, const float *body, int body_h,
                                int body_w, int out_c, float *output) {
-  shortcut_down_call call = {input, body, in_w, in_c, body_h, body_w, out_c, output};
+  FW_FORK_CONTEXT shortcut_down_call call = {input, body, in_w, in_c, body_h, body_w, out_c, output};
   fw_parallel_for(in_h / 2, shortcut_down_rows, &call);
 }
 
@@ -172,6 +172,6 @@ static void add_runs(void *opaque, int begin, int end, int thread) {
 }
 
 void fw_parallel_add(const float *a, const float *b, size_t n, float *sum, float *relu_sum) {
-  add_call call = {a, b, n, sum, relu_sum};
+  FW_FORK_CONTEXT add_call call = {a, b, n, sum, relu_sum};
   fw_parallel_for((int)((n + ADD_RUN - 1) / ADD_RUN), add_runs, &call);
 }

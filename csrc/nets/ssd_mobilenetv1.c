@@ -327,7 +327,8 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
   if (plan(net) != 0) return NULL;
   const int size = FW_SSD_INPUT_SIZE;
   FW_PROFILE_MARK("input", NULL, -1);
-  fw_parallel_for(size, input_rows, &(input_call){image, net->input});
+  FW_FORK_CONTEXT input_call call = {image, net->input};
+  fw_parallel_for(size, input_rows, &call);
 
   fw_conv_geometry g = fw_conv_geometry_tf(size, size, 3, 32, 3, 2, FW_PAD_SAME);
   FW_PROFILE_MARK("conv_0", NULL, -1);

@@ -229,13 +229,13 @@ static void pointwise_i16_then_pool_pairs(void *opaque, int begin, int end, int 
 
 static void conv_then_pool(const fw_tiny_face_detector *net, const fw_conv_geometry *g, const float *input,
                            const float *packed, float *output, fw_activation act) {
-  pooled_conv call = {g, input, packed, net->zero, net->band, output, net->band_floats, act};
+  FW_FORK_CONTEXT pooled_conv call = {g, input, packed, net->zero, net->band, output, net->band_floats, act};
   fw_parallel_for((g->out_h + 1) / 2, conv_then_pool_pairs, &call);
 }
 
 static void pointwise_i16_then_pool(const fw_tiny_face_detector *net, const fw_pointwise_i16 *layer, int side,
                                     const float *input, float *output, fw_activation act) {
-  pooled_pointwise_i16 call = {net, layer, side, input, output, act};
+  FW_FORK_CONTEXT pooled_pointwise_i16 call = {net, layer, side, input, output, act};
   fw_parallel_for((side + 1) / 2, pointwise_i16_then_pool_pairs, &call);
 }
 
