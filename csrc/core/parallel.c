@@ -11,10 +11,12 @@
 /* Chunks per thread and fork: enough that a thread slowed down by the OS
  * costs the fork at most a small share, few enough that claiming is free. */
 #define CHUNKS_PER_THREAD 8
-/* Polls of `generation` before an idle worker sleeps: about a millisecond,
- * so that the forks of one forward (microseconds apart) find it awake, while
- * an idle pool soon stops using a core. */
-#define SPIN_POLLS (1 << 18)
+/* Polls of `generation` before an idle worker sleeps: about a millisecond
+ * (a poll takes 1-3 ns), so that the forks of one forward and the forwards of
+ * a pipeline (a few hundred microseconds of JavaScript apart) find it awake,
+ * where a sleeping worker takes 35-120 us to join a fork, while an idle pool
+ * soon stops using a core. */
+#define SPIN_POLLS (1 << 19)
 /* Longest sleep before an idle worker looks again: the engine can end the
  * thread (worker.terminate(), a Node process exiting) only between sleeps. */
 #define SLEEP_NS 100000000LL

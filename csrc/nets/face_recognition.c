@@ -369,7 +369,7 @@ static void winograd_blocks(void *opaque, int begin, int end, int thread) {
 /* Step by step in two forks: the GEMMs split by position, each thread first
  * transforming the whole input into its own scratch (a few percent of the
  * conv, and no thread waits for another's part or reads it from the other
- * core), then the output transform split by 4-tile groups. */
+ * core), then the output transform split by tiles. */
 static void winograd_gemm_step(void *opaque, int begin, int end, int thread) {
   winograd_conv *w = opaque;
   const winograd_scheme *scheme = w->layer->scheme;
@@ -388,11 +388,10 @@ static void winograd_output_step(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const winograd_conv *w = opaque;
   const winograd_scheme *scheme = w->layer->scheme;
-  const int tiles = scheme->tiles(w->side, w->side), last = 4 * end < tiles ? 4 * end : tiles;
-  const int c = w->layer->out_c;
-  scheme->output_tiles(w->net->tiles_out + (size_t)4 * begin * c, (size_t)tiles * c, w->side, w->side, c,
-                       w->layer->bias, w->out, w->act, 4 * begin, last);
-  if (w->residual) add_residual_tiles(w, 4 * begin, last);
+  const int tiles = scheme->tiles(w->side, w->side), c = w->layer->out_c;
+  scheme->output_tiles(w->net->tiles_out + (size_t)begin * c, (size_t)tiles * c, w->side, w->side, c,
+                       w->layer->bias, w->out, w->act, begin, end);
+  if (w->residual) add_residual_tiles(w, begin, end);
 }
 
 /* 3x3 stride-1 SAME conv of its side x side map: Winograd or the direct kernel.
@@ -408,7 +407,7 @@ static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, 
       fw_parallel_for((quads + BLOCK_QUADS - 1) / BLOCK_QUADS, winograd_blocks, &w);
     } else {
       fw_parallel_for(layer->scheme->positions, winograd_gemm_step, &w);
-      fw_parallel_for(quads, winograd_output_step, &w);
+      fw_parallel_for(layer->scheme->tiles(side, side), winograd_output_step, &w);
     }
     return;
   }
