@@ -12,8 +12,8 @@
 // ../shared/models). Our MTCNN time is also given as a ratio to our Tiny Face Detector @416.
 //
 // Threads: our threads build (wasm/facewasm-threads.wasm) on 2 threads vs our single-thread
-// build, for recognition, SSD, Tiny @416 and the Tiny pipeline (bench/threads.mjs, interleaved
-// rounds); --no-threads skips it. After it, each core's own speed on recognition and SSD
+// build, for recognition, SSD, Tiny @416 and the Tiny pipeline (bench/threads.mjs, batches
+// of forwards in turn); --no-threads skips it. After it, each core's own speed on recognition and SSD
 // (bench/cores.mjs: processes pinned with taskset) and the most two threads can gain at those speeds.
 //
 // --only keeps the cases whose name contains one of the words (e.g. --only expressions,age).
