@@ -42,10 +42,12 @@ export class ThreadPool {
   async spawn (index) {
     const stack = this.core.alloc(STACK_BYTES)
     const data = { module: this.module, memory: this.memory, stackTop: (stack + STACK_BYTES) & ~15, index }
-    const url = new URL('./threads_worker.mjs', import.meta.url)
+    // In browsers the worker is created in the form bundlers recognise (new Worker(new URL(…)))
+    // so that they build it as a worker of its own rather than inline it as a data: URL,
+    // which a Content-Security-Policy or cross-origin isolation would refuse.
     const worker = isNode
-      ? new (await nodeBuiltin('worker_threads')).Worker(url, { workerData: data, execArgv: [] }) // not the parent's -e or --input-type
-      : new Worker(url, { type: 'module' })
+      ? new (await nodeBuiltin('worker_threads')).Worker(new URL('./threads_worker.mjs', import.meta.url), { workerData: data, execArgv: [] }) // not the parent's -e or --input-type
+      : new Worker(new URL('./threads_worker.mjs', import.meta.url), { type: 'module' })
     this.workers.push({ worker, stack })
     // Node: listeners keep a worker referenced, so they go once it serves.
     const listen = isNode

@@ -4,9 +4,11 @@
 // It never allocates and never runs the start-up code (_initialize): the
 // memory's data and the heap belong to thread 0.
 
-// It imports no module of the library: bundlers copy this file as an asset
-// (threads.mjs finds it with new URL(…, import.meta.url)), so it must stand
-// alone. For the same reason its Node import below never reaches a bundler.
+// It stands alone (no import of the library's modules, no top-level await):
+// in Node threads.mjs starts it by its URL, and bundlers (Vite, webpack) build
+// it as a worker entry of its own, which Vite emits as a classic script by
+// default. Its import of Node's worker_threads is made at run time, so that
+// no bundler follows it.
 const isNode = typeof process !== 'undefined' && !!process.versions?.node
 // The profiling builds' clock (csrc/core/profile.h), as in js/wasm.mjs.
 const profileClock = () => performance.timeOrigin + performance.now()
@@ -22,9 +24,11 @@ async function serve ({ module, memory, stackTop, index }, post) {
 const report = (post) => (error) => post({ error: String(error?.stack ?? error) })
 
 if (isNode) {
-  const { parentPort, workerData } = await import('node:worker_threads')
-  const post = (message) => parentPort.postMessage(message)
-  serve(workerData, post).catch(report(post))
+  const builtin = 'node:worker_threads'
+  import(/* @vite-ignore */ /* webpackIgnore: true */ builtin).then(({ parentPort, workerData }) => {
+    const post = (message) => parentPort.postMessage(message)
+    return serve(workerData, post).catch(report(post))
+  })
 } else {
   const post = (message) => self.postMessage(message)
   self.onmessage = (event) => serve(event.data, post).catch(report(post))

@@ -5,11 +5,12 @@
 // The lockfile must not record an integrity for facewasm: npm would then
 // install the tarball it cached under that integrity, an older checkout.
 import { execFile } from 'node:child_process'
-import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 
-import { repoRoot } from './shared.mjs'
+import { modelsDir, repoRoot } from './shared.mjs'
 
 export const exec = promisify(execFile)
 const npm = (args, cwd) => exec('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, maxBuffer: 1 << 24 })
@@ -26,9 +27,39 @@ export async function installPackedApp (source, app, leaveOut = []) {
   await npm(['ci', '--prefer-offline'], app).catch((error) => {
     throw new Error(`npm ci of ${path.relative(repoRoot, source)} in ${app} failed (it needs the npm registry, or npm's cache from an earlier run):\n${error.stderr}`)
   })
-  for (const file of ['js/wasm.mjs', 'js/index.mjs', 'js/node.mjs', 'wasm/facewasm.wasm', 'wasm/facewasm-scalar.wasm']) {
+  for (const file of ['js/wasm.mjs', 'js/index.mjs', 'js/node.mjs', 'js/threads.mjs', 'js/threads_worker.mjs',
+    'wasm/facewasm.wasm', 'wasm/facewasm-scalar.wasm', 'wasm/facewasm-threads.wasm']) {
     if (!readFileSync(path.join(app, 'node_modules', 'facewasm', file)).equals(readFileSync(path.join(repoRoot, file)))) {
       throw new Error(`the facewasm installed in ${app} is not this checkout's: its ${file} differs`)
     }
   }
+}
+
+/** The apps' detections (Tiny Face Detector @416 + landmarks) as plain values, on a page or in Node. */
+export const plainDetections = (results) => results.map(({ detection: d, landmarks }) => ({
+  score: d.score,
+  box: [d.box.x, d.box.y, d.box.width, d.box.height],
+  landmarks: landmarks.positions.map((p) => [p.x, p.y])
+}))
+
+/**
+ * What the library in Node gives for a page's pixels ({ width, height, base64 },
+ * as chromium.mjs's imagePixels reads them) with a wasm build of this checkout,
+ * in a process of its own; `app` is where the pixels are written for it.
+ */
+export async function nodeDetections (app, { width, height, base64 }, wasmBuild) {
+  const pixelsFile = path.join(app, 'pixels.rgba')
+  writeFileSync(pixelsFile, Buffer.from(base64, 'base64'))
+  const script = `
+    import { readFileSync } from 'node:fs'
+    import * as faceapi from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'js', 'index.mjs')).href)}
+    const [models, file, width, height] = process.argv.slice(1)
+    await faceapi.nets.tinyFaceDetector.loadFromDisk(models)
+    await faceapi.nets.faceLandmark68Net.loadFromDisk(models)
+    const input = { data: new Uint8ClampedArray(readFileSync(file)), width: Number(width), height: Number(height) }
+    const results = await faceapi.detectAllFaces(input, new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 })).withFaceLandmarks()
+    console.log(JSON.stringify((${plainDetections.toString()})(results)))`
+  const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', script, modelsDir, pixelsFile, width, height],
+    { env: { ...process.env, FACEWASM_WASM: path.join(repoRoot, 'wasm', `${wasmBuild}.wasm`) }, maxBuffer: 1 << 24 })
+  return JSON.parse(stdout)
 }

@@ -4,17 +4,18 @@
 // and opened in Chromium. Vite must find both .wasm builds through the
 // library's `new URL('…wasm', import.meta.url)` and emit them as assets; the
 // page must fetch them from there and detect what Node detects from the same
-// pixels with the same wasm, on the page and in a module worker Vite bundles.
+// pixels with the same wasm, on the page, in a module worker Vite bundles, and on
+// two threads (the page is served cross-origin isolated, so setThreads can start
+// the threads build's worker, which Vite copies as an asset).
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 
 import { modelsDir, repoRoot } from './shared.mjs'
 import { STRICT_CSP } from '../tools/static_server.mjs'
 import { imagePixels, noChromium, useChromium, watchedPage } from './chromium.mjs'
-import { exec, installPackedApp } from './packed_app.mjs'
+import { exec, installPackedApp, nodeDetections, plainDetections } from './packed_app.mjs'
 
 const EXAMPLE = path.join(repoRoot, 'examples', 'vite-app')
 const SAMPLES = path.join(repoRoot, 'demo', 'samples')
@@ -37,15 +38,19 @@ before(async () => {
 const env = useChromium({
   skip,
   mounts: { '/models/': modelsDir, '/samples/': SAMPLES, '/': DIST },
-  headers: { 'content-security-policy': STRICT_CSP }
+  headers: {
+    'content-security-policy': STRICT_CSP,
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp'
+  }
 })
 
 const assets = () => readdirSync(path.join(DIST, 'assets'))
-const WASM_BUILDS = { simd128: 'facewasm', scalar: 'facewasm-scalar' }
+const WASM_BUILDS = { simd128: 'facewasm', scalar: 'facewasm-scalar', threads: 'facewasm-threads' }
 // Vite names an asset name-[8-character hash].ext.
 const assetOf = (flavor) => assets().find((f) => new RegExp(`^${WASM_BUILDS[flavor]}-[\\w-]{8}\\.wasm$`).test(f))
 
-test('npm ci installs the packed tarball, and vite build emits both wasm builds as assets', { skip, timeout: TIMEOUT }, (t) => {
+test('npm ci installs the packed tarball, and vite build emits the three wasm builds and the threads worker as assets', { skip, timeout: TIMEOUT }, (t) => {
   assert.match(buildLog, /built in/)
   // Node's built-ins are loaded only on Node paths (js/node.mjs), so Vite has none to stub.
   assert.doesNotMatch(buildLog, /externalized for browser compatibility/, buildLog)
@@ -58,34 +63,13 @@ test('npm ci installs the packed tarball, and vite build emits both wasm builds 
     assert.ok(bundle.includes(asset), `the bundle does not refer to ${asset}`)
     t.diagnostic(`${flavor}: dist/assets/${asset}`)
   }
+  const worker = assets().find((f) => /^threads_worker-[\w-]{8}\.js$/.test(f))
+  assert.ok(worker, `no threads worker in dist/assets: ${assets().join(', ')}`)
+  assert.ok(bundle.includes(worker), `the bundle does not refer to ${worker}`)
 })
 
-const plain = (results) => results.map(({ detection: d, landmarks }) => ({
-  score: d.score,
-  box: [d.box.x, d.box.y, d.box.width, d.box.height],
-  landmarks: landmarks.positions.map((p) => [p.x, p.y])
-}))
-
-/** What the library in Node gives for these pixels with this wasm build (in a process of its own). */
-async function nodeResults ({ width, height, base64 }, flavor) {
-  const pixelsFile = path.join(APP, 'pixels.rgba')
-  writeFileSync(pixelsFile, Buffer.from(base64, 'base64'))
-  const script = `
-    import { readFileSync } from 'node:fs'
-    import * as faceapi from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'js', 'index.mjs')).href)}
-    const [models, file, width, height] = process.argv.slice(1)
-    await faceapi.nets.tinyFaceDetector.loadFromDisk(models)
-    await faceapi.nets.faceLandmark68Net.loadFromDisk(models)
-    const input = { data: new Uint8ClampedArray(readFileSync(file)), width: Number(width), height: Number(height) }
-    const results = await faceapi.detectAllFaces(input, new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 })).withFaceLandmarks()
-    console.log(JSON.stringify((${plain.toString()})(results)))`
-  const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', script, modelsDir, pixelsFile, width, height],
-    { env: { ...process.env, FACEWASM_WASM: path.join(repoRoot, 'wasm', `${WASM_BUILDS[flavor]}.wasm`) }, maxBuffer: 1 << 24 })
-  return JSON.parse(stdout)
-}
-
-/** Opens the built app on a sample photo, waits for its detections; without SIMD or in its worker if asked. */
-async function runApp (sample, { simd = true, worker = false } = {}) {
+/** Opens the built app on a sample photo, waits for its detections; without SIMD, in its worker or on threads if asked. */
+async function runApp (sample, { simd = true, worker = false, threads = false } = {}) {
   const { page, problems } = await watchedPage(env.browser, { viewport: { width: 1024, height: 800 }, cspViolations: true })
   if (!simd) {
     // An engine without SIMD128: the library's probe module (the only tiny module validated) fails.
@@ -96,12 +80,12 @@ async function runApp (sample, { simd = true, worker = false } = {}) {
   }
   const wasmFetched = []
   page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmFetched.push({ url: r.url(), status: r.status(), type: r.headers()['content-type'] }) })
-  const response = await page.goto(`${env.server.url}/?models=/models/&image=/samples/${sample}${worker ? '&worker' : ''}`)
+  const response = await page.goto(`${env.server.url}/?models=/models/&image=/samples/${sample}${worker ? '&worker' : ''}${threads ? '&threads' : ''}`)
   assert.equal(response.headers()['content-security-policy'], STRICT_CSP)
   await page.waitForFunction(() => document.body.dataset.state, null, { timeout: TIMEOUT })
   const state = await page.evaluate(() => ({ state: document.body.dataset.state, status: document.getElementById('status').textContent }))
   assert.equal(state.state, 'done', state.status)
-  const got = await page.evaluate(`(${plain.toString()})(window.facewasmResults)`)
+  const got = await page.evaluate(`(${plainDetections.toString()})(window.facewasmResults)`)
   const pixels = await imagePixels(page, 'photo')
   // The overlay holds the drawn boxes: some of its pixels are not transparent.
   const drawn = await page.evaluate(() => {
@@ -119,16 +103,20 @@ const RUNS = [
   { sample: 'sample1.jpg', flavor: 'simd128' },
   { sample: 'sample2.jpg', flavor: 'simd128' },
   { sample: 'sample1.jpg', flavor: 'scalar' },
-  { sample: 'sample2.jpg', flavor: 'simd128', worker: true }
+  { sample: 'sample2.jpg', flavor: 'simd128', worker: true },
+  { sample: 'sample1.jpg', flavor: 'threads' }
 ]
 for (const { sample, flavor, worker = false } of RUNS) {
-  const where = worker ? 'in its module worker' : 'on the page'
+  const where = worker ? 'in its module worker' : flavor === 'threads' ? 'on two threads' : 'on the page'
   test(`the built app fetches the ${flavor} wasm from its assets and detects in ${sample} what Node does, ${where}`, { skip, timeout: TIMEOUT }, async (t) => {
-    const run = await runApp(sample, { simd: flavor === 'simd128', worker })
+    const threads = flavor === 'threads'
+    const run = await runApp(sample, { simd: flavor !== 'scalar', worker, threads })
     assert.deepEqual(run.wasmFetched, [{ url: `${env.server.url}/assets/${assetOf(flavor)}`, status: 200, type: 'application/wasm' }])
-    assert.match(run.status, flavor === 'simd128' ? /WebAssembly SIMD/ : /scalar build/)
+    assert.match(run.status, flavor === 'scalar' ? /scalar build/ : /WebAssembly SIMD/)
     assert.equal(/in a worker/.test(run.status), worker)
-    const expected = await nodeResults(run.pixels, flavor)
+    assert.equal(/, 2 threads\)/.test(run.status), threads, run.status)
+    // The threads build's results are the single-thread build's, bit for bit.
+    const expected = await nodeDetections(APP, run.pixels, WASM_BUILDS[threads ? 'simd128' : flavor])
     assert.ok(expected.length > 0, `Node finds faces in ${sample}`)
     assert.deepEqual(run.got, expected)
     assert.ok(run.drawn > 0, 'nothing drawn on the overlay')
