@@ -1,12 +1,12 @@
 // The package with a bundler, as a user gets it: `npm pack`, installed into
 // the Vite sample app (examples/vite-app, `npm ci` from its lockfile), built
-// with `vite build`, served from dist/ under the strict Content-Security-Policy
-// and opened in Chromium. Vite must find both .wasm builds through the
-// library's `new URL('…wasm', import.meta.url)` and emit them as assets; the
-// page must fetch them from there and detect what Node detects from the same
-// pixels with the same wasm, on the page, in a module worker Vite bundles, and on
-// two threads (the page is served cross-origin isolated, so setThreads can start
-// the threads build's worker, which Vite copies as an asset).
+// with `vite build`, served from dist/ cross-origin isolated under the strict
+// Content-Security-Policy and opened in Chromium. Vite must find the three
+// .wasm builds through the library's `new URL('…wasm', import.meta.url)` and
+// emit them as assets, and build the threads worker from the library's
+// `new Worker(new URL(…))`; the page must fetch the wasm from there and detect
+// what Node detects from the same pixels with the same wasm, on the page, in a
+// module worker Vite bundles, and on two threads.
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'

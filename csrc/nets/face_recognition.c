@@ -402,8 +402,8 @@ static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, 
   const int side = layer->side;
   if (layer->winograd) {
     FW_FORK_CONTEXT winograd_conv w = {net, layer, in, side, out, act, residual};
-    const int quads = (layer->scheme->tiles(side, side) + 3) / 4;
     if (blocked(layer)) {
+      const int quads = (layer->scheme->tiles(side, side) + 3) / 4;
       fw_parallel_for((quads + BLOCK_QUADS - 1) / BLOCK_QUADS, winograd_blocks, &w);
     } else {
       fw_parallel_for(layer->scheme->positions, winograd_gemm_step, &w);
