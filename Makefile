@@ -153,7 +153,8 @@ bench: all models bench/node_modules/.package-lock.json build/bench_peak.wasm
 
 # Profiling builds (core/profile.h): the SIMD and threads builds with timing
 # hooks, for a per-layer profile on one thread and on two (`make profile`;
-# PROFILE_NETS picks the nets, PROFILE_RUNS the forwards per side).
+# PROFILE_NETS picks the nets (recognition ssd landmarks tiny expressions
+# ageGender), PROFILE_RUNS the forwards per side).
 PROFILE_EXPORTS := fw_profile_events fw_profile_event_count fw_profile_capacity fw_profile_reset
 PROFILE_EXPORT_LIST := $(subst $(space),$(comma),$(patsubst %,_%,$(PROFILE_EXPORTS)))
 PROFILE_LINK := --js-library csrc/core/profile_imports.js

@@ -7,7 +7,7 @@
 // median time on each side, the speedup, and how long each of the two threads
 // worked in it ("idle" = the part's time minus that).
 //
-//   node bench/profile.mjs [--nets recognition,ssd,landmarks] [--runs 200] [--json FILE]
+//   node bench/profile.mjs [--nets recognition,ssd,landmarks,tiny,expressions,ageGender] [--runs 200] [--json FILE]
 
 import { writeFileSync } from 'node:fs'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
@@ -23,7 +23,10 @@ const THREADS_PROFILE_WASM = `${root}build/facewasm-threads-profile.wasm`
 const NETS = {
   recognition: { net: 'faceRecognitionNet', input: syntheticImage(150, 150), run: (n, input) => n.computeFaceDescriptor(input) },
   ssd: { net: 'ssdMobilenetv1', input: syntheticImage(640, 480), run: (n, input) => n.forward(input) },
-  landmarks: { net: 'faceLandmark68Net', input: syntheticImage(112, 112), run: (n, input) => n.detectLandmarks(input) }
+  landmarks: { net: 'faceLandmark68Net', input: syntheticImage(112, 112), run: (n, input) => n.detectLandmarks(input) },
+  tiny: { net: 'tinyFaceDetector', input: syntheticImage(640, 480), run: (n, input) => n.forward(input, 416) },
+  expressions: { net: 'faceExpressionNet', input: syntheticImage(112, 112), run: (n, input) => n.predictExpressions(input) },
+  ageGender: { net: 'ageGenderNet', input: syntheticImage(112, 112), run: (n, input) => n.predictAgeAndGender(input) }
 }
 
 /** One forward's parts from the event log: [{ label, ms, busy: [ms per thread] }]. */

@@ -43,3 +43,15 @@ test('a profile of the recognition net names every layer and times both sides', 
   assert.deepEqual(recognition.rows.at(-1).busy, [0, 0])
   assert.ok(recognition.total1 > 0 && recognition.total2 > 0)
 })
+
+test('profiles of the Tiny Face Detector, expression and age/gender nets name their parts', async () => {
+  const { tiny, expressions, ageGender } = await profile({ nets: ['tiny', 'expressions', 'ageGender'], runs: 4, rounds: 2 })
+  const separable = [1, 2, 3, 4, 5].flatMap((i) => [`conv${i}/depthwise`, `conv${i}/pointwise + maxpool`])
+  assert.deepEqual(tiny.rows.map((row) => row.label), ['input', 'conv0 + maxpool', ...separable, 'conv8'])
+  const dense = [0, 1, 2, 3].flatMap((b) => [`dense block ${b}/conv 0`, ...[1, 2, 3].map((k) => `dense block ${b}/conv ${k} + sum`)])
+  assert.deepEqual(expressions.rows.map((row) => row.label), ['input', ...dense, 'global average', 'fc + softmax'])
+  const reduction = (i) => [`reduction ${i}/separable 0`, `reduction ${i}/separable 1`, `reduction ${i}/maxpool + expansion`]
+  const main = (i) => [`main block ${i}/separable 0`, `main block ${i}/separable 1`, `main block ${i}/separable 2 + sum`]
+  assert.deepEqual(ageGender.rows.map((row) => row.label),
+    ['input', 'conv 3x3', ...reduction(0), ...reduction(1), ...main(0), ...main(1), ...reduction(2), 'exit separable', 'head'])
+})

@@ -36,7 +36,8 @@ void fw_profile_chunk(int thread, double start, double end);
 
 #else
 
-#define FW_PROFILE_MARK(name, part, index) ((void)0)
+/* (index is evaluated, so that a variable used only for marks is still used) */
+#define FW_PROFILE_MARK(name, part, index) ((void)(index))
 #define FW_PROFILE_CHUNK(thread, call) call
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "../core/alloc.h"
 #include "../core/arena.h"
+#include "../core/profile.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 #include "int_layers.h"
@@ -208,10 +209,14 @@ static void separable(fw_age_gender_net *net, const separable_conv *s, const flo
 }
 
 /* x [side, side, in_c] (its relu in x_relu unless activate_input is 0) ->
- * x [side/2, side/2, out_c] and x_relu. */
-static void reduction(fw_age_gender_net *net, const reduction_block *r, int side, int activate_input) {
+ * x [side/2, side/2, out_c] and x_relu; index (net->reduction's) names its
+ * parts in a profile. */
+static void reduction(fw_age_gender_net *net, const reduction_block *r, int index, int side, int activate_input) {
+  FW_PROFILE_MARK("reduction #", "/separable 0", index);
   separable(net, &r->sep0, activate_input ? net->x_relu : net->x, side, net->a, relu);
+  FW_PROFILE_MARK("reduction #", "/separable 1", index);
   separable(net, &r->sep1, net->a, side, net->b, linear);
+  FW_PROFILE_MARK("reduction #", "/maxpool + expansion", index);
   const fw_conv_geometry pool = fw_conv_geometry_tf(side, side, r->sep1.out_c, r->sep1.out_c, 3, 2, FW_PAD_SAME);
   fw_parallel_pool(fw_f32_maxpool_kxk, &pool, net->b, net->pooled);
   const fw_conv_geometry expand = fw_conv_geometry_tf(side, side, r->sep0.in_c, r->sep0.out_c, 1, 2, FW_PAD_SAME);
@@ -222,28 +227,36 @@ static void reduction(fw_age_gender_net *net, const reduction_block *r, int side
 
 void fw_age_gender_net_predict(fw_age_gender_net *net, const fw_rgba_image *image, fw_crop crop, float *age,
                                float *male_probability) {
+  FW_PROFILE_MARK("input", NULL, -1);
   fw_parallel_square_input(image, crop, FW_PAD_CENTRED, INPUT_SIDE, mean_rgb, 256.0f, net->input);
   const fw_conv_geometry g = fw_conv_geometry_tf(INPUT_SIDE, INPUT_SIDE, 3, 32, 3, 2, FW_PAD_SAME);
+  FW_PROFILE_MARK("conv 3x3", NULL, -1);
   fw_parallel_conv(fw_f32_conv, &g, net->input, net->conv_in, net->zero, net->x, relu);
 
   int side = g.out_h;
-  reduction(net, &net->reduction[0], side, 0);
+  reduction(net, &net->reduction[0], 0, side, 0);
   side = (side + 1) / 2;
-  reduction(net, &net->reduction[1], side, 1);
+  reduction(net, &net->reduction[1], 1, side, 1);
   side = (side + 1) / 2;
   for (int i = 0; i < MAIN_BLOCKS; i++) {
+    FW_PROFILE_MARK("main block #", "/separable 0", i);
     separable(net, &net->main[i][0], net->x_relu, side, net->a, relu);
+    FW_PROFILE_MARK("main block #", "/separable 1", i);
     separable(net, &net->main[i][1], net->a, side, net->b, relu);
+    FW_PROFILE_MARK("main block #", "/separable 2 + sum", i);
     separable_add(net, &net->main[i][2], net->b, side, net->a, linear, net->x, net->x_relu);
   }
-  reduction(net, &net->reduction[2], side, 1);
+  reduction(net, &net->reduction[2], 2, side, 1);
   side = (side + 1) / 2;
+  FW_PROFILE_MARK("exit separable", NULL, -1);
   separable(net, &net->exit_sep, net->x, side, net->a, relu);
 
+  FW_PROFILE_MARK("head", NULL, -1);
   fw_f32_global_mean(net->a, LAST_SIDE * LAST_SIDE, FEATURES, net->features);
   float gender_logits[2], gender[2];
   fw_layer_dense(&net->fc_age, net->features, age);
   fw_layer_dense(&net->fc_gender, net->features, gender_logits);
   fw_layer_softmax(gender_logits, 2, gender);
   *male_probability = gender[0];
+  FW_PROFILE_MARK("end", NULL, -1);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "../core/alloc.h"
+#include "../core/profile.h"
 #include "../core/status.h"
 #include "face_feature_extractor.h"
 #include "layers.h"
@@ -41,7 +42,9 @@ const fw_net_ops fw_face_expression_net_ops = {"face_expression", bind, destroy}
 void fw_face_expression_net_predict(fw_face_expression_net *net, const fw_rgba_image *image, fw_crop crop,
                                     float probabilities[FW_FACE_EXPRESSIONS]) {
   const float *features = fw_face_feature_extractor_forward(&net->features, image, crop);
+  FW_PROFILE_MARK("fc + softmax", NULL, -1);
   float logits[FW_FACE_EXPRESSIONS];
   fw_layer_dense(&net->fc, features, logits);
   fw_layer_softmax(logits, FW_FACE_EXPRESSIONS, probabilities);
+  FW_PROFILE_MARK("end", NULL, -1);
 }

@@ -19,6 +19,7 @@
 #include "../core/alloc.h"
 #include "../core/arena.h"
 #include "../core/parallel.h"
+#include "../core/profile.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 #include "detection.h"
@@ -242,16 +243,20 @@ static void pointwise_i16_then_pool(const fw_tiny_face_detector *net, const fw_p
 const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const fw_rgba_image *image, int input_size) {
   if (plan(net, input_size) != 0) return NULL;
   const fw_crop whole = {0, 0, image->width, image->height};
+  FW_PROFILE_MARK("input", NULL, -1);
   fw_rgba_to_square_input(image, whole, FW_PAD_BOTTOM_RIGHT, input_size, mean_rgb, 256.0f, net->input);
 
   fw_conv_geometry g = fw_conv_geometry_tf(input_size, input_size, 3, 16, 3, 1, FW_PAD_VALID);
+  FW_PROFILE_MARK("conv0", " + maxpool", -1);
   conv_then_pool(net, &g, net->input, net->conv0, net->pong, leaky);
   int side = (g.out_h + 1) / 2, channels = 16;
   float *current = net->pong, *spare = net->ping;
 
   for (int i = 0; i < SEPARABLE_LAYERS; i++, channels *= 2) {
     fw_conv_geometry dw = fw_conv_geometry_tf(side, side, channels, channels, 3, 1, FW_PAD_SAME);
+    FW_PROFILE_MARK("conv#", "/depthwise", i + 1);
     fw_parallel_conv(fw_f32_dwconv3x3, &dw, current, net->depthwise[i], net->zero, spare, linear);
+    FW_PROFILE_MARK("conv#", "/pointwise + maxpool", i + 1);
     fw_conv_geometry pw = fw_conv_geometry_tf(side, side, channels, 2 * channels, 1, 1, FW_PAD_VALID);
     if (i + 1 < SEPARABLE_LAYERS) {
       if (net->int_ready && i >= FIRST_INT_LAYER)
@@ -273,7 +278,9 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
     }
   }
   fw_conv_geometry head = fw_conv_geometry_tf(side, side, MAX_CHANNELS, HEAD_CHANNELS, 1, 1, FW_PAD_VALID);
+  FW_PROFILE_MARK("conv8", NULL, -1);
   fw_parallel_conv(fw_f32_conv, &head, current, net->head, net->zero, spare, linear);
+  FW_PROFILE_MARK("end", NULL, -1);
   return spare;
 }
 
