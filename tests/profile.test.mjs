@@ -54,4 +54,9 @@ test('profiles of the Tiny Face Detector, expression and age/gender nets name th
   const main = (i) => [`main block ${i}/separable 0`, `main block ${i}/separable 1`, `main block ${i}/separable 2 + sum`]
   assert.deepEqual(ageGender.rows.map((row) => row.label),
     ['input', 'conv 3x3', ...reduction(0), ...reduction(1), ...main(0), ...main(1), ...reduction(2), 'exit separable', 'head'])
+  // The input conversion is split over the threads in every net (a part run on thread 0 alone logs no range).
+  for (const net of [tiny, expressions, ageGender]) {
+    const input = net.rows[0]
+    assert.ok(input.busy[0] + input.busy[1] > 0, `input busy ${input.busy}`)
+  }
 })

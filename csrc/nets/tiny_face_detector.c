@@ -244,7 +244,7 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
   if (plan(net, input_size) != 0) return NULL;
   const fw_crop whole = {0, 0, image->width, image->height};
   FW_PROFILE_MARK("input", NULL, -1);
-  fw_rgba_to_square_input(image, whole, FW_PAD_BOTTOM_RIGHT, input_size, mean_rgb, 256.0f, net->input);
+  fw_parallel_square_input(image, whole, FW_PAD_BOTTOM_RIGHT, input_size, mean_rgb, 256.0f, net->input);
 
   fw_conv_geometry g = fw_conv_geometry_tf(input_size, input_size, 3, 16, 3, 1, FW_PAD_VALID);
   FW_PROFILE_MARK("conv0", " + maxpool", -1);
