@@ -189,7 +189,7 @@ const fw_net_ops fw_age_gender_net_ops = {"age_gender", bind, destroy};
 static void separable_add(fw_age_gender_net *net, const separable_conv *s, const float *input, int side, float *output,
                           fw_activation act, float *residual, float *residual_relu) {
   const fw_conv_geometry dw = fw_conv_geometry_tf(side, side, s->in_c, s->in_c, 3, 1, FW_PAD_SAME);
-  fw_parallel_conv(fw_f32_dwconv3x3, &dw, input, s->depthwise, net->zero, net->depthwise_out, linear);
+  fw_parallel_dwconv3x3(&dw, input, s->depthwise, net->zero, net->depthwise_out, linear);
   const fw_pointwise_add pointwise = {.i16 = net->int_status == 0 ? &s->pointwise_i16 : NULL,
                                       .packed = s->pointwise,
                                       .zero = net->zero,
@@ -220,7 +220,7 @@ static void reduction(fw_age_gender_net *net, const reduction_block *r, int inde
   const fw_conv_geometry pool = fw_conv_geometry_tf(side, side, r->sep1.out_c, r->sep1.out_c, 3, 2, FW_PAD_SAME);
   fw_parallel_pool(fw_f32_maxpool_kxk, &pool, net->b, net->pooled);
   const fw_conv_geometry expand = fw_conv_geometry_tf(side, side, r->sep0.in_c, r->sep0.out_c, 1, 2, FW_PAD_SAME);
-  fw_parallel_conv(fw_f32_conv, &expand, net->x, r->expansion, net->zero, net->shortcut, linear);
+  fw_parallel_conv(&expand, net->x, r->expansion, net->zero, net->shortcut, linear);
   const size_t count = (size_t)pool.out_h * pool.out_w * r->sep1.out_c;
   fw_parallel_add(net->pooled, net->shortcut, count, net->x, net->x_relu);
 }
@@ -231,7 +231,7 @@ void fw_age_gender_net_predict(fw_age_gender_net *net, const fw_rgba_image *imag
   fw_parallel_square_input(image, crop, FW_PAD_CENTRED, INPUT_SIDE, mean_rgb, 256.0f, net->input);
   const fw_conv_geometry g = fw_conv_geometry_tf(INPUT_SIDE, INPUT_SIDE, 3, 32, 3, 2, FW_PAD_SAME);
   FW_PROFILE_MARK("conv 3x3", NULL, -1);
-  fw_parallel_conv(fw_f32_conv, &g, net->input, net->conv_in, net->zero, net->x, relu);
+  fw_parallel_conv(&g, net->input, net->conv_in, net->zero, net->x, relu);
 
   int side = g.out_h;
   reduction(net, &net->reduction[0], 0, side, 0);

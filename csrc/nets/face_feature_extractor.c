@@ -107,7 +107,7 @@ int fw_face_feature_extractor_bind(fw_face_feature_extractor *fx, const fw_weigh
 static void separable(fw_face_feature_extractor *fx, const float *input, int in_side, int in_c, int out_c, int stride,
                       int b, int k, float *output, fw_activation act, int add_to_sum, int keep_sum) {
   const fw_conv_geometry dw = fw_conv_geometry_tf(in_side, in_side, in_c, in_c, 3, stride, FW_PAD_SAME);
-  fw_parallel_conv(fw_f32_dwconv3x3, &dw, input, fx->depthwise[b][k], fx->zero, fx->depthwise_out, linear);
+  fw_parallel_dwconv3x3(&dw, input, fx->depthwise[b][k], fx->zero, fx->depthwise_out, linear);
   const fw_pointwise_add pointwise = {.i16 = fx->int_ready ? &fx->pointwise_i16[b][k] : NULL,
                                       .packed = fx->pointwise[b][k],
                                       .zero = fx->zero,
@@ -133,7 +133,7 @@ const float *fw_face_feature_extractor_forward(fw_face_feature_extractor *fx, co
     FW_PROFILE_MARK("dense block #", "/conv 0", b);
     if (b == 0) {
       const fw_conv_geometry g = fw_conv_geometry_tf(side, side, in_c, out_c, 3, 2, FW_PAD_SAME);
-      fw_parallel_conv(fw_f32_conv, &g, fx->input, fx->conv0, fx->zero, fx->sum, relu);
+      fw_parallel_conv(&g, fx->input, fx->conv0, fx->zero, fx->sum, relu);
     } else {
       separable(fx, fx->activated, side, in_c, out_c, 2, b, 0, fx->sum, relu, 0, 0);
     }

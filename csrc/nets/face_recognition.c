@@ -412,7 +412,7 @@ static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, 
     return;
   }
   const fw_conv_geometry g = fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, layer->kernel, 1, FW_PAD_SAME);
-  fw_parallel_conv(fw_f32_conv, &g, in, layer->direct, net->zero, out, act);
+  fw_parallel_conv(&g, in, layer->direct, net->zero, out, act);
   if (residual) fw_parallel_add(out, residual, (size_t)side * side * layer->out_c, NULL, residual);
 }
 
@@ -424,7 +424,7 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
 
   const fw_conv_geometry sg = fw_conv_geometry_tf(INPUT_SIZE, INPUT_SIZE, 3, STEM_CHANNELS, 7, 2, FW_PAD_VALID);
   FW_PROFILE_MARK("conv32_down", "/conv 7x7", -1);
-  fw_parallel_conv(fw_f32_conv, &sg, net->input, net->stem, net->zero, net->stem_out, relu);
+  fw_parallel_conv(&sg, net->input, net->stem, net->zero, net->stem_out, relu);
   const fw_conv_geometry pool = fw_conv_geometry_tf(STEM_SIDE, STEM_SIDE, STEM_CHANNELS, STEM_CHANNELS, 3, 2, FW_PAD_VALID);
   FW_PROFILE_MARK("conv32_down", "/maxpool", -1);
   fw_parallel_pool(fw_f32_maxpool_kxk, &pool, net->stem_out, net->x);
@@ -442,7 +442,7 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
       conv3x3_same(net, &net->conv2[i], t, u, linear, x);
     } else {
       const fw_conv_geometry g1 = fw_conv_geometry_tf(side, side, channels, out_c, 3, 2, FW_PAD_VALID);
-      fw_parallel_conv(fw_f32_conv, &g1, x, net->conv1[i].direct, net->zero, t, relu);
+      fw_parallel_conv(&g1, x, net->conv1[i].direct, net->zero, t, relu);
       FW_PROFILE_MARK(stages[i].name, "/conv2", -1);
       conv3x3_same(net, &net->conv2[i], t, u, linear, NULL);
       FW_PROFILE_MARK(stages[i].name, "/shortcut", -1);

@@ -7,8 +7,12 @@
 
 #define PIXEL_BLOCK 4
 
+/* The signature of fw_f32_conv and fw_f32_dwconv3x3 (either twin). */
+typedef void (*conv_kernel)(const fw_conv_geometry *g, const float *input, const float *packed, const float *zero,
+                            float *output, fw_activation act);
+
 typedef struct conv_call {
-  fw_conv_kernel kernel;
+  conv_kernel kernel;
   const fw_conv_geometry *g;
   const float *input, *packed, *zero;
   float *output;
@@ -67,8 +71,9 @@ static void conv_panels(void *opaque, int begin, int end, int thread) {
   }
 }
 
-void fw_parallel_conv(fw_conv_kernel kernel, const fw_conv_geometry *g, const float *input, const float *packed,
-                      const float *zero, float *output, fw_activation act) {
+/* dense: the kernel is fw_f32_conv, whose packed filters are in panels. */
+static void parallel_conv(conv_kernel kernel, int dense, const fw_conv_geometry *g, const float *input,
+                          const float *packed, const float *zero, float *output, fw_activation act) {
   if (fw_threads_active() <= 1) {
     kernel(g, input, packed, zero, output, act);
     return;
@@ -79,13 +84,23 @@ void fw_parallel_conv(fw_conv_kernel kernel, const fw_conv_geometry *g, const fl
   const int threads = fw_threads_active(), panels = (g->out_c + FW_CONV_PANEL - 1) / FW_CONV_PANEL;
   /* Maps of too few rows to share out evenly (3 rows on 2 threads: 2 and 1), split by channels. */
   const int few_rows = g->out_h % threads != 0 && g->out_h < 4 * threads;
-  if (kernel == fw_f32_conv && g->out_h * g->out_w <= SCATTER_PIXELS && panels >= 2 * threads &&
+  if (dense && g->out_h * g->out_w <= SCATTER_PIXELS && panels >= 2 * threads &&
       (few_rows || g->out_h * g->out_w == 1))
     fw_parallel_for(panels, conv_panels, &call);
   else if (pointwise)
     fw_parallel_for((g->out_h * g->out_w + PIXEL_BLOCK - 1) / PIXEL_BLOCK, conv_pixels, &call);
   else
     fw_parallel_for(g->out_h, conv_rows, &call);
+}
+
+void fw_parallel_conv(const fw_conv_geometry *g, const float *input, const float *packed, const float *zero,
+                      float *output, fw_activation act) {
+  parallel_conv(fw_f32_conv, 1, g, input, packed, zero, output, act);
+}
+
+void fw_parallel_dwconv3x3(const fw_conv_geometry *g, const float *input, const float *packed, const float *zero,
+                           float *output, fw_activation act) {
+  parallel_conv(fw_f32_dwconv3x3, 0, g, input, packed, zero, output, act);
 }
 
 typedef struct pool_call {

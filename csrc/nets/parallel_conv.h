@@ -15,12 +15,12 @@
 #include "../image/preprocess.h"
 #include "../kernels/conv.h"
 
-/* The signature of fw_f32_conv and fw_f32_dwconv3x3 (either twin). */
-typedef void (*fw_conv_kernel)(const fw_conv_geometry *g, const float *input, const float *packed, const float *zero,
-                               float *output, fw_activation act);
-
-void fw_parallel_conv(fw_conv_kernel kernel, const fw_conv_geometry *g, const float *input, const float *packed,
-                      const float *zero, float *output, fw_activation act);
+/* fw_f32_conv and fw_f32_dwconv3x3 (arguments as there), split as above
+ * (the split by output-channel panels is the dense conv's alone). */
+void fw_parallel_conv(const fw_conv_geometry *g, const float *input, const float *packed, const float *zero,
+                      float *output, fw_activation act);
+void fw_parallel_dwconv3x3(const fw_conv_geometry *g, const float *input, const float *packed, const float *zero,
+                           float *output, fw_activation act);
 
 /* The signature of fw_f32_maxpool_kxk (either twin): split by row bands too. */
 typedef void (*fw_pool_kernel)(const fw_conv_geometry *g, const float *input, float *output);

@@ -278,9 +278,9 @@ static int run_predictor(fw_ssd_mobilenetv1 *net, int index, const float *featur
   const int c = predictors[index].channels, a = predictors[index].anchors;
   float *encodings = net->raw, *logits = net->raw + FW_SSD_ANCHORS * 4;
   fw_conv_geometry g = fw_conv_geometry_tf(side, side, c, 4 * a, 1, 1, FW_PAD_VALID);
-  fw_parallel_conv(fw_f32_conv, &g, features, net->box_head[index], net->zero, encodings + (size_t)first * 4, linear);
+  fw_parallel_conv(&g, features, net->box_head[index], net->zero, encodings + (size_t)first * 4, linear);
   g = fw_conv_geometry_tf(side, side, c, 3 * a, 1, 1, FW_PAD_VALID);
-  fw_parallel_conv(fw_f32_conv, &g, features, net->class_head[index], net->zero, logits + (size_t)first * 3, linear);
+  fw_parallel_conv(&g, features, net->class_head[index], net->zero, logits + (size_t)first * 3, linear);
   return first + side * side * a;
 }
 
@@ -332,7 +332,7 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
 
   fw_conv_geometry g = fw_conv_geometry_tf(size, size, 3, 32, 3, 2, FW_PAD_SAME);
   FW_PROFILE_MARK("conv_0", NULL, -1);
-  fw_parallel_conv(fw_f32_conv, &g, net->input, net->conv0, net->zero, net->ping, relu6);
+  fw_parallel_conv(&g, net->input, net->conv0, net->zero, net->ping, relu6);
   int side = g.out_h;
   float *current = net->ping, *spare = net->pong;
   const int use_int = net->int_ready && !net->precision_f32;
@@ -341,7 +341,7 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
     const fw_conv_geometry dw =
         fw_conv_geometry_tf(side, side, blocks[i].in_c, blocks[i].in_c, 3, blocks[i].stride, FW_PAD_SAME);
     FW_PROFILE_MARK("conv_#", "/depthwise", i + 1);
-    fw_parallel_conv(fw_f32_dwconv3x3, &dw, current, net->depthwise[i], net->zero, spare, relu6);
+    fw_parallel_dwconv3x3(&dw, current, net->depthwise[i], net->zero, spare, relu6);
     side = dw.out_h;
     const fw_conv_geometry pw = fw_conv_geometry_tf(side, side, blocks[i].in_c, blocks[i].out_c, 1, 1, FW_PAD_VALID);
     /* The depthwise output is in `spare`; the pointwise one goes to the other
@@ -351,7 +351,7 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
     if (use_int)
       fw_parallel_pointwise_i16(&net->pointwise_i16[i], spare, side * side, &net->scratch, out, relu6);
     else
-      fw_parallel_conv(fw_f32_conv, &pw, spare, net->pointwise[i], net->zero, out, relu6);
+      fw_parallel_conv(&pw, spare, net->pointwise[i], net->zero, out, relu6);
     current = out;
     spare = current == net->ping ? net->pong : net->ping;
   }
@@ -366,7 +366,7 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
     if (use_int && extra[i].kernel == 1)
       fw_parallel_pointwise_i16(&net->extra_i16[i], current, side * side, &net->scratch, spare, relu6);
     else
-      fw_parallel_conv(fw_f32_conv, &e, current, net->extra[i], net->zero, spare, relu6);
+      fw_parallel_conv(&e, current, net->extra[i], net->zero, spare, relu6);
     side = e.out_h;
     float *t = current;
     current = spare;

@@ -255,7 +255,7 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
   for (int i = 0; i < SEPARABLE_LAYERS; i++, channels *= 2) {
     fw_conv_geometry dw = fw_conv_geometry_tf(side, side, channels, channels, 3, 1, FW_PAD_SAME);
     FW_PROFILE_MARK("conv#", "/depthwise", i + 1);
-    fw_parallel_conv(fw_f32_dwconv3x3, &dw, current, net->depthwise[i], net->zero, spare, linear);
+    fw_parallel_dwconv3x3(&dw, current, net->depthwise[i], net->zero, spare, linear);
     FW_PROFILE_MARK("conv#", "/pointwise + maxpool", i + 1);
     fw_conv_geometry pw = fw_conv_geometry_tf(side, side, channels, 2 * channels, 1, 1, FW_PAD_VALID);
     if (i + 1 < SEPARABLE_LAYERS) {
@@ -269,7 +269,7 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
         const fw_i16_scratch whole = fw_i16_scratch_at(net->scratch, net->scratch_values, net->scratch_pixels);
         fw_parallel_pointwise_i16(&net->pointwise_i16[i], spare, side * side, &whole, current, leaky);
       } else {
-        fw_parallel_conv(fw_f32_conv, &pw, spare, net->pointwise[i], net->zero, current, leaky);
+        fw_parallel_conv(&pw, spare, net->pointwise[i], net->zero, current, leaky);
       }
       fw_f32_maxpool2x2(current, side, side, 2 * channels, 1, spare);
       float *t = current;
@@ -279,7 +279,7 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
   }
   fw_conv_geometry head = fw_conv_geometry_tf(side, side, MAX_CHANNELS, HEAD_CHANNELS, 1, 1, FW_PAD_VALID);
   FW_PROFILE_MARK("conv8", NULL, -1);
-  fw_parallel_conv(fw_f32_conv, &head, current, net->head, net->zero, spare, linear);
+  fw_parallel_conv(&head, current, net->head, net->zero, spare, linear);
   FW_PROFILE_MARK("end", NULL, -1);
   return spare;
 }
