@@ -218,7 +218,7 @@ static void reduction(fw_age_gender_net *net, const reduction_block *r, int inde
   separable(net, &r->sep1, net->a, side, net->b, linear);
   FW_PROFILE_MARK("reduction #", "/maxpool + expansion", index);
   const fw_conv_geometry pool = fw_conv_geometry_tf(side, side, r->sep1.out_c, r->sep1.out_c, 3, 2, FW_PAD_SAME);
-  fw_parallel_pool(fw_f32_maxpool_kxk, &pool, net->b, net->pooled);
+  fw_parallel_maxpool(&pool, net->b, net->pooled);
   const fw_conv_geometry expand = fw_conv_geometry_tf(side, side, r->sep0.in_c, r->sep0.out_c, 1, 2, FW_PAD_SAME);
   fw_parallel_conv(&expand, net->x, r->expansion, net->zero, net->shortcut, linear);
   const size_t count = (size_t)pool.out_h * pool.out_w * r->sep1.out_c;

@@ -427,7 +427,7 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
   fw_parallel_conv(&sg, net->input, net->stem, net->zero, net->stem_out, relu);
   const fw_conv_geometry pool = fw_conv_geometry_tf(STEM_SIDE, STEM_SIDE, STEM_CHANNELS, STEM_CHANNELS, 3, 2, FW_PAD_VALID);
   FW_PROFILE_MARK("conv32_down", "/maxpool", -1);
-  fw_parallel_pool(fw_f32_maxpool_kxk, &pool, net->stem_out, net->x);
+  fw_parallel_maxpool(&pool, net->stem_out, net->x);
 
   /* x holds the stage input and receives its output; t and u are the body's
    * maps (a down stage's output goes to t, which then becomes x). */

@@ -104,7 +104,6 @@ void fw_parallel_dwconv3x3(const fw_conv_geometry *g, const float *input, const 
 }
 
 typedef struct pool_call {
-  fw_pool_kernel kernel;
   const fw_conv_geometry *g;
   const float *input;
   float *output;
@@ -114,11 +113,11 @@ static void pool_rows(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const pool_call *c = opaque;
   const fw_conv_geometry band = fw_conv_row_band(c->g, begin, end - begin);
-  c->kernel(&band, c->input, c->output + (size_t)begin * c->g->out_w * c->g->out_c);
+  fw_f32_maxpool_kxk(&band, c->input, c->output + (size_t)begin * c->g->out_w * c->g->out_c);
 }
 
-void fw_parallel_pool(fw_pool_kernel kernel, const fw_conv_geometry *g, const float *input, float *output) {
-  FW_FORK_CONTEXT pool_call call = {kernel, g, input, output};
+void fw_parallel_maxpool(const fw_conv_geometry *g, const float *input, float *output) {
+  FW_FORK_CONTEXT pool_call call = {g, input, output};
   fw_parallel_for(g->out_h, pool_rows, &call);
 }
 

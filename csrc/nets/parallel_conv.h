@@ -22,10 +22,8 @@ void fw_parallel_conv(const fw_conv_geometry *g, const float *input, const float
 void fw_parallel_dwconv3x3(const fw_conv_geometry *g, const float *input, const float *packed, const float *zero,
                            float *output, fw_activation act);
 
-/* The signature of fw_f32_maxpool_kxk (either twin): split by row bands too. */
-typedef void (*fw_pool_kernel)(const fw_conv_geometry *g, const float *input, float *output);
-
-void fw_parallel_pool(fw_pool_kernel kernel, const fw_conv_geometry *g, const float *input, float *output);
+/* fw_f32_maxpool_kxk (arguments as there), split by row bands too. */
+void fw_parallel_maxpool(const fw_conv_geometry *g, const float *input, float *output);
 
 /* fw_f32_add (sum and/or relu_sum of n values) split into runs of values:
  * each thread adds the part of the map it computed in the layer before. */
