@@ -11,7 +11,7 @@ import { promisify } from 'node:util'
 
 import * as faceapi from '../js/index.mjs'
 import { describeWasm } from '../tools/wasm-info.mjs'
-import { modelsDir, sharedMissing } from './shared.mjs'
+import { modelsDir, sharedMissing, sharedPath } from './shared.mjs'
 
 const run = promisify(execFile)
 const threadsWasm = fileURLToPath(new URL('../wasm/facewasm-threads.wasm', import.meta.url))
@@ -19,7 +19,7 @@ const indexUrl = new URL('../js/index.mjs', import.meta.url).href
 const REFERENCE_TESTS = ['tiny_face_detector.test.mjs', 'ssd_mobilenetv1.test.mjs', 'mtcnn.test.mjs', 'face_nets.test.mjs',
   'face_expression_age_gender.test.mjs']
 
-// Raw outputs of the nets whose layers are split across threads (all but MTCNN), on a
+// Raw outputs of the nets on the models in the repository (MTCNN's below), on a
 // deterministic noise image (no faces needed: raw values are compared).
 const RAW_OUTPUTS = `
   const models = ${JSON.stringify(modelsDir)}
@@ -89,6 +89,27 @@ test('two threads give bit-identical raw outputs to the single-thread build (and
   assert.equal(await faceapi.setThreads(3), 3)
   assert.deepEqual(bits(await rawOutputs(faceapi)), bits(single))
   assert.equal(await faceapi.setThreads(2), 2)
+})
+
+// MTCNN (its weights are only in ../shared) on a photo with faces, so that R-Net and O-Net run too:
+// P-Net's raw output at one scale and the whole detection, serialised (JSON keeps every double).
+const MTCNN_OUTPUTS = `
+  await faceapi.nets.mtcnn.loadFromDisk(${JSON.stringify(sharedPath('models'))})
+  const photo = (await import('node:fs')).readFileSync(${JSON.stringify(sharedPath('testdata', 'decoded', 'faces.png'))})
+  const pnet = await faceapi.nets.mtcnn.forwardPnet(photo, 0.3)
+  const faces = await faceapi.nets.mtcnn.forward(photo)
+  return JSON.stringify({ pnet: [pnet.rows, pnet.cols, ...pnet.values], faces })`
+
+test('MTCNN gives the single-thread build\'s results, bit for bit, on two threads', { skip: sharedMissing }, async () => {
+  const script = `import * as faceapi from ${JSON.stringify(indexUrl)}
+    process.stdout.write(await (async () => {${MTCNN_OUTPUTS}})())`
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script],
+    { maxBuffer: 1 << 24, env: { ...process.env, FACEWASM_THREADS: '' } })
+  const single = JSON.parse(stdout)
+  assert.ok(single.faces.length >= 5, `${single.faces.length} faces: R-Net and O-Net must run on several`)
+  assert.equal(await faceapi.setThreads(2), 2)
+  const two = JSON.parse(await new Function('faceapi', `return (async () => {${MTCNN_OUTPUTS}})()`)(faceapi)) // eslint-disable-line no-new-func
+  assert.deepEqual(two, single)
 })
 
 test('errors from C still come back as clear errors on the threads build', async () => {

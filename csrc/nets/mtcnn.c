@@ -39,6 +39,7 @@
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 #include "detection.h"
+#include "parallel_conv.h"
 
 #define CELL_SIZE 12
 #define CELL_STRIDE 2
@@ -215,11 +216,13 @@ static fw_activation prelu(const layer *l) {
   return (fw_activation){.kind = FW_ACT_PRELU, .alphas = l->alphas};
 }
 
-/* VALID conv (or FC as a 1x1 conv over one pixel) with the layer's PReLU. */
+/* VALID conv (or FC as a 1x1 conv over one pixel) with the layer's PReLU,
+ * split across the threads (parallel_conv.h) as the max pools below but the
+ * 2x2 one; the rest of a detection (resizing, patches, NMS) runs on thread 0. */
 static fw_conv_geometry conv(const fw_mtcnn *net, const layer *l, int kernel, int in_h, int in_w, int in_c, int out_c,
                              const float *in, float *out) {
   const fw_conv_geometry g = fw_conv_geometry_tf(in_h, in_w, in_c, out_c, kernel, 1, FW_PAD_VALID);
-  fw_f32_conv(&g, in, l->packed, net->zero, out, l->alphas ? prelu(l) : linear);
+  fw_parallel_conv(&g, in, l->packed, net->zero, out, l->alphas ? prelu(l) : linear);
   return g;
 }
 
@@ -228,7 +231,7 @@ static fw_conv_geometry maxpool(int kernel, fw_padding padding, int in_h, int in
   if (kernel == 2 && padding == FW_PAD_SAME)
     fw_f32_maxpool2x2(in, in_h, in_w, c, 2, out);
   else
-    fw_f32_maxpool_kxk(&g, in, out);
+    fw_parallel_maxpool(&g, in, out);
   return g;
 }
 
