@@ -36,6 +36,7 @@
 #include "../core/alloc.h"
 #include "../core/arena.h"
 #include "../core/checked.h"
+#include "../core/parallel.h"
 #include "../core/status.h"
 #include "../kernels/dispatch.h"
 #include "detection.h"
@@ -90,7 +91,13 @@ struct fw_mtcnn {
   fw_arena arena;
   float *resized; /* one pyramid level, RGB, image layout */
   float *ping, *pong, *zero;
-  uint8_t *patch; /* one R-Net/O-Net patch, RGB bytes */
+  /* R-Net/O-Net work, one per thread (patches run side by side when there
+   * are enough of them): the patch's RGB bytes and the nets' ping-pong maps. */
+  struct patch_work {
+    uint8_t *patch;
+    float *ping, *pong;
+  } work[FW_THREADS_MAX];
+  int planned_threads;
   candidate *level, *all; /* a stage's candidates (also scratch), the survivors so far */
   fw_box *nms_boxes;
   double *nms_scores;
@@ -216,22 +223,29 @@ static fw_activation prelu(const layer *l) {
   return (fw_activation){.kind = FW_ACT_PRELU, .alphas = l->alphas};
 }
 
-/* VALID conv (or FC as a 1x1 conv over one pixel) with the layer's PReLU,
- * split across the threads (parallel_conv.h) as the max pools below but the
- * 2x2 one; the rest of a detection (resizing, patches, NMS) runs on thread 0. */
+/* VALID conv (or FC as a 1x1 conv over one pixel) with the layer's PReLU.
+ * split: across the threads (parallel_conv.h), as the max pools below but the
+ * 2x2 one; else on the calling thread (a patch of a fork over patches). */
 static fw_conv_geometry conv(const fw_mtcnn *net, const layer *l, int kernel, int in_h, int in_w, int in_c, int out_c,
-                             const float *in, float *out) {
+                             const float *in, float *out, int split) {
   const fw_conv_geometry g = fw_conv_geometry_tf(in_h, in_w, in_c, out_c, kernel, 1, FW_PAD_VALID);
-  fw_parallel_conv(&g, in, l->packed, net->zero, out, l->alphas ? prelu(l) : linear);
+  const fw_activation act = l->alphas ? prelu(l) : linear;
+  if (split)
+    fw_parallel_conv(&g, in, l->packed, net->zero, out, act);
+  else
+    fw_f32_conv(&g, in, l->packed, net->zero, out, act);
   return g;
 }
 
-static fw_conv_geometry maxpool(int kernel, fw_padding padding, int in_h, int in_w, int c, const float *in, float *out) {
+static fw_conv_geometry maxpool(int kernel, fw_padding padding, int in_h, int in_w, int c, const float *in, float *out,
+                                int split) {
   const fw_conv_geometry g = fw_conv_geometry_tf(in_h, in_w, c, c, kernel, 2, padding);
   if (kernel == 2 && padding == FW_PAD_SAME)
     fw_f32_maxpool2x2(in, in_h, in_w, c, 2, out);
-  else
+  else if (split)
     fw_parallel_maxpool(&g, in, out);
+  else
+    fw_f32_maxpool_kxk(&g, in, out);
   return g;
 }
 
@@ -270,37 +284,39 @@ static pnet_dims pnet_dims_for(int in_h, int in_w) {
 /* P-Net on a prepared input (in ping); the head's output lands in pong. */
 static void run_pnet(fw_mtcnn *net, int in_h, int in_w) {
   const pnet_dims d = pnet_dims_for(in_h, in_w);
-  conv(net, &net->pnet[P_CONV1], 3, in_h, in_w, 3, 10, net->ping, net->pong);
-  maxpool(2, FW_PAD_SAME, d.c1_h, d.c1_w, 10, net->pong, net->ping);
-  conv(net, &net->pnet[P_CONV2], 3, d.pool_h, d.pool_w, 10, 16, net->ping, net->pong);
-  conv(net, &net->pnet[P_CONV3], 3, d.c2_h, d.c2_w, 16, 32, net->pong, net->ping);
-  conv(net, &net->pnet[P_HEAD], 1, d.out_h, d.out_w, 32, PNET_HEAD, net->ping, net->pong);
+  conv(net, &net->pnet[P_CONV1], 3, in_h, in_w, 3, 10, net->ping, net->pong, 1);
+  maxpool(2, FW_PAD_SAME, d.c1_h, d.c1_w, 10, net->pong, net->ping, 1);
+  conv(net, &net->pnet[P_CONV2], 3, d.pool_h, d.pool_w, 10, 16, net->ping, net->pong, 1);
+  conv(net, &net->pnet[P_CONV3], 3, d.c2_h, d.c2_w, 16, 32, net->pong, net->ping, 1);
+  conv(net, &net->pnet[P_HEAD], 1, d.out_h, d.out_w, 32, PNET_HEAD, net->ping, net->pong, 1);
 }
 
-/* R-Net on a prepared 24x24 input (in ping): 6 outputs in pong. */
-static void run_rnet(fw_mtcnn *net) {
+/* R-Net on a prepared 24x24 input (in w->ping): 6 outputs in w->pong. */
+static void run_rnet(const fw_mtcnn *net, const struct patch_work *w, int split) {
   const layer *l = net->rnet;
-  conv(net, &l[R_CONV1], 3, 24, 24, 3, 28, net->ping, net->pong);             /* 22x22x28 */
-  maxpool(3, FW_PAD_SAME, 22, 22, 28, net->pong, net->ping);                   /* 11x11x28 */
-  conv(net, &l[R_CONV2], 3, 11, 11, 28, 48, net->ping, net->pong);            /* 9x9x48 */
-  maxpool(3, FW_PAD_VALID, 9, 9, 48, net->pong, net->ping);                    /* 4x4x48 */
-  conv(net, &l[R_CONV3], 2, 4, 4, 48, 64, net->ping, net->pong);              /* 3x3x64 */
-  conv(net, &l[R_FC1], 1, 1, 1, 576, 128, net->pong, net->ping);              /* 128 */
-  conv(net, &l[R_HEAD], 1, 1, 1, 128, RNET_HEAD, net->ping, net->pong);
+  float *ping = w->ping, *pong = w->pong;
+  conv(net, &l[R_CONV1], 3, 24, 24, 3, 28, ping, pong, split);       /* 22x22x28 */
+  maxpool(3, FW_PAD_SAME, 22, 22, 28, pong, ping, split);             /* 11x11x28 */
+  conv(net, &l[R_CONV2], 3, 11, 11, 28, 48, ping, pong, split);      /* 9x9x48 */
+  maxpool(3, FW_PAD_VALID, 9, 9, 48, pong, ping, split);              /* 4x4x48 */
+  conv(net, &l[R_CONV3], 2, 4, 4, 48, 64, ping, pong, split);        /* 3x3x64 */
+  conv(net, &l[R_FC1], 1, 1, 1, 576, 128, pong, ping, split);        /* 128 */
+  conv(net, &l[R_HEAD], 1, 1, 1, 128, RNET_HEAD, ping, pong, split);
 }
 
-/* O-Net on a prepared 48x48 input (in ping): 16 outputs in pong. */
-static void run_onet(fw_mtcnn *net) {
+/* O-Net on a prepared 48x48 input (in w->ping): 16 outputs in w->pong. */
+static void run_onet(const fw_mtcnn *net, const struct patch_work *w, int split) {
   const layer *l = net->onet;
-  conv(net, &l[O_CONV1], 3, 48, 48, 3, 32, net->ping, net->pong);             /* 46x46x32 */
-  maxpool(3, FW_PAD_SAME, 46, 46, 32, net->pong, net->ping);                   /* 23x23x32 */
-  conv(net, &l[O_CONV2], 3, 23, 23, 32, 64, net->ping, net->pong);            /* 21x21x64 */
-  maxpool(3, FW_PAD_VALID, 21, 21, 64, net->pong, net->ping);                  /* 10x10x64 */
-  conv(net, &l[O_CONV3], 3, 10, 10, 64, 64, net->ping, net->pong);            /* 8x8x64 */
-  maxpool(2, FW_PAD_SAME, 8, 8, 64, net->pong, net->ping);                     /* 4x4x64 */
-  conv(net, &l[O_CONV4], 2, 4, 4, 64, 128, net->ping, net->pong);             /* 3x3x128 */
-  conv(net, &l[O_FC1], 1, 1, 1, 1152, 256, net->pong, net->ping);             /* 256 */
-  conv(net, &l[O_HEAD], 1, 1, 1, 256, ONET_HEAD, net->ping, net->pong);
+  float *ping = w->ping, *pong = w->pong;
+  conv(net, &l[O_CONV1], 3, 48, 48, 3, 32, ping, pong, split);       /* 46x46x32 */
+  maxpool(3, FW_PAD_SAME, 46, 46, 32, pong, ping, split);             /* 23x23x32 */
+  conv(net, &l[O_CONV2], 3, 23, 23, 32, 64, ping, pong, split);      /* 21x21x64 */
+  maxpool(3, FW_PAD_VALID, 21, 21, 64, pong, ping, split);            /* 10x10x64 */
+  conv(net, &l[O_CONV3], 3, 10, 10, 64, 64, ping, pong, split);      /* 8x8x64 */
+  maxpool(2, FW_PAD_SAME, 8, 8, 64, pong, ping, split);               /* 4x4x64 */
+  conv(net, &l[O_CONV4], 2, 4, 4, 64, 128, ping, pong, split);       /* 3x3x128 */
+  conv(net, &l[O_FC1], 1, 1, 1, 1152, 256, pong, ping, split);       /* 256 */
+  conv(net, &l[O_HEAD], 1, 1, 1, 256, ONET_HEAD, ping, pong, split);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -328,7 +344,9 @@ static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
  * every level (the most any stage can keep), up to MAX_CANDIDATES. Runs only
  * when they change. */
 static int plan(fw_mtcnn *net, const fw_rgba_image *image, const double *scales, int count) {
+  const int threads = fw_threads_active();
   if (net->planned_width == image->width && net->planned_height == image->height && net->planned_count == count &&
+      net->planned_threads >= threads &&
       (count == 0 || memcmp(net->planned_scales, scales, (size_t)count * sizeof(double)) == 0))
     return 0;
   net->planned_count = -1;
@@ -345,16 +363,18 @@ static int plan(fw_mtcnn *net, const fw_rgba_image *image, const double *scales,
   }
   if (cells == 0) cells = 1;
   if (cells > MAX_CANDIDATES) cells = MAX_CANDIDATES;
-  size_t sizes[12];
+  size_t sizes[11];
   int ok = fw_mul_size(resized ? resized : 1, sizeof(float), &sizes[0]) && fw_mul_size(largest, sizeof(float), &sizes[1]) &&
            fw_mul_size(largest, sizeof(float), &sizes[2]);
   sizes[3] = MAX_FC_INPUT * sizeof(float);
-  sizes[4] = ONET_SIZE * ONET_SIZE * 3;
-  ok = ok && fw_mul_size(cells, sizeof(candidate), &sizes[5]) && fw_mul_size(cells, sizeof(candidate), &sizes[6]) &&
-       fw_mul_size(cells, sizeof(fw_box), &sizes[7]) && fw_mul_size(cells, sizeof(double), &sizes[8]) &&
-       fw_mul_size(cells, sizeof(int), &sizes[9]) && fw_mul_size(cells, sizeof(int), &sizes[10]) &&
-       fw_bytes4(cells, FW_MTCNN_RECORD_FIELDS, 1, sizeof(double), &sizes[11]);
-  size_t total = 0;
+  ok = ok && fw_mul_size(cells, sizeof(candidate), &sizes[4]) && fw_mul_size(cells, sizeof(candidate), &sizes[5]) &&
+       fw_mul_size(cells, sizeof(fw_box), &sizes[6]) && fw_mul_size(cells, sizeof(double), &sizes[7]) &&
+       fw_mul_size(cells, sizeof(int), &sizes[8]) && fw_mul_size(cells, sizeof(int), &sizes[9]) &&
+       fw_bytes4(cells, FW_MTCNN_RECORD_FIELDS, 1, sizeof(double), &sizes[10]);
+  /* Per thread a patch and, but for thread 0 (whose are ping and pong, at
+   * least as large), two maps of O-Net's largest tensor. */
+  const size_t patch_bytes = ONET_SIZE * ONET_SIZE * 3, map_bytes = ONET_LARGEST * sizeof(float);
+  size_t total = (size_t)threads * fw_arena_footprint(patch_bytes) + (size_t)(threads - 1) * 2 * fw_arena_footprint(map_bytes);
   for (size_t i = 0; ok && i < sizeof sizes / sizeof sizes[0]; i++)
     ok = fw_add_size(total, fw_arena_footprint(sizes[i]), &total);
   if (!ok) return fw_fail("out of memory: the image pyramid needs too much working memory");
@@ -363,14 +383,19 @@ static int plan(fw_mtcnn *net, const fw_rgba_image *image, const double *scales,
   net->ping = fw_arena_alloc(&net->arena, sizes[1]);
   net->pong = fw_arena_alloc(&net->arena, sizes[2]);
   net->zero = fw_arena_alloc(&net->arena, sizes[3]);
-  net->patch = fw_arena_alloc(&net->arena, sizes[4]);
-  net->level = fw_arena_alloc(&net->arena, sizes[5]);
-  net->all = fw_arena_alloc(&net->arena, sizes[6]);
-  net->nms_boxes = fw_arena_alloc(&net->arena, sizes[7]);
-  net->nms_scores = fw_arena_alloc(&net->arena, sizes[8]);
-  net->order = fw_arena_alloc(&net->arena, sizes[9]);
-  net->kept = fw_arena_alloc(&net->arena, sizes[10]);
-  net->records = fw_arena_alloc(&net->arena, sizes[11]);
+  net->level = fw_arena_alloc(&net->arena, sizes[4]);
+  net->all = fw_arena_alloc(&net->arena, sizes[5]);
+  net->nms_boxes = fw_arena_alloc(&net->arena, sizes[6]);
+  net->nms_scores = fw_arena_alloc(&net->arena, sizes[7]);
+  net->order = fw_arena_alloc(&net->arena, sizes[8]);
+  net->kept = fw_arena_alloc(&net->arena, sizes[9]);
+  net->records = fw_arena_alloc(&net->arena, sizes[10]);
+  for (int t = 0; t < threads; t++) {
+    net->work[t].patch = fw_arena_alloc(&net->arena, patch_bytes);
+    net->work[t].ping = t ? fw_arena_alloc(&net->arena, map_bytes) : net->ping;
+    net->work[t].pong = t ? fw_arena_alloc(&net->arena, map_bytes) : net->pong;
+  }
+  net->planned_threads = threads;
   memset(net->zero, 0, sizes[3]);
   net->planned_width = image->width;
   net->planned_height = image->height;
@@ -482,8 +507,8 @@ static int stage1(fw_mtcnn *net, const fw_rgba_image *image, const double *scale
 
 /* extractImagePatches: the box widened one pixel up and left (padAtBorders,
  * from MTCNN's 1-based MATLAB origins), clipped to the image, drawn at
- * size x size, as the net's input in ping. */
-static void prepare_patch(fw_mtcnn *net, const fw_rgba_image *image, js_box b, int size) {
+ * size x size, as the net's input in w->ping. */
+static void prepare_patch(const struct patch_work *w, const fw_rgba_image *image, js_box b, int size) {
   double x = b.x, y = b.y, ex = right_of(b), ey = bottom_of(b);
   if (ex > image->width) ex = image->width;
   if (ey > image->height) ey = image->height;
@@ -492,28 +517,70 @@ static void prepare_patch(fw_mtcnn *net, const fw_rgba_image *image, js_box b, i
   fw_crop region = {0, 0, 0, 0};
   if (ex - (x - 1) > 0 && ey - (y - 1) > 0) /* otherwise empty: an all-zero patch */
     region = (fw_crop){(int)(x - 1), (int)(y - 1), (int)(ex - (x - 1)), (int)(ey - (y - 1))};
-  fw_rgba_crop_resize_canvas(image, region, size, size, net->patch);
-  float *out = net->ping;
+  fw_rgba_crop_resize_canvas(image, region, size, size, w->patch);
+  float *out = w->ping;
   for (int px = 0; px < size; px++) /* transposed, BGR, normalized */
     for (int py = 0; py < size; py++) {
-      const uint8_t *rgb = net->patch + ((size_t)py * size + px) * 3;
+      const uint8_t *rgb = w->patch + ((size_t)py * size + px) * 3;
       for (int c = 0; c < 3; c++) *out++ = ((float)rgb[2 - c] - 127.5f) * 0.0078125f;
     }
 }
 
+/* A stage's net (2: R-Net, 3: O-Net) on boxes [begin, end) of net->all, on
+ * the thread's own patch work; box i's score and outputs go to net->level[i]
+ * (stage 3 calibrates the box). split: each layer forked, for patches run one
+ * at a time. */
+typedef struct patch_call {
+  fw_mtcnn *net;
+  const fw_rgba_image *image;
+  int stage, split;
+} patch_call;
+
+static void run_patches(void *opaque, int begin, int end, int thread) {
+  const patch_call *c = opaque;
+  fw_mtcnn *net = c->net;
+  const struct patch_work *w = &net->work[thread];
+  for (int i = begin; i < end; i++) {
+    candidate *out = &net->level[i];
+    const js_box box = net->all[i].box;
+    if (c->stage == 2) {
+      prepare_patch(w, c->image, box, RNET_SIZE);
+      run_rnet(net, w, c->split);
+      out->box = box;
+      memcpy(out->region, w->pong + 2, sizeof out->region);
+    } else {
+      prepare_patch(w, c->image, box, ONET_SIZE);
+      run_onet(net, w, c->split);
+      out->box = calibrate(box, w->pong + 2);
+      memcpy(out->points, w->pong + 6, sizeof out->points);
+    }
+    out->score = face_probability(w->pong[0], w->pong[1]);
+  }
+}
+
+/* Scores the n boxes in net->all with a stage's net and keeps, in order at
+ * the front of net->level, those scoring above threshold; returns how many.
+ * With patches enough for every thread to take several, the patches run side
+ * by side (a small net's layers split poorly); else one at a time, each layer
+ * split. */
+static int score_patches(fw_mtcnn *net, const fw_rgba_image *image, int n, int stage, double threshold) {
+  const int threads = fw_threads_active();
+  FW_FORK_CONTEXT patch_call call = {net, image, stage, 0};
+  if (threads > 1 && n >= 2 * threads) {
+    fw_parallel_for(n, run_patches, &call);
+  } else {
+    call.split = 1;
+    run_patches(&call, 0, n, 0);
+  }
+  int passed = 0;
+  for (int i = 0; i < n; i++)
+    if (net->level[i].score > threshold) net->level[passed++] = net->level[i];
+  return passed;
+}
+
 /* Stage 2 on the n boxes in net->all: the survivors, calibrated, in net->all. */
 static int stage2(fw_mtcnn *net, const fw_rgba_image *image, int n, double threshold) {
-  int passed = 0;
-  for (int i = 0; i < n; i++) {
-    prepare_patch(net, image, net->all[i].box, RNET_SIZE);
-    run_rnet(net);
-    const float score = face_probability(net->pong[0], net->pong[1]);
-    if (!(score > threshold)) continue;
-    candidate *c = &net->level[passed++];
-    c->box = net->all[i].box;
-    c->score = score;
-    memcpy(c->region, net->pong + 2, sizeof c->region);
-  }
+  const int passed = score_patches(net, image, n, 2, threshold);
   const int kept = nms(net, net->level, passed, 0.7, FW_OVERLAP_IOU);
   for (int k = 0; k < kept; k++) {
     net->all[k] = net->level[net->kept[k]];
@@ -524,17 +591,7 @@ static int stage2(fw_mtcnn *net, const fw_rgba_image *image, int n, double thres
 
 /* Stage 3 on the n boxes in net->all: the results in net->records. */
 static int stage3(fw_mtcnn *net, const fw_rgba_image *image, int n, double threshold) {
-  int passed = 0;
-  for (int i = 0; i < n; i++) {
-    prepare_patch(net, image, net->all[i].box, ONET_SIZE);
-    run_onet(net);
-    const float score = face_probability(net->pong[0], net->pong[1]);
-    if (!(score > threshold)) continue;
-    candidate *c = &net->level[passed++];
-    c->box = calibrate(net->all[i].box, net->pong + 2);
-    c->score = score;
-    memcpy(c->points, net->pong + 6, sizeof c->points);
-  }
+  const int passed = score_patches(net, image, n, 3, threshold);
   const int kept = nms(net, net->level, passed, 0.7, FW_OVERLAP_MIN);
   for (int k = 0; k < kept; k++) {
     const candidate *c = &net->level[net->kept[k]];
