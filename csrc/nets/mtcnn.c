@@ -374,7 +374,8 @@ static int plan(fw_mtcnn *net, const fw_rgba_image *image, const double *scales,
   /* Per thread a patch and, but for thread 0 (whose are ping and pong, at
    * least as large), two maps of O-Net's largest tensor. */
   const size_t patch_bytes = ONET_SIZE * ONET_SIZE * 3, map_bytes = ONET_LARGEST * sizeof(float);
-  size_t total = (size_t)threads * fw_arena_footprint(patch_bytes) + (size_t)(threads - 1) * 2 * fw_arena_footprint(map_bytes);
+  size_t total =
+      (size_t)threads * fw_arena_footprint(patch_bytes) + (size_t)(threads - 1) * 2 * fw_arena_footprint(map_bytes);
   for (size_t i = 0; ok && i < sizeof sizes / sizeof sizes[0]; i++)
     ok = fw_add_size(total, fw_arena_footprint(sizes[i]), &total);
   if (!ok) return fw_fail("out of memory: the image pyramid needs too much working memory");
