@@ -284,33 +284,29 @@ static void check_output(const char *kernel, const char *params, const out_buf *
   record(!bad && strcmp(guards, "intact") == 0, kernel, params, detail);
 }
 
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* table[]: a kernel's scalar twin and, in SIMD builds, its SIMD128 twin, each
+ * with the name failures are reported under. */
+#ifdef __wasm_simd128__
+#define TWINS(kernel) {#kernel "__scalar", kernel##__scalar}, {#kernel "__simd128", kernel##__simd128}
+#else
+#define TWINS(kernel) {#kernel "__scalar", kernel##__scalar}
+#endif
+#define TWIN_TABLE(table, fn_type, kernel) \
+  static const struct {                    \
+    const char *name;                      \
+    fn_type fn;                            \
+  } table[] = {TWINS(kernel)}
+
 /* ------------------------------------------------------------------------ */
 /* Dense conv                                                                */
 
 typedef void (*conv_fn)(const fw_conv_geometry *, const float *, const float *, const float *, float *,
                         fw_activation);
 
-static const struct {
-  const char *name;
-  conv_fn fn;
-} conv_twins[] = {
-    {"fw_f32_conv__scalar", fw_f32_conv__scalar},
-#ifdef __wasm_simd128__
-    {"fw_f32_conv__simd128", fw_f32_conv__simd128},
-#endif
-};
-
-static const struct {
-  const char *name;
-  conv_fn fn;
-} dwconv_twins[] = {
-    {"fw_f32_dwconv3x3__scalar", fw_f32_dwconv3x3__scalar},
-#ifdef __wasm_simd128__
-    {"fw_f32_dwconv3x3__simd128", fw_f32_dwconv3x3__simd128},
-#endif
-};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+TWIN_TABLE(conv_twins, conv_fn, fw_f32_conv);
+TWIN_TABLE(dwconv_twins, conv_fn, fw_f32_dwconv3x3);
 
 /* Checks fw_conv_geometry_tf against the definition; records only failures. */
 static int geometry_ok(const fw_conv_geometry *g, int in_h, int in_w, int k, int stride, fw_padding padding,
@@ -539,15 +535,7 @@ static void dwconv_tests(void) {
 
 typedef void (*pool_fn)(const float *, int, int, int, int, float *);
 
-static const struct {
-  const char *name;
-  pool_fn fn;
-} pool_twins[] = {
-    {"fw_f32_maxpool2x2__scalar", fw_f32_maxpool2x2__scalar},
-#ifdef __wasm_simd128__
-    {"fw_f32_maxpool2x2__simd128", fw_f32_maxpool2x2__simd128},
-#endif
-};
+TWIN_TABLE(pool_twins, pool_fn, fw_f32_maxpool2x2);
 
 /* negative: all inputs in [-1, -0.01], so a padding value of 0 winning a
  * max would show. */
@@ -1069,15 +1057,7 @@ static void prelu_conv_tests(void) {
 
 typedef void (*pool_kxk_fn)(const fw_conv_geometry *, const float *, float *);
 
-static const struct {
-  const char *name;
-  pool_kxk_fn fn;
-} pool_kxk_twins[] = {
-    {"fw_f32_maxpool_kxk__scalar", fw_f32_maxpool_kxk__scalar},
-#ifdef __wasm_simd128__
-    {"fw_f32_maxpool_kxk__simd128", fw_f32_maxpool_kxk__simd128},
-#endif
-};
+TWIN_TABLE(pool_kxk_twins, pool_kxk_fn, fw_f32_maxpool_kxk);
 
 static void maxpool_kxk_case(int k, int stride, fw_padding padding, int in_h, int in_w, int channels, int negative) {
   const uint32_t seed = next_seed();
@@ -1330,25 +1310,8 @@ static void overlap_min_tests(void) {
 typedef void (*mean_fn)(const float *, int, int, float *);
 typedef void (*shortcut_fn)(const float *, int, int, int, const float *, int, int, int, float *);
 
-static const struct {
-  const char *name;
-  mean_fn fn;
-} mean_twins[] = {
-    {"fw_f32_global_mean__scalar", fw_f32_global_mean__scalar},
-#ifdef __wasm_simd128__
-    {"fw_f32_global_mean__simd128", fw_f32_global_mean__simd128},
-#endif
-};
-
-static const struct {
-  const char *name;
-  shortcut_fn fn;
-} shortcut_twins[] = {
-    {"fw_f32_shortcut_down__scalar", fw_f32_shortcut_down__scalar},
-#ifdef __wasm_simd128__
-    {"fw_f32_shortcut_down__simd128", fw_f32_shortcut_down__simd128},
-#endif
-};
+TWIN_TABLE(mean_twins, mean_fn, fw_f32_global_mean);
+TWIN_TABLE(shortcut_twins, shortcut_fn, fw_f32_shortcut_down);
 
 /* A random input of n floats in [-1, 1] (poison-padded); 0 when out of memory. */
 static int random_input(in_buf *b, size_t n, rng *r) {
@@ -1598,15 +1561,7 @@ static void winograd_tests(void) {
 
 typedef void (*add_fn)(const float *, const float *, size_t, float *, float *);
 
-static const struct {
-  const char *name;
-  add_fn fn;
-} add_twins[] = {
-    {"fw_f32_add__scalar", fw_f32_add__scalar},
-#ifdef __wasm_simd128__
-    {"fw_f32_add__simd128", fw_f32_add__simd128},
-#endif
-};
+TWIN_TABLE(add_twins, add_fn, fw_f32_add);
 
 /* outputs: 1 sum only, 2 relu only, 3 both; in_place: the sum overwrites a
  * (the dense blocks' running sum). */
