@@ -84,6 +84,11 @@ static axis_taps resize_taps(int dst, double ratio, int extent) {
 }
 
 void fw_rgba_resize_bilinear(const fw_rgba_image *image, int out_width, int out_height, float *out) {
+  fw_rgba_resize_bilinear_rows(image, out_width, out_height, out, 0, out_height);
+}
+
+void fw_rgba_resize_bilinear_rows(const fw_rgba_image *image, int out_width, int out_height, float *out,
+                                  int row_begin, int row_end) {
   const double row_ratio = (double)image->height / out_height, col_ratio = (double)image->width / out_width;
   const size_t row_stride = (size_t)image->width * 4;
   enum { BLOCK = 256 };
@@ -91,7 +96,7 @@ void fw_rgba_resize_bilinear(const fw_rgba_image *image, int out_width, int out_
   for (int c0 = 0; c0 < out_width; c0 += BLOCK) {
     const int n = out_width - c0 < BLOCK ? out_width - c0 : BLOCK;
     for (int i = 0; i < n; i++) columns[i] = resize_taps(c0 + i, col_ratio, image->width);
-    for (int r = 0; r < out_height; r++) {
+    for (int r = row_begin; r < row_end; r++) {
       const axis_taps rows = resize_taps(r, row_ratio, image->height);
       const uint8_t *upper_row = image->pixels + (size_t)rows.near * row_stride;
       const uint8_t *lower_row = image->pixels + (size_t)rows.far * row_stride;

@@ -40,6 +40,11 @@ void fw_rgba_to_square_input_rows(const fw_rgba_image *image, fw_crop crop, fw_s
  * normalized (0..255). */
 void fw_rgba_resize_bilinear(const fw_rgba_image *image, int out_width, int out_height, float *out);
 
+/* The same for output rows [row_begin, row_end) only (out is still the whole
+ * image), so that threads can share the rows. */
+void fw_rgba_resize_bilinear_rows(const fw_rgba_image *image, int out_width, int out_height, float *out,
+                                  int row_begin, int row_end);
+
 /* An integer region of the image scaled to out_width x out_height as a 2D
  * canvas drawImage does it with imageSmoothingQuality 'low' (no
  * antialiasing): bilinear on half-pixel centres,

@@ -257,14 +257,32 @@ static float face_probability(float non_face, float face) {
   return e1 / (e0 + e1);
 }
 
-/* The net input for an RGB float image [rows][cols][3]: transposed to
- * [cols][rows][3], BGR, (v - 127.5) * 0.0078125 in float32. */
-static void to_net_input(const float *rgb, int rows, int cols, float *out) {
-  for (int x = 0; x < cols; x++)
-    for (int y = 0; y < rows; y++) {
+/* The net input for rows [row_begin, row_end) of an RGB float image
+ * [rows][cols][3]: transposed to [cols][rows][3], BGR,
+ * (v - 127.5) * 0.0078125 in float32. */
+static void to_net_input_rows(const float *rgb, int rows, int cols, int row_begin, int row_end, float *out) {
+  for (int x = 0; x < cols; x++) {
+    float *dst = out + ((size_t)x * rows + row_begin) * 3;
+    for (int y = row_begin; y < row_end; y++) {
       const float *px = rgb + ((size_t)y * cols + x) * 3;
-      for (int c = 0; c < 3; c++) *out++ = (px[2 - c] - 127.5f) * 0.0078125f;
+      for (int c = 0; c < 3; c++) *dst++ = (px[2 - c] - 127.5f) * 0.0078125f;
     }
+  }
+}
+
+typedef struct level_input_call {
+  const fw_rgba_image *image;
+  int rows, cols;
+  float *resized, *input;
+} level_input_call;
+
+/* Rows [begin, end) of a pyramid level: resized, then transposed into the
+ * net input (a row needs only its own resized pixels). */
+static void level_input_rows(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const level_input_call *c = opaque;
+  fw_rgba_resize_bilinear_rows(c->image, c->cols, c->rows, c->resized, begin, end);
+  to_net_input_rows(c->resized, c->rows, c->cols, begin, end, c->input);
 }
 
 /* P-Net sizes for a transposed input of in_h x in_w: conv1, pool, conv2, conv3. */
@@ -459,8 +477,8 @@ static int nms(fw_mtcnn *net, const candidate *c, int n, double threshold, fw_ov
 
 static int prepare_level(fw_mtcnn *net, const fw_rgba_image *image, double scale, int *rows, int *cols) {
   if (level_size(image, scale, rows, cols) != 0) return -1;
-  fw_rgba_resize_bilinear(image, *cols, *rows, net->resized);
-  to_net_input(net->resized, *rows, *cols, net->ping);
+  FW_FORK_CONTEXT level_input_call call = {image, *rows, *cols, net->resized, net->ping};
+  fw_parallel_for(*rows, level_input_rows, &call);
   return 0;
 }
 

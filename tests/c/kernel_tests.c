@@ -1173,6 +1173,11 @@ static void resize_case(int img_w, int img_h, int out_w, int out_h) {
   out_reset(&out);
   fw_rgba_resize_bilinear(&image, out_w, out_h, out.data);
   check_output("fw_rgba_resize_bilinear", params, &out, want, NULL, out_h, out_w, 3);
+  /* In two bands of rows, the lower first, as threads may run them. */
+  out_reset(&out);
+  fw_rgba_resize_bilinear_rows(&image, out_w, out_h, out.data, out_h / 3, out_h);
+  fw_rgba_resize_bilinear_rows(&image, out_w, out_h, out.data, 0, out_h / 3);
+  check_output("fw_rgba_resize_bilinear_rows", params, &out, want, NULL, out_h, out_w, 3);
 done:
   free(pixels);
   free(want);
