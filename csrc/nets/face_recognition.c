@@ -15,15 +15,20 @@
  *                     first conv 3x3 stride 2 VALID, second 3x3 stride 1 SAME
  *
  * The 3x3 stride-1 convs (86 % of the work) run as Winograd convolutions:
- * F(4x4, 3x3) on the 35x35 and 17x17 maps, F(2x2, 3x3) on the 8x8 and 4x4
- * ones (scheme_for). The 35x35 map's convs run block by block of tiles
+ * F(4x4, 3x3) on the 35x35 and 17x17 maps, F(2x2, 3x3) on the 8x8 map
+ * (scheme_for). The 35x35 map's convs run block by block of tiles
  * (transform, a GEMM per position, inverse transform while the block is in
  * cache, blocks spread over the threads); the others, whose weights outweigh
  * their tiles, step by step: one pass over the weights, the GEMMs spread over
- * the threads by position.
+ * the threads by position. On the 4x4 map, where 16 pixels meet 256 x 256
+ * filters, the weights are all that counts: those convs run on integers
+ * (int16 activations times the manifest's 8-bit codes, the 1x1 integer kernel
+ * over im2col rows), reading 1.2 MB of codes a conv instead of 4.2 MB of
+ * Winograd weights.
  *
  * Every conv is conv + bias then face-api.js's scale layer (x * w + b); the
- * scale is folded into the packed filters and bias at load. */
+ * scale is folded into the packed filters and bias at load (the integer convs
+ * apply it after, as face-api.js does). */
 #include "face_recognition.h"
 
 #include <stdio.h>
@@ -36,6 +41,7 @@
 #include "../core/parallel.h"
 #include "../core/profile.h"
 #include "../kernels/dispatch.h"
+#include "int_layers.h"
 #include "parallel_conv.h"
 
 #define INPUT_SIZE 150
@@ -112,6 +118,8 @@ typedef struct conv_layer {
   float *winograd; /* scheme->pack layout */
   float *bias;     /* [out_c], with the Winograd pack */
   int kernel;      /* of the direct pack */
+  fw_pointwise_i16 im2col; /* or codes NULL: the 3x3 filter as a 1x1 of 9 x in_c inputs, on integers */
+  float *scale, *shift;    /* [out_c]: face-api.js's scale layer, after the integer conv's bias */
   int in_c, out_c;
   int side;        /* of its output map (square) */
 } conv_layer;
@@ -131,6 +139,8 @@ struct fw_face_recognition_net {
   float *scratch;         /* per thread, thread_floats each: a block's [positions][BLOCK_TILES][channels] in,
                              then out; or a step-by-step conv's transformed input [positions][tiles][in_c] */
   size_t thread_floats;
+  float *columns;         /* im2col rows of the integer convs: [pixels][9 x in_c] */
+  void *int_scratch;      /* their quantised rows */
   float *features;        /* [256] */
   float *zero;            /* padding taps */
   float head[FW_DESCRIPTOR_VALUES];
@@ -148,6 +158,9 @@ static void destroy(void *opaque) {
       FW_FREE(layers[k]->direct);
       FW_FREE(layers[k]->winograd);
       FW_FREE(layers[k]->bias);
+      fw_layer_release_pointwise_i16(&layers[k]->im2col);
+      FW_FREE(layers[k]->scale);
+      FW_FREE(layers[k]->shift);
     }
   }
   FW_FREE(net->fc);
@@ -204,6 +217,68 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   return 0;
 }
 
+/* The side of the map whose 3x3 stride-1 convs run on integers: on the 4x4
+ * map they took 0.64 ms a conv on Winograd weights read from memory; the 8x8
+ * map's ran no faster on integers (2.25x the multiplies of F(2x2, 3x3)), nor
+ * did the stride-2 convs into the 3x3 and 1x1 maps. */
+#define IM2COL_SIDE 4
+#define IM2COL_MAX_PIXELS (IM2COL_SIDE * IM2COL_SIDE)
+#define IM2COL_MAX_ROW (9 * MAX_CHANNELS)
+
+/* Binds `prefix`'s 3x3 conv as an integer 1x1 conv over its im2col rows
+ * (the HWIO filter is [9 x in_c][out_c] as it is), with the scale layer
+ * kept apart. Returns 0; 1 when the filter is not uint8-quantised; -1 with
+ * an error. */
+static int bind_im2col(const fw_weight_table *w, const char *prefix, int in_c, int out_c, conv_layer *layer) {
+  char name[96];
+  snprintf(name, sizeof name, "%s/conv/filters", prefix);
+  const fw_weight_tensor *filter = fw_weights_get(w, name, 4, (int[]){3, 3, in_c, out_c});
+  snprintf(name, sizeof name, "%s/conv/bias", prefix);
+  const fw_weight_tensor *bias = filter ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
+  snprintf(name, sizeof name, "%s/scale/weights", prefix);
+  const fw_weight_tensor *scale = bias ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
+  snprintf(name, sizeof name, "%s/scale/biases", prefix);
+  const fw_weight_tensor *shift = scale ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
+  if (!shift) return -1;
+  if (filter->dtype != FW_DTYPE_FLOAT32_UINT8Q) return 1;
+  fw_pointwise_i16 *l = &layer->im2col;
+  const int rows = 9 * in_c;
+  const size_t padded = ((size_t)out_c + FW_I16_PANEL - 1) / FW_I16_PANEL * FW_I16_PANEL;
+  l->codes = FW_MALLOC(fw_i16_pointwise_codes_size(rows, out_c) * sizeof(int16_t));
+  l->bias = FW_MALLOC(padded * sizeof(float));
+  layer->scale = FW_MALLOC(out_c * sizeof(float));
+  layer->shift = FW_MALLOC(out_c * sizeof(float));
+  if (!l->codes || !l->bias || !layer->scale || !layer->shift) return fw_fail("out of memory packing '%s'", prefix);
+  if (fw_i16_pointwise_pack(filter->values, filter->quant_scale, filter->quant_min, rows, out_c, l->codes) != 0) {
+    fw_layer_release_pointwise_i16(l);
+    FW_FREE(layer->scale);
+    FW_FREE(layer->shift);
+    return 1;
+  }
+  for (size_t n = 0; n < padded; n++) l->bias[n] = n < (size_t)out_c ? bias->values[n] : 0.0f;
+  memcpy(layer->scale, scale->values, out_c * sizeof(float));
+  memcpy(layer->shift, shift->values, out_c * sizeof(float));
+  l->in_c = rows;
+  l->out_c = out_c;
+  layer->in_c = in_c;
+  layer->out_c = out_c;
+  l->scale = (float)filter->quant_scale;
+  l->offset = (float)(filter->quant_min + 128.0 * filter->quant_scale);
+  return 0;
+}
+
+/* `prefix`'s 3x3 conv packed as `mode` says (pack_scaled_conv), except a
+ * stride-1 conv on the IM2COL_SIDE map with a uint8-quantised filter, which
+ * runs on integers. Returns 0, or -1 with an error. */
+static int bind_conv(const fw_weight_table *w, const char *prefix, int in_c, int out_c, pack_mode mode,
+                     conv_layer *layer) {
+  if (mode == PACK_WINOGRAD && layer->side == IM2COL_SIDE) {
+    const int status = bind_im2col(w, prefix, in_c, out_c, layer);
+    if (status <= 0) return status;
+  }
+  return pack_scaled_conv(w, prefix, 3, in_c, out_c, mode, layer);
+}
+
 /* Whether a Winograd conv runs block by block (else step by step). */
 static int blocked(const conv_layer *layer) {
   return layer->scheme->tiles(layer->side, layer->side) >= BLOCKED_MIN_TILES && layer->in_c <= BLOCKED_MAX_CHANNELS &&
@@ -235,7 +310,10 @@ static int plan(fw_face_recognition_net *net, int threads) {
                           (size_t)STEM_SIDE * STEM_SIDE * STEM_CHANNELS * sizeof(float),
                           map * sizeof(float), map * sizeof(float), map * sizeof(float),
                           MAX_CHANNELS * sizeof(float), MAX_CHANNELS * sizeof(float),
-                          step_tiles_floats(net, 0) * sizeof(float), thread_floats * threads * sizeof(float)};
+                          step_tiles_floats(net, 0) * sizeof(float), thread_floats * threads * sizeof(float),
+                          (size_t)IM2COL_MAX_PIXELS * IM2COL_MAX_ROW * sizeof(float),
+                          fw_i16_scratch_bytes((size_t)IM2COL_MAX_PIXELS * fw_i16_row_stride(IM2COL_MAX_ROW),
+                                               IM2COL_MAX_PIXELS)};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
   net->planned_threads = 0;
@@ -249,6 +327,8 @@ static int plan(fw_face_recognition_net *net, int threads) {
   net->zero = fw_arena_alloc(&net->arena, sizes[6]);
   net->tiles_out = fw_arena_alloc(&net->arena, sizes[7]);
   net->scratch = fw_arena_alloc(&net->arena, sizes[8]);
+  net->columns = fw_arena_alloc(&net->arena, sizes[9]);
+  net->int_scratch = fw_arena_alloc(&net->arena, sizes[10]);
   net->thread_floats = thread_floats;
   memset(net->zero, 0, sizes[6]);
   net->planned_threads = threads;
@@ -281,11 +361,10 @@ static void *bind(const fw_weight_table *w) {
     net->conv1[i].scheme = net->conv2[i].scheme = scheme_for(body_side);
     char prefix[64];
     snprintf(prefix, sizeof prefix, "%s/conv1", stages[i].name);
-    ok = pack_scaled_conv(w, prefix, 3, channels, out_c, stages[i].down ? PACK_DIRECT : PACK_WINOGRAD,
-                          &net->conv1[i]) == 0;
+    ok = bind_conv(w, prefix, channels, out_c, stages[i].down ? PACK_DIRECT : PACK_WINOGRAD, &net->conv1[i]) == 0;
     snprintf(prefix, sizeof prefix, "%s/conv2", stages[i].name);
-    ok = ok && pack_scaled_conv(w, prefix, 3, out_c, out_c, body_side > 1 ? PACK_WINOGRAD : PACK_CENTRE_TAP,
-                                &net->conv2[i]) == 0;
+    ok = ok && bind_conv(w, prefix, out_c, out_c, body_side > 1 ? PACK_WINOGRAD : PACK_CENTRE_TAP,
+                         &net->conv2[i]) == 0;
     channels = out_c;
     if (stages[i].down) side /= 2;
   }
@@ -394,12 +473,53 @@ static void winograd_output_step(void *opaque, int begin, int end, int thread) {
   if (w->residual) add_residual_tiles(w, begin, end);
 }
 
-/* 3x3 stride-1 SAME conv of its side x side map: Winograd or the direct kernel.
+/* 3x3 stride-1 SAME conv on integers: the im2col rows, the integer 1x1 conv
+ * with the conv's bias, then face-api.js's scale layer, the activation or
+ * the residual join. */
+static void conv3x3_im2col(fw_face_recognition_net *net, const conv_layer *layer, const fw_conv_geometry *g,
+                           const float *in, float *out, fw_activation act, float *residual) {
+  const int c = g->in_c, out_c = g->out_c, pixels = g->out_h * g->out_w, row = 9 * c;
+  for (int oy = 0; oy < g->out_h; oy++)
+    for (int ox = 0; ox < g->out_w; ox++) {
+      float *dst = net->columns + (size_t)(oy * g->out_w + ox) * row;
+      for (int ky = 0; ky < 3; ky++)
+        for (int kx = 0; kx < 3; kx++, dst += c) {
+          const int iy = oy * g->stride - g->pad_top + ky, ix = ox * g->stride - g->pad_left + kx;
+          if (iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w)
+            memcpy(dst, in + ((size_t)iy * g->in_w + ix) * c, c * sizeof(float));
+          else
+            memset(dst, 0, c * sizeof(float));
+        }
+    }
+  const fw_i16_scratch scratch =
+      fw_i16_scratch_at(net->int_scratch, (size_t)IM2COL_MAX_PIXELS * fw_i16_row_stride(IM2COL_MAX_ROW),
+                        IM2COL_MAX_PIXELS);
+  fw_parallel_pointwise_i16(&layer->im2col, net->columns, pixels, &scratch, out, linear);
+  for (int p = 0; p < pixels; p++)
+    for (int o = 0; o < out_c; o++) {
+      const size_t at = (size_t)p * out_c + o;
+      const float v = out[at] * layer->scale[o] + layer->shift[o];
+      if (residual) {
+        out[at] = v;
+        residual[at] = fw_activate(v + residual[at], relu);
+      } else {
+        out[at] = fw_activate(v, act);
+      }
+    }
+}
+
+/* 3x3 stride-1 SAME conv of its side x side map: on integers, Winograd or the
+ * direct kernel.
  * With a residual, then residual = relu(out + residual): tile by tile with the
  * Winograd output transform (while its outputs are in cache), else after. */
 static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, const float *in, float *out,
                          fw_activation act, float *residual) {
   const int side = layer->side;
+  if (layer->im2col.codes) {
+    const fw_conv_geometry g = fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, 3, 1, FW_PAD_SAME);
+    conv3x3_im2col(net, layer, &g, in, out, act, residual);
+    return;
+  }
   if (layer->winograd) {
     FW_FORK_CONTEXT winograd_conv w = {net, layer, in, side, out, act, residual};
     if (blocked(layer)) {
