@@ -473,39 +473,73 @@ static void winograd_output_step(void *opaque, int begin, int end, int thread) {
   if (w->residual) add_residual_tiles(w, begin, end);
 }
 
-/* 3x3 stride-1 SAME conv on integers: the im2col rows, the integer 1x1 conv
- * with the conv's bias, then face-api.js's scale layer, the activation or
- * the residual join. */
+/* A 3x3 conv on integers in two forks: its im2col rows and their
+ * quantisation split by pixels, then the integer GEMM split by output panels
+ * (each thread reading only its panels' codes: here the weights are what
+ * costs), each panel range finished while in cache: face-api.js's scale
+ * layer, then the activation or the residual join
+ * (residual = relu(out + residual)). */
+typedef struct im2col_conv {
+  fw_face_recognition_net *net;
+  const conv_layer *layer;
+  const fw_conv_geometry *g;
+  const float *in;
+  float *out;
+  fw_activation act;
+  float *residual;
+  fw_i16_scratch rows; /* quantised im2col rows, one per output pixel */
+} im2col_conv;
+
+static void im2col_rows(void *opaque, int begin, int end, int thread) {
+  (void)thread;
+  const im2col_conv *c = opaque;
+  const fw_conv_geometry *g = c->g;
+  const int row = 9 * g->in_c;
+  for (int pixel = begin; pixel < end; pixel++) {
+    const int oy = pixel / g->out_w, ox = pixel % g->out_w;
+    float *dst = c->net->columns + (size_t)pixel * row;
+    for (int ky = 0; ky < 3; ky++)
+      for (int kx = 0; kx < 3; kx++, dst += g->in_c) {
+        const int iy = oy * g->stride - g->pad_top + ky, ix = ox * g->stride - g->pad_left + kx;
+        if (iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w)
+          memcpy(dst, c->in + ((size_t)iy * g->in_w + ix) * g->in_c, g->in_c * sizeof(float));
+        else
+          memset(dst, 0, g->in_c * sizeof(float));
+      }
+  }
+  const size_t stride = (size_t)fw_i16_row_stride(row);
+  fw_i16_quantize_rows(c->net->columns + (size_t)begin * row, end - begin, row, c->rows.q + begin * stride,
+                       c->rows.scale + begin, c->rows.sum + begin);
+}
+
+static void im2col_panels(void *opaque, int begin, int end, int thread) {
+  const im2col_conv *c = opaque;
+  const conv_layer *layer = c->layer;
+  const int pixels = c->g->out_h * c->g->out_w, out_c = layer->out_c, first = begin * FW_I16_PANEL;
+  fw_pointwise_i16 part = layer->im2col;
+  part.out_c = (end * FW_I16_PANEL < out_c ? end * FW_I16_PANEL : out_c) - first;
+  part.codes += (size_t)first * fw_i16_row_stride(part.in_c);
+  part.bias += first;
+  float *products = c->net->scratch + (size_t)thread * c->net->thread_floats; /* [pixels][part.out_c] */
+  fw_i16_pointwise(&part, c->rows.q, c->rows.scale, c->rows.sum, pixels, products, linear);
+  for (int p = 0; p < pixels; p++)
+    for (int j = 0; j < part.out_c; j++) {
+      const int o = first + j;
+      const size_t at = (size_t)p * out_c + o;
+      const float v = products[(size_t)p * part.out_c + j] * layer->scale[o] + layer->shift[o];
+      c->out[at] = fw_activate(v, c->act);
+      if (c->residual) c->residual[at] = fw_activate(v + c->residual[at], relu);
+    }
+}
+
 static void conv3x3_im2col(fw_face_recognition_net *net, const conv_layer *layer, const fw_conv_geometry *g,
                            const float *in, float *out, fw_activation act, float *residual) {
-  const int c = g->in_c, out_c = g->out_c, pixels = g->out_h * g->out_w, row = 9 * c;
-  for (int oy = 0; oy < g->out_h; oy++)
-    for (int ox = 0; ox < g->out_w; ox++) {
-      float *dst = net->columns + (size_t)(oy * g->out_w + ox) * row;
-      for (int ky = 0; ky < 3; ky++)
-        for (int kx = 0; kx < 3; kx++, dst += c) {
-          const int iy = oy * g->stride - g->pad_top + ky, ix = ox * g->stride - g->pad_left + kx;
-          if (iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w)
-            memcpy(dst, in + ((size_t)iy * g->in_w + ix) * c, c * sizeof(float));
-          else
-            memset(dst, 0, c * sizeof(float));
-        }
-    }
-  const fw_i16_scratch scratch =
+  FW_FORK_CONTEXT im2col_conv c = {
+      net, layer, g, in, out, act, residual,
       fw_i16_scratch_at(net->int_scratch, (size_t)IM2COL_MAX_PIXELS * fw_i16_row_stride(IM2COL_MAX_ROW),
-                        IM2COL_MAX_PIXELS);
-  fw_parallel_pointwise_i16(&layer->im2col, net->columns, pixels, &scratch, out, linear);
-  for (int p = 0; p < pixels; p++)
-    for (int o = 0; o < out_c; o++) {
-      const size_t at = (size_t)p * out_c + o;
-      const float v = out[at] * layer->scale[o] + layer->shift[o];
-      if (residual) {
-        out[at] = v;
-        residual[at] = fw_activate(v + residual[at], relu);
-      } else {
-        out[at] = fw_activate(v, act);
-      }
-    }
+                        IM2COL_MAX_PIXELS)};
+  fw_parallel_for(g->out_h * g->out_w, im2col_rows, &c);
+  fw_parallel_for((layer->out_c + FW_I16_PANEL - 1) / FW_I16_PANEL, im2col_panels, &c);
 }
 
 /* 3x3 stride-1 SAME conv of its side x side map: on integers, Winograd or the
