@@ -20,8 +20,9 @@
  * (transform, a GEMM per position, inverse transform while the block is in
  * cache, blocks spread over the threads); the others, whose weights outweigh
  * their tiles, step by step: one pass over the weights, the GEMMs spread over
- * the threads by position. On the 4x4 map, where 16 pixels meet 256 x 256
- * filters, the weights are all that counts: those convs run on integers
+ * the threads by position. In the 256-channel stage (its 4x4 maps and its
+ * down stage's 3x3 body), where 9 or 16 pixels meet 256 x 256 filters, the
+ * weights are all that counts: those convs run on integers
  * (int16 activations times the manifest's 8-bit codes, the 1x1 integer kernel
  * over im2col rows), reading 1.2 MB of codes a conv instead of 4.2 MB of
  * Winograd weights.
@@ -217,10 +218,11 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
   return 0;
 }
 
-/* The side of the map whose 3x3 stride-1 convs run on integers: on the 4x4
- * map they took 0.64 ms a conv on Winograd weights read from memory; the 8x8
- * map's ran no faster on integers (2.25x the multiplies of F(2x2, 3x3)), nor
- * did the stride-2 convs into the 3x3 and 1x1 maps. */
+/* The largest side of the maps whose 3x3 stride-1 convs run on integers
+ * (the 256-channel stage: its 4x4 maps and the 3x3 body of its down stage):
+ * there they took 0.64 ms a conv on Winograd weights read from memory; the
+ * 8x8 map's ran no faster on integers (2.25x the multiplies of F(2x2, 3x3)),
+ * nor did the stride-2 convs into the 3x3 and 1x1 maps. */
 #define IM2COL_SIDE 4
 #define IM2COL_MAX_PIXELS (IM2COL_SIDE * IM2COL_SIDE)
 #define IM2COL_MAX_ROW (9 * MAX_CHANNELS)
@@ -268,11 +270,11 @@ static int bind_im2col(const fw_weight_table *w, const char *prefix, int in_c, i
 }
 
 /* `prefix`'s 3x3 conv packed as `mode` says (pack_scaled_conv), except a
- * stride-1 conv on the IM2COL_SIDE map with a uint8-quantised filter, which
+ * stride-1 conv on a map of at most IM2COL_SIDE with a uint8-quantised filter, which
  * runs on integers. Returns 0, or -1 with an error. */
 static int bind_conv(const fw_weight_table *w, const char *prefix, int in_c, int out_c, pack_mode mode,
                      conv_layer *layer) {
-  if (mode == PACK_WINOGRAD && layer->side == IM2COL_SIDE) {
+  if (mode == PACK_WINOGRAD && layer->side <= IM2COL_SIDE) {
     const int status = bind_im2col(w, prefix, in_c, out_c, layer);
     if (status <= 0) return status;
   }
