@@ -149,20 +149,22 @@ struct fw_face_recognition_net {
 
 static const size_t block_floats = (size_t)MAX_POSITIONS * BLOCK_TILES * BLOCKED_MAX_CHANNELS;
 
+static void release_layer(conv_layer *layer) {
+  FW_FREE(layer->direct);
+  FW_FREE(layer->winograd);
+  FW_FREE(layer->bias);
+  fw_layer_release_pointwise_i16(&layer->im2col);
+  FW_FREE(layer->scale);
+  FW_FREE(layer->shift);
+}
+
 static void destroy(void *opaque) {
   fw_face_recognition_net *net = opaque;
   if (!net) return;
   FW_FREE(net->stem);
   for (int i = 0; i < STAGES; i++) {
-    conv_layer *layers[2] = {&net->conv1[i], &net->conv2[i]};
-    for (int k = 0; k < 2; k++) {
-      FW_FREE(layers[k]->direct);
-      FW_FREE(layers[k]->winograd);
-      FW_FREE(layers[k]->bias);
-      fw_layer_release_pointwise_i16(&layers[k]->im2col);
-      FW_FREE(layers[k]->scale);
-      FW_FREE(layers[k]->shift);
-    }
+    release_layer(&net->conv1[i]);
+    release_layer(&net->conv2[i]);
   }
   FW_FREE(net->fc);
   fw_arena_release(&net->arena);
@@ -222,7 +224,8 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
  * (the 256-channel stage: its 4x4 maps and the 3x3 body of its down stage):
  * there they took 0.64 ms a conv on Winograd weights read from memory; the
  * 8x8 map's ran no faster on integers (2.25x the multiplies of F(2x2, 3x3)),
- * nor did the stride-2 convs into the 3x3 and 1x1 maps. */
+ * nor did the stride-2 convs into the 3x3 and 1x1 maps, and the 7x7 stem
+ * (K = 147, 32 outputs) took 1.6x as long. */
 #define IM2COL_SIDE 4
 #define IM2COL_MAX_PIXELS (IM2COL_SIDE * IM2COL_SIDE)
 #define IM2COL_MAX_ROW (9 * MAX_CHANNELS)
@@ -492,23 +495,31 @@ typedef struct im2col_conv {
   fw_i16_scratch rows; /* quantised im2col rows, one per output pixel */
 } im2col_conv;
 
+/* Output pixel (oy, ox)'s input taps [ky][kx][in_c] for a 3x3 conv of
+ * geometry g, zeros where they fall in the padding: its im2col row. */
+static void im2col_pixel(const fw_conv_geometry *g, const float *in, int oy, int ox, float *row) {
+  const int c = g->in_c, ix0 = ox * g->stride - g->pad_left;
+  const int first = ix0 < 0 ? -ix0 : 0, end = ix0 + 3 > g->in_w ? g->in_w - ix0 : 3; /* taps inside, in x */
+  for (int ky = 0; ky < 3; ky++, row += (size_t)3 * c) {
+    const int iy = oy * g->stride - g->pad_top + ky;
+    if (iy < 0 || iy >= g->in_h || first >= end) {
+      memset(row, 0, (size_t)3 * c * sizeof(float));
+      continue;
+    }
+    memset(row, 0, (size_t)first * c * sizeof(float));
+    memcpy(row + (size_t)first * c, in + ((size_t)iy * g->in_w + ix0 + first) * c,
+           (size_t)(end - first) * c * sizeof(float));
+    memset(row + (size_t)end * c, 0, (size_t)(3 - end) * c * sizeof(float));
+  }
+}
+
 static void im2col_rows(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const im2col_conv *c = opaque;
   const fw_conv_geometry *g = c->g;
   const int row = 9 * g->in_c;
-  for (int pixel = begin; pixel < end; pixel++) {
-    const int oy = pixel / g->out_w, ox = pixel % g->out_w;
-    float *dst = c->net->columns + (size_t)pixel * row;
-    for (int ky = 0; ky < 3; ky++)
-      for (int kx = 0; kx < 3; kx++, dst += g->in_c) {
-        const int iy = oy * g->stride - g->pad_top + ky, ix = ox * g->stride - g->pad_left + kx;
-        if (iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w)
-          memcpy(dst, c->in + ((size_t)iy * g->in_w + ix) * g->in_c, g->in_c * sizeof(float));
-        else
-          memset(dst, 0, g->in_c * sizeof(float));
-      }
-  }
+  for (int pixel = begin; pixel < end; pixel++)
+    im2col_pixel(g, c->in, pixel / g->out_w, pixel % g->out_w, c->net->columns + (size_t)pixel * row);
   const size_t stride = (size_t)fw_i16_row_stride(row);
   fw_i16_quantize_rows(c->net->columns + (size_t)begin * row, end - begin, row, c->rows.q + begin * stride,
                        c->rows.scale + begin, c->rows.sum + begin);
