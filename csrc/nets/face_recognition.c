@@ -171,21 +171,36 @@ static void destroy(void *opaque) {
   FW_FREE(net);
 }
 
+/* A conv's tensors: "<prefix>/conv/filters" [kernel][kernel][in_c][out_c],
+ * "/conv/bias", and face-api.js's scale layer after it, "/scale/weights" and
+ * "/scale/biases" [out_c]. */
+typedef struct scaled_conv {
+  const fw_weight_tensor *filter, *bias, *scale, *shift;
+} scaled_conv;
+
+/* 0, or -1 with an error naming the missing or misshapen tensor. */
+static int get_scaled_conv(const fw_weight_table *w, const char *prefix, int kernel, int in_c, int out_c,
+                           scaled_conv *t) {
+  char name[96];
+  snprintf(name, sizeof name, "%s/conv/filters", prefix);
+  t->filter = fw_weights_get(w, name, 4, (int[]){kernel, kernel, in_c, out_c});
+  snprintf(name, sizeof name, "%s/conv/bias", prefix);
+  t->bias = t->filter ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
+  snprintf(name, sizeof name, "%s/scale/weights", prefix);
+  t->scale = t->bias ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
+  snprintf(name, sizeof name, "%s/scale/biases", prefix);
+  t->shift = t->scale ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
+  return t->shift ? 0 : -1;
+}
+
 /* "<prefix>/conv/filters", "/conv/bias", "/scale/weights", "/scale/biases",
  * folded (filter * w, bias * w + b) and packed into `layer` as `mode` says
  * (PACK_WINOGRAD: as layer->scheme). Returns 0, or -1 with an error. */
 static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int kernel, int in_c, int out_c,
                             pack_mode mode, conv_layer *layer) {
-  char name[96];
-  snprintf(name, sizeof name, "%s/conv/filters", prefix);
-  const fw_weight_tensor *filter = fw_weights_get(w, name, 4, (int[]){kernel, kernel, in_c, out_c});
-  snprintf(name, sizeof name, "%s/conv/bias", prefix);
-  const fw_weight_tensor *bias = filter ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
-  snprintf(name, sizeof name, "%s/scale/weights", prefix);
-  const fw_weight_tensor *scale = bias ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
-  snprintf(name, sizeof name, "%s/scale/biases", prefix);
-  const fw_weight_tensor *shift = scale ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
-  if (!shift) return -1;
+  scaled_conv t;
+  if (get_scaled_conv(w, prefix, kernel, in_c, out_c, &t) != 0) return -1;
+  const fw_weight_tensor *filter = t.filter, *bias = t.bias, *scale = t.scale, *shift = t.shift;
   const size_t taps = (size_t)kernel * kernel * in_c;
   float *folded = FW_MALLOC(taps * out_c * sizeof(float));
   float *folded_bias = FW_MALLOC(out_c * sizeof(float));
@@ -235,16 +250,9 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
  * kept apart. Returns 0; 1 when the filter is not uint8-quantised; -1 with
  * an error. */
 static int bind_im2col(const fw_weight_table *w, const char *prefix, int in_c, int out_c, conv_layer *layer) {
-  char name[96];
-  snprintf(name, sizeof name, "%s/conv/filters", prefix);
-  const fw_weight_tensor *filter = fw_weights_get(w, name, 4, (int[]){3, 3, in_c, out_c});
-  snprintf(name, sizeof name, "%s/conv/bias", prefix);
-  const fw_weight_tensor *bias = filter ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
-  snprintf(name, sizeof name, "%s/scale/weights", prefix);
-  const fw_weight_tensor *scale = bias ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
-  snprintf(name, sizeof name, "%s/scale/biases", prefix);
-  const fw_weight_tensor *shift = scale ? fw_weights_get(w, name, 1, (int[]){out_c}) : NULL;
-  if (!shift) return -1;
+  scaled_conv t;
+  if (get_scaled_conv(w, prefix, 3, in_c, out_c, &t) != 0) return -1;
+  const fw_weight_tensor *filter = t.filter, *bias = t.bias, *scale = t.scale, *shift = t.shift;
   if (filter->dtype != FW_DTYPE_FLOAT32_UINT8Q) return 1;
   fw_pointwise_i16 *l = &layer->im2col;
   const int rows = 9 * in_c;
