@@ -10,6 +10,7 @@ import * as faceapi from '../js/index.mjs'
 import { getCore } from '../js/wasm.mjs'
 import { withInput } from '../js/input.mjs'
 import { DetectAllFacesTask } from '../js/tasks.mjs'
+import { syntheticFace } from './fixtures.mjs'
 import { hasShared, modelsDir, readReference, sharedMissing, sharedPath } from './shared.mjs'
 
 const LANDMARK_TOLERANCE_PX = 0.5 // acceptance: within 0.5 px of face-api.js
@@ -206,6 +207,28 @@ test("faces.jpg with the Tiny Face Detector: face-api.js's expected landmarks an
   assert.deepEqual(Array.from(single.descriptor), Array.from(best.descriptor))
   assert.equal(await faceapi.detectSingleFace(decoded('white'), options).withFaceLandmarks().withFaceDescriptor(), undefined)
   assert.deepEqual(await faceapi.detectAllFaces(decoded('white'), options).withFaceLandmarks(true).withFaceDescriptors(), [])
+})
+
+// The recognition net's 256-channel stage runs on integers with the manifest's 8-bit codes;
+// weights given as plain floats (tf.Tensor-like values, no codes) take the float Winograd
+// path there instead. The two differ by rounding only.
+test('recognition from float weights (no 8-bit codes) gives the descriptors of the integer path within 1e-3', async (t) => {
+  await faceapi.nets.faceRecognitionNet.loadFromDisk(modelsDir)
+  const weightMap = await faceapi.loadWeightMap(modelsDir, 'face_recognition_model')
+  const tensors = Object.fromEntries(Object.entries(weightMap).map(([name, t]) => [name, { shape: t.shape, dtype: t.dtype, dataSync: () => t.data }]))
+  const floatNet = new faceapi.FaceRecognitionNet()
+  await floatNet.loadFromWeightMap(tensors)
+  let worst = 0
+  for (const seed of [1, 2, 3]) {
+    const face = syntheticFace(150, 150, seed)
+    const integer = await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(face)
+    const float = await floatNet.computeFaceDescriptor(face)
+    const distance = faceapi.euclideanDistance(integer, float)
+    assert.ok(distance > 0 && distance < 1e-3, `seed ${seed}: distance ${distance} between the two paths`)
+    worst = Math.max(worst, distance)
+  }
+  t.diagnostic(`largest distance between the integer and float paths ${worst.toExponential(2)}`)
+  floatNet.dispose()
 })
 
 /** Descriptors of the 40 people photos: { label, descriptor } in file order. */
