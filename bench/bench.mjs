@@ -12,9 +12,10 @@
 // ../shared/models). Our MTCNN time is also given as a ratio to our Tiny Face Detector @416.
 //
 // Threads: our threads build (wasm/facewasm-threads.wasm) on 2 threads vs our single-thread
-// build, for recognition, SSD, Tiny @416 and the Tiny pipeline (bench/threads.mjs, batches
-// of forwards in turn); --no-threads skips it. After it, each core's own speed on recognition and SSD
-// (bench/cores.mjs: processes pinned with taskset) and the most two threads can gain at those speeds.
+// build, for recognition, landmarks, SSD, Tiny @416, the Tiny pipeline and MTCNN (where its
+// weights are), in batches of forwards in turn (bench/threads.mjs); --no-threads skips it. After
+// it, each core's own speed on recognition and SSD (bench/cores.mjs: processes pinned with
+// taskset) and the most two threads can gain at those speeds.
 //
 // --only keeps the cases whose name contains one of the words (e.g. --only expressions,age).
 // --no-cold-start skips the cold-start measurement (6 fresh processes, ~20 s).
@@ -345,7 +346,7 @@ const coldMin = (runs, key) => runs.length ? Math.min(...runs.map((r) => r[key])
 
 // ---- threads: our threads build on 2 threads vs our single thread (bench/threads.mjs) ----
 
-const threadsInfo = flag('no-threads') ? null : await benchThreads({ faceapi, image, face150, models: OUR_MODELS, runs: RUNS, warmupMs: WARMUP_MS, only })
+const threadsInfo = flag('no-threads') ? null : await benchThreads({ faceapi, image, face150, models: OUR_MODELS, mtcnnModels: MTCNN_MODELS, runs: RUNS, warmupMs: WARMUP_MS, only })
 // Each core's own speed right after, for the nets timed there (bench/cores.mjs).
 const coreCases = ['recognition', 'ssd'].filter((name) => threadsInfo?.cases.some((c) => c.name.startsWith(name)))
 const coresInfo = coreCases.length ? measureCores({ cases: coreCases }) : null

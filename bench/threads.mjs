@@ -21,8 +21,12 @@ const CASES = {
   'tiny forward @416': (faceapi, { image }) => faceapi.nets.tinyFaceDetector.forward(image, 416),
   'tiny@416 + landmarks + descriptors': (faceapi, { image }) =>
     faceapi.detectAllFaces(image, new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 }))
-      .withFaceLandmarks().withFaceDescriptors()
+      .withFaceLandmarks().withFaceDescriptors(),
+  // only where its weights are (mtcnnModels): they are not in the npm packages
+  'mtcnn detect (defaults)': (faceapi, { image }) => faceapi.nets.mtcnn.forward(image, new faceapi.MtcnnOptions())
 }
+const MTCNN_CASE = 'mtcnn detect (defaults)'
+
 
 const BATCH = 4
 
@@ -45,18 +49,20 @@ if (!isMainThread && workerData?.threadsBench) {
   for (const net of ['faceRecognitionNet', 'ssdMobilenetv1', 'tinyFaceDetector', 'faceLandmark68Net']) {
     await faceapi.nets[net].loadFromDisk(workerData.models)
   }
+  if (workerData.mtcnnModels) await faceapi.nets.mtcnn.loadFromDisk(workerData.mtcnnModels)
   parentPort.on('message', async ({ name, runs }) => {
     parentPort.postMessage(await timeCalls(() => CASES[name](faceapi, workerData.inputs), runs))
   })
   parentPort.postMessage({ threads, flavor: faceapi.wasmFlavor() })
 }
 
-export async function benchThreads ({ faceapi, image, face150, models, runs, warmupMs, only, threads = 2 }) {
-  const names = Object.keys(CASES).filter((name) => !only || only.some((w) => name.includes(w)))
+export async function benchThreads ({ faceapi, image, face150, models, mtcnnModels, runs, warmupMs, only, threads = 2 }) {
+  const names = Object.keys(CASES).filter((name) => (!only || only.some((w) => name.includes(w))) &&
+    (name !== MTCNN_CASE || mtcnnModels))
   if (!names.length) return null
   const worker = new Worker(new URL(import.meta.url), {
     execArgv: [],
-    workerData: { threadsBench: true, models, threads, inputs: { image, face150 } }
+    workerData: { threadsBench: true, models, mtcnnModels, threads, inputs: { image, face150 } }
   })
   let pending = null // the reply awaited: one request at a time
   const settle = (how) => (value) => { const p = pending; pending = null; p?.[how](value) }
