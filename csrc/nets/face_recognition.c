@@ -252,31 +252,15 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
 static int bind_im2col(const fw_weight_table *w, const char *prefix, int in_c, int out_c, conv_layer *layer) {
   scaled_conv t;
   if (get_scaled_conv(w, prefix, 3, in_c, out_c, &t) != 0) return -1;
-  const fw_weight_tensor *filter = t.filter, *bias = t.bias, *scale = t.scale, *shift = t.shift;
-  if (filter->dtype != FW_DTYPE_FLOAT32_UINT8Q) return 1;
-  fw_pointwise_i16 *l = &layer->im2col;
-  const int rows = 9 * in_c;
-  const size_t padded = ((size_t)out_c + FW_I16_PANEL - 1) / FW_I16_PANEL * FW_I16_PANEL;
-  l->codes = FW_MALLOC(fw_i16_pointwise_codes_size(rows, out_c) * sizeof(int16_t));
-  l->bias = FW_MALLOC(padded * sizeof(float));
+  const int status = fw_layer_pack_pointwise_i16(&layer->im2col, t.filter, t.bias->values, 9 * in_c, out_c);
+  if (status != 0) return status;
   layer->scale = FW_MALLOC(out_c * sizeof(float));
   layer->shift = FW_MALLOC(out_c * sizeof(float));
-  if (!l->codes || !l->bias || !layer->scale || !layer->shift) return fw_fail("out of memory packing '%s'", prefix);
-  if (fw_i16_pointwise_pack(filter->values, filter->quant_scale, filter->quant_min, rows, out_c, l->codes) != 0) {
-    fw_layer_release_pointwise_i16(l);
-    FW_FREE(layer->scale);
-    FW_FREE(layer->shift);
-    return 1;
-  }
-  for (size_t n = 0; n < padded; n++) l->bias[n] = n < (size_t)out_c ? bias->values[n] : 0.0f;
-  memcpy(layer->scale, scale->values, out_c * sizeof(float));
-  memcpy(layer->shift, shift->values, out_c * sizeof(float));
-  l->in_c = rows;
-  l->out_c = out_c;
+  if (!layer->scale || !layer->shift) return fw_fail("out of memory packing '%s'", prefix);
+  memcpy(layer->scale, t.scale->values, out_c * sizeof(float));
+  memcpy(layer->shift, t.shift->values, out_c * sizeof(float));
   layer->in_c = in_c;
   layer->out_c = out_c;
-  l->scale = (float)filter->quant_scale;
-  l->offset = (float)(filter->quant_min + 128.0 * filter->quant_scale);
   return 0;
 }
 

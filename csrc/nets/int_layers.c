@@ -32,19 +32,25 @@ int fw_layer_bind_pointwise_i16(fw_pointwise_i16 *layer, const fw_weight_table *
   const fw_weight_tensor *filter = fw_weights_get(w, filter_name, 4, (int[]){1, 1, in_c, out_c});
   const fw_weight_tensor *bias = filter ? fw_weights_get(w, bias_name, 1, (int[]){out_c}) : NULL;
   if (!bias) return -1;
+  return fw_layer_pack_pointwise_i16(layer, filter, bias->values, in_c, out_c);
+}
+
+int fw_layer_pack_pointwise_i16(fw_pointwise_i16 *layer, const fw_weight_tensor *filter, const float *bias, int in_c,
+                                int out_c) {
+  memset(layer, 0, sizeof *layer);
   if (filter->dtype != FW_DTYPE_FLOAT32_UINT8Q) return 1;
   const size_t padded = ((size_t)out_c + FW_I16_PANEL - 1) / FW_I16_PANEL * FW_I16_PANEL;
   layer->codes = FW_MALLOC(fw_i16_pointwise_codes_size(in_c, out_c) * sizeof(int16_t));
   layer->bias = FW_MALLOC(padded * sizeof(float));
   if (!layer->codes || !layer->bias) {
     fw_layer_release_pointwise_i16(layer);
-    return fw_fail("out of memory packing '%s'", filter_name);
+    return fw_fail("out of memory packing '%s'", filter->name);
   }
   if (fw_i16_pointwise_pack(filter->values, filter->quant_scale, filter->quant_min, in_c, out_c, layer->codes) != 0) {
     fw_layer_release_pointwise_i16(layer);
     return 1;
   }
-  for (size_t n = 0; n < padded; n++) layer->bias[n] = n < (size_t)out_c ? bias->values[n] : 0.0f;
+  for (size_t n = 0; n < padded; n++) layer->bias[n] = n < (size_t)out_c ? bias[n] : 0.0f;
   layer->in_c = in_c;
   layer->out_c = out_c;
   layer->scale = (float)filter->quant_scale;

@@ -28,6 +28,10 @@ fw_i16_scratch fw_i16_scratch_at(void *memory, size_t max_values, size_t max_pix
  * (the caller keeps its float path; nothing allocated); -1 with an error. */
 int fw_layer_bind_pointwise_i16(fw_pointwise_i16 *layer, const fw_weight_table *w, const char *filter_name,
                                 const char *bias_name, int in_c, int out_c);
+/* The same from a looked-up filter, read as [in_c][out_c] whatever its shape
+ * (a KxK filter is the 1x1 filter of its im2col rows), and out_c biases. */
+int fw_layer_pack_pointwise_i16(fw_pointwise_i16 *layer, const fw_weight_tensor *filter, const float *bias, int in_c,
+                                int out_c);
 void fw_layer_release_pointwise_i16(fw_pointwise_i16 *layer);
 
 /* output[pixels][out_c] = act(input[pixels][in_c] 1x1-conv layer + bias). */
