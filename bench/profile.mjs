@@ -7,7 +7,7 @@
 // median time on each side, the speedup, and how long each of the two threads
 // worked in it ("idle" = the part's time minus that).
 //
-//   node bench/profile.mjs [--nets recognition,ssd,landmarks,tiny,expressions,ageGender] [--runs 200] [--json FILE]
+//   node bench/profile.mjs [--nets recognition,recognitionBatch,ssd,landmarks,tiny,expressions,ageGender] [--runs 200] [--json FILE]
 
 import { writeFileSync } from 'node:fs'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
@@ -22,11 +22,21 @@ const THREADS_PROFILE_WASM = `${root}build/facewasm-threads-profile.wasm`
 // The nets' times do not depend on their input's content.
 const NETS = {
   recognition: { net: 'faceRecognitionNet', input: syntheticImage(150, 150), run: (n, input) => n.computeFaceDescriptor(input) },
+  // the faces of one photo in one call (as the chain's withFaceDescriptors): its back half on all of them at once
+  recognitionBatch: { net: 'faceRecognitionNet', input: syntheticImage(600, 300), run: (n, input) => descriptorsOfCrops(n, input, BATCH_CROPS) },
   ssd: { net: 'ssdMobilenetv1', input: syntheticImage(640, 480), run: (n, input) => n.forward(input) },
   landmarks: { net: 'faceLandmark68Net', input: syntheticImage(112, 112), run: (n, input) => n.detectLandmarks(input) },
   tiny: { net: 'tinyFaceDetector', input: syntheticImage(640, 480), run: (n, input) => n.forward(input, 416) },
   expressions: { net: 'faceExpressionNet', input: syntheticImage(112, 112), run: (n, input) => n.predictExpressions(input) },
   ageGender: { net: 'ageGenderNet', input: syntheticImage(112, 112), run: (n, input) => n.predictAgeAndGender(input) }
+}
+
+// Eight 150x150 crops in a 600x300 image.
+const BATCH_CROPS = Array.from({ length: 8 }, (_, i) => ({ x: 150 * (i % 4), y: 150 * (i >> 2), width: 150, height: 150 }))
+async function descriptorsOfCrops (net, input, crops) {
+  const { withInput } = await import('../js/input.mjs')
+  const { core } = net._require()
+  return withInput(core, input, (pixels) => net._runOnCrops(core, pixels, crops))
 }
 
 /** One forward's parts from the event log: [{ label, ms, busy: [ms per thread] }]. */

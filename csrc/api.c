@@ -280,8 +280,11 @@ FW_EXPORT int fw_face_descriptors(int model, const uint8_t *rgba, int width, int
   if (!net || check_crops(rgba, width, height, crops, count) != 0) return -1;
   if (count > 0 && !out) return fw_fail("no output buffer");
   const fw_rgba_image image = {rgba, width, height};
-  for (int i = 0; i < count; i++) {
-    if (fw_face_recognition_net_run(net, &image, crop_at(crops, i), out + (size_t)i * FW_DESCRIPTOR_VALUES) != 0) return -1;
+  for (int first = 0; first < count; first += FW_RECOGNITION_BATCH) {
+    fw_crop batch[FW_RECOGNITION_BATCH];
+    const int n = count - first < FW_RECOGNITION_BATCH ? count - first : FW_RECOGNITION_BATCH;
+    for (int i = 0; i < n; i++) batch[i] = crop_at(crops, first + i);
+    if (fw_face_recognition_net_run(net, &image, batch, n, out + (size_t)first * FW_DESCRIPTOR_VALUES) != 0) return -1;
   }
   return count;
 }

@@ -258,6 +258,26 @@ function leaveOneOut (people) {
   })
 }
 
+test('the faces of one image in one call (batches of up to 8 in the net) get the descriptors each gets alone, bit for bit', async () => {
+  await loadNets()
+  const core = await getCore()
+  const net = faceapi.nets.faceRecognitionNet
+  const image = syntheticFace(420, 300, 7, { fs: 0.6 })
+  // 11 crops of assorted sizes and shapes: a batch of 8, then one of 3
+  const crops = Array.from({ length: 11 }, (_, i) => ({ x: 13 * i, y: 7 * i, width: 150 + 9 * i, height: 120 + 11 * (i % 4) }))
+  await withInput(core, image, (pixels) => {
+    const together = net._runOnCrops(core, pixels, crops)
+    assert.equal(together.length, crops.length)
+    crops.forEach((crop, i) => {
+      const alone = net._runOnCrops(core, pixels, [crop])[0]
+      assert.deepEqual(new Uint32Array(together[i].buffer, together[i].byteOffset, 128),
+        new Uint32Array(alone.buffer, alone.byteOffset, 128), `crop ${i}`)
+    })
+    // and each face's own: no two crops alike
+    assert.ok(faceapi.euclideanDistance(together[0], together[9]) > 0.01)
+  })
+})
+
 test('people identification (leave-one-out FaceMatcher) gives face-api.js\'s answer for every photo', { skip: sharedMissing }, async (t) => {
   await loadNets()
   const ours = leaveOneOut(await peopleDescriptors(false))

@@ -38,6 +38,11 @@ const RAW_OUTPUTS = `
   const ssd = await faceapi.nets.ssdMobilenetv1.forward(image)
   out.push(...ssd.boxPredictions, ...ssd.classPredictions, ...ssd.boxes, ...ssd.scores)
   out.push(...await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(image))
+  // ten faces of the image through the chain: the recognition net's batches of 8 and 2
+  const boxes = Array.from({ length: 10 }, (_, i) =>
+    new faceapi.FaceDetection(0.9, { x: 0.05 * i, y: 0.03 * i, width: 0.45, height: 0.55 }, { width, height }))
+  const chain = new faceapi.DetectAllFacesTask({ input: image, detect: () => boxes, nets: faceapi.nets })
+  for (const face of await chain.withFaceLandmarks().withFaceDescriptors()) out.push(...face.descriptor)
   for (const net of [faceapi.nets.faceLandmark68Net, faceapi.nets.faceLandmark68TinyNet]) {
     out.push(...(await net.detectLandmarks(image)).positions.flatMap((p) => [p.x, p.y]))
   }
@@ -80,7 +85,7 @@ test('bad thread counts are clear errors', async () => {
 
 test('two threads give bit-identical raw outputs to the single-thread build (and so do one and three)', async () => {
   const single = await childRawOutputs()
-  assert.equal(single.length, (3 * 3 + 10 * 10) * 25 + 5118 * 12 + 128 + 2 * 136 + 7 + 2)
+  assert.equal(single.length, (3 * 3 + 10 * 10) * 25 + 5118 * 12 + 128 + 10 * 128 + 2 * 136 + 7 + 2)
   await faceapi.setThreads(2)
   assert.deepEqual(bits(await rawOutputs(faceapi)), bits(single))
   assert.equal(await faceapi.setThreads(1), 1)

@@ -27,6 +27,12 @@
  * over im2col rows), reading 1.2 MB of codes a conv instead of 4.2 MB of
  * Winograd weights.
  *
+ * A run takes up to FW_RECOGNITION_BATCH faces of one image: the front (up
+ * to the 17x17 stage) face by face, the back (from conv128_down on) on all
+ * of them at once (BACK_STAGE), every conv's GEMMs taking the rows of every
+ * face, so that its weights are read once a batch. Rows are computed
+ * independently, so each face's descriptor is bit for bit its own run's.
+ *
  * Every conv is conv + bias then face-api.js's scale layer (x * w + b); the
  * scale is folded into the packed filters and bias at load (the integer convs
  * apply it after, as face-api.js does). */
@@ -62,6 +68,15 @@
 #define BLOCK_QUADS (BLOCK_TILES / 4)
 /* The most channels a blocked conv has (the 17x17 stage). */
 #define BLOCKED_MAX_CHANNELS 64
+/* The back of the net, from this stage (conv128_down) on, runs on a batch of
+ * faces at once: there the weights (0.3-2.4 MB a conv) outweigh a face's
+ * maps (8x8 and smaller), so each conv's GEMMs take every face's tiles or
+ * pixels together and read the weights once a batch. The front runs face by
+ * face: its weights stay in cache from one face to the next, its maps would
+ * not. The back takes the front's 17x17x64 maps. */
+#define BACK_STAGE 7
+#define BACK_SIDE 17
+#define BACK_CHANNELS 64
 
 static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
 static const fw_activation relu = {FW_ACT_RELU, 0.0f};
@@ -136,13 +151,14 @@ struct fw_face_recognition_net {
   float *input;           /* [150,150,3] */
   float *stem_out;        /* [72,72,32] */
   float *x, *t, *u;       /* [35,35,32] each (the largest residual map) */
+  float *batch_x, *batch_t, *batch_u; /* the back's: a batch's maps, [FW_RECOGNITION_BATCH][17,17,64] at most each */
   float *tiles_out;       /* Winograd products [positions][tiles][channels] of the convs run step by step */
   float *scratch;         /* per thread, thread_floats each: a block's [positions][BLOCK_TILES][channels] in,
                              then out; or a step-by-step conv's transformed input [positions][tiles][in_c] */
   size_t thread_floats;
-  float *columns;         /* im2col rows of the integer convs: [pixels][9 x in_c] */
+  float *columns;         /* im2col rows: [pixels][9 x in_c] */
   void *int_scratch;      /* their quantised rows */
-  float *features;        /* [256] */
+  float *features;        /* [FW_RECOGNITION_BATCH][256] */
   float *zero;            /* padding taps */
   float head[FW_DESCRIPTOR_VALUES];
 };
@@ -244,6 +260,8 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
 #define IM2COL_SIDE 4
 #define IM2COL_MAX_PIXELS (IM2COL_SIDE * IM2COL_SIDE)
 #define IM2COL_MAX_ROW (9 * MAX_CHANNELS)
+/* The most im2col rows a GEMM takes: a batch's pixels. */
+#define IM2COL_MAX_ROWS (FW_RECOGNITION_BATCH * IM2COL_MAX_PIXELS)
 
 /* Binds `prefix`'s 3x3 conv as an integer 1x1 conv over its im2col rows
  * (the HWIO filter is [9 x in_c][out_c] as it is), with the scale layer
@@ -283,13 +301,15 @@ static int blocked(const conv_layer *layer) {
 }
 
 /* The most positions x tiles x channels (in_c if `input`, else out_c) of a
- * conv that may run step by step. */
+ * conv that may run step by step, counting the tiles of all the faces it
+ * takes at once. */
 static size_t step_tiles_floats(const fw_face_recognition_net *net, int input) {
   size_t most = 0;
   for (int i = 0; i < 2 * STAGES; i++) {
     const conv_layer *layer = i < STAGES ? &net->conv1[i] : &net->conv2[i - STAGES];
     if (!layer->winograd || blocked(layer)) continue;
-    const size_t floats = (size_t)layer->scheme->positions * layer->scheme->tiles(layer->side, layer->side) *
+    const int faces = i % STAGES >= BACK_STAGE ? FW_RECOGNITION_BATCH : 1;
+    const size_t floats = (size_t)faces * layer->scheme->positions * layer->scheme->tiles(layer->side, layer->side) *
                           (input ? layer->in_c : layer->out_c);
     if (floats > most) most = floats;
   }
@@ -300,17 +320,22 @@ static size_t step_tiles_floats(const fw_face_recognition_net *net, int input) {
  * bind and again only when a forward finds more threads than planned. */
 static int plan(fw_face_recognition_net *net, int threads) {
   const size_t map = (size_t)POOL_SIDE * POOL_SIDE * STEM_CHANNELS;
-  const size_t step_in = step_tiles_floats(net, 1);
-  /* Rounded to whole cache lines, so that threads never share one. */
-  const size_t thread_floats = ((step_in > 2 * block_floats ? step_in : 2 * block_floats) + 15) & ~(size_t)15;
+  const size_t batch_map = (size_t)FW_RECOGNITION_BATCH * BACK_SIDE * BACK_SIDE * BACK_CHANNELS;
+  /* A thread's scratch: a step-by-step conv's transformed input, two
+   * blocks' buffers, or an im2col GEMM's products. */
+  size_t thread_floats = step_tiles_floats(net, 1);
+  if (thread_floats < 2 * block_floats) thread_floats = 2 * block_floats;
+  if (thread_floats < (size_t)IM2COL_MAX_ROWS * MAX_CHANNELS) thread_floats = (size_t)IM2COL_MAX_ROWS * MAX_CHANNELS;
+  thread_floats = (thread_floats + 15) & ~(size_t)15; /* whole cache lines, so that threads never share one */
   const size_t sizes[] = {(size_t)INPUT_SIZE * INPUT_SIZE * 3 * sizeof(float),
                           (size_t)STEM_SIDE * STEM_SIDE * STEM_CHANNELS * sizeof(float),
                           map * sizeof(float), map * sizeof(float), map * sizeof(float),
-                          MAX_CHANNELS * sizeof(float), MAX_CHANNELS * sizeof(float),
+                          (size_t)FW_RECOGNITION_BATCH * MAX_CHANNELS * sizeof(float), MAX_CHANNELS * sizeof(float),
                           step_tiles_floats(net, 0) * sizeof(float), thread_floats * threads * sizeof(float),
-                          (size_t)IM2COL_MAX_PIXELS * IM2COL_MAX_ROW * sizeof(float),
-                          fw_i16_scratch_bytes((size_t)IM2COL_MAX_PIXELS * fw_i16_row_stride(IM2COL_MAX_ROW),
-                                               IM2COL_MAX_PIXELS)};
+                          (size_t)IM2COL_MAX_ROWS * IM2COL_MAX_ROW * sizeof(float),
+                          fw_i16_scratch_bytes((size_t)IM2COL_MAX_ROWS * fw_i16_row_stride(IM2COL_MAX_ROW),
+                                               IM2COL_MAX_ROWS),
+                          batch_map * sizeof(float), batch_map * sizeof(float), batch_map * sizeof(float)};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
   net->planned_threads = 0;
@@ -326,6 +351,9 @@ static int plan(fw_face_recognition_net *net, int threads) {
   net->scratch = fw_arena_alloc(&net->arena, sizes[8]);
   net->columns = fw_arena_alloc(&net->arena, sizes[9]);
   net->int_scratch = fw_arena_alloc(&net->arena, sizes[10]);
+  net->batch_x = fw_arena_alloc(&net->arena, sizes[11]);
+  net->batch_t = fw_arena_alloc(&net->arena, sizes[12]);
+  net->batch_u = fw_arena_alloc(&net->arena, sizes[13]);
   net->thread_floats = thread_floats;
   memset(net->zero, 0, sizes[6]);
   net->planned_threads = threads;
@@ -381,29 +409,35 @@ static void *bind(const fw_weight_table *w) {
 
 const fw_net_ops fw_face_recognition_ops = {"face_recognition", bind, destroy};
 
-/* One Winograd conv: a GEMM is a 1x1 conv over a 1 x tiles "image". */
+/* The maps of a batch: `faces` maps of one shape, one after another. */
+static size_t map_floats(int side, int channels) { return (size_t)side * side * channels; }
+
+/* One Winograd conv over a batch of maps: a GEMM is a 1x1 conv over a
+ * 1 x (faces x tiles) "image". */
 typedef struct winograd_conv {
   fw_face_recognition_net *net;
   const conv_layer *layer;
   const float *in;
-  int side;
+  int side, faces;
   float *out;
   fw_activation act;
   float *residual; /* or NULL: residual = relu(out + residual) */
   char transformed[FW_THREADS_MAX]; /* step by step: thread i's scratch holds the transformed input */
 } winograd_conv;
 
-/* residual = relu(out + residual) over the output pixels of tiles [first, end). */
-static void add_residual_tiles(const winograd_conv *w, int first, int end) {
-  const int n = w->layer->scheme->tile, tiles_x = (w->side + n - 1) / n, c = w->layer->out_c;
+/* residual = relu(out + residual) over the output pixels of tiles [first, end)
+ * of one side x side map. */
+static void add_residual_tiles(const conv_layer *layer, int side, const float *out, float *residual, int first,
+                               int end) {
+  const int n = layer->scheme->tile, tiles_x = (side + n - 1) / n, c = layer->out_c;
   for (int tile = first; tile < end;) {
     /* The tiles of this tile row in the range: output columns n * tx0 .. n * tx1 - 1. */
     const int ty = tile / tiles_x, tx0 = tile % tiles_x;
     const int tx1 = end - ty * tiles_x < tiles_x ? end - ty * tiles_x : tiles_x;
-    const int x0 = n * tx0, x1 = n * tx1 < w->side ? n * tx1 : w->side;
-    for (int y = n * ty; y < n * ty + n && y < w->side; y++) {
-      const size_t at = ((size_t)y * w->side + x0) * c;
-      fw_f32_add(w->out + at, w->residual + at, (size_t)(x1 - x0) * c, NULL, w->residual + at);
+    const int x0 = n * tx0, x1 = n * tx1 < side ? n * tx1 : side;
+    for (int y = n * ty; y < n * ty + n && y < side; y++) {
+      const size_t at = ((size_t)y * side + x0) * c;
+      fw_f32_add(out + at, residual + at, (size_t)(x1 - x0) * c, NULL, residual + at);
     }
     tile = ty * tiles_x + tx1;
   }
@@ -416,8 +450,8 @@ static void winograd_gemm(const conv_layer *layer, int position, const float *v,
               linear);
 }
 
-/* Blocked: blocks [begin, end) of BLOCK_TILES tiles (the last one may be
- * shorter), each in turn through the thread's block buffers. */
+/* Blocked (one map): blocks [begin, end) of BLOCK_TILES tiles (the last one
+ * may be shorter), each in turn through the thread's block buffers. */
 static void winograd_blocks(void *opaque, int begin, int end, int thread) {
   const winograd_conv *w = opaque;
   const conv_layer *layer = w->layer;
@@ -438,53 +472,68 @@ static void winograd_blocks(void *opaque, int begin, int end, int thread) {
       winograd_gemm(layer, xi, v + xi * plane_in, m + xi * plane_out, n, w->net->zero);
     scheme->output_tiles(m, plane_out, w->side, w->side, layer->out_c, layer->bias, w->out, w->act, first,
                          first + n);
-    if (w->residual) add_residual_tiles(w, first, first + n);
+    if (w->residual) add_residual_tiles(layer, w->side, w->out, w->residual, first, first + n);
   }
 }
 
 /* Step by step in two forks: the GEMMs split by position, each thread first
- * transforming the whole input into its own scratch (a few percent of the
- * conv, and no thread waits for another's part or reads it from the other
- * core), then the output transform split by tiles. */
+ * transforming the whole batch's input into its own scratch (a few percent
+ * of the conv, and no thread waits for another's part or reads it from the
+ * other core), then the output transform split by tiles. The tiles of all
+ * the batch's maps go through each position's GEMM together, so the weights
+ * are read once a batch. */
 static void winograd_gemm_step(void *opaque, int begin, int end, int thread) {
   winograd_conv *w = opaque;
   const winograd_scheme *scheme = w->layer->scheme;
-  const int tiles = scheme->tiles(w->side, w->side), c = w->layer->in_c;
+  const int tiles = scheme->tiles(w->side, w->side), c = w->layer->in_c, rows = w->faces * tiles;
   float *v = w->net->scratch + (size_t)thread * w->net->thread_floats;
   if (!w->transformed[thread]) { /* once per thread, however many ranges it runs */
-    scheme->input_tiles(w->in, w->side, w->side, c, v, (size_t)tiles * c, 0, tiles);
+    for (int f = 0; f < w->faces; f++)
+      scheme->input_tiles(w->in + f * map_floats(w->side, c), w->side, w->side, c, v + (size_t)f * tiles * c,
+                          (size_t)rows * c, 0, tiles);
     w->transformed[thread] = 1;
   }
   for (int xi = begin; xi < end; xi++)
-    winograd_gemm(w->layer, xi, v + (size_t)xi * tiles * c, w->net->tiles_out + (size_t)xi * tiles * w->layer->out_c,
-                  tiles, w->net->zero);
+    winograd_gemm(w->layer, xi, v + (size_t)xi * rows * c, w->net->tiles_out + (size_t)xi * rows * w->layer->out_c,
+                  rows, w->net->zero);
 }
 
+/* Tiles [begin, end) of the batch's faces x tiles. */
 static void winograd_output_step(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const winograd_conv *w = opaque;
   const winograd_scheme *scheme = w->layer->scheme;
   const int tiles = scheme->tiles(w->side, w->side), c = w->layer->out_c;
-  scheme->output_tiles(w->net->tiles_out + (size_t)begin * c, (size_t)tiles * c, w->side, w->side, c,
-                       w->layer->bias, w->out, w->act, begin, end);
-  if (w->residual) add_residual_tiles(w, begin, end);
+  const size_t plane = (size_t)w->faces * tiles * c;
+  for (int f = begin / tiles; f < w->faces && f * tiles < end; f++) {
+    const int first = (begin > f * tiles ? begin : f * tiles) - f * tiles;
+    const int stop = (end < (f + 1) * tiles ? end : (f + 1) * tiles) - f * tiles;
+    float *out = w->out + f * map_floats(w->side, c);
+    scheme->output_tiles(w->net->tiles_out + ((size_t)f * tiles + first) * c, plane, w->side, w->side, c,
+                         w->layer->bias, out, w->act, first, stop);
+    if (w->residual) add_residual_tiles(w->layer, w->side, out, w->residual + f * map_floats(w->side, c), first, stop);
+  }
 }
 
-/* A 3x3 conv on integers in two forks: its im2col rows and their
- * quantisation split by pixels, then the integer GEMM split by output panels
- * (each thread reading only its panels' codes: here the weights are what
- * costs), each panel range finished while in cache: face-api.js's scale
- * layer, then the activation or the residual join
- * (residual = relu(out + residual)). */
+/* A 3x3 conv over a batch of maps as a GEMM over its im2col rows (one per
+ * output pixel, the batch's maps one after another), in two forks: the rows
+ * (quantised on the integer path) split by pixels, then the GEMM split by
+ * output panels (each thread reading only its panels' weights: here the
+ * weights are what costs), each panel range finished while in cache:
+ * face-api.js's scale layer on the integer path, then the activation or the
+ * residual join (residual = relu(out + residual)). The float path (the
+ * direct pack: a KxK filter is the 1x1 filter of its im2col rows) serves
+ * the stride-2 convs into the smallest maps. */
 typedef struct im2col_conv {
   fw_face_recognition_net *net;
   const conv_layer *layer;
-  const fw_conv_geometry *g;
+  const fw_conv_geometry *g; /* of one map */
+  int faces;
   const float *in;
   float *out;
   fw_activation act;
   float *residual;
-  fw_i16_scratch rows; /* quantised im2col rows, one per output pixel */
+  fw_i16_scratch rows; /* quantised im2col rows */
 } im2col_conv;
 
 /* Output pixel (oy, ox)'s input taps [ky][kx][in_c] for a 3x3 conv of
@@ -505,13 +554,18 @@ static void im2col_pixel(const fw_conv_geometry *g, const float *in, int oy, int
   }
 }
 
+/* Rows [begin, end) of the batch's faces x output pixels. */
 static void im2col_rows(void *opaque, int begin, int end, int thread) {
   (void)thread;
   const im2col_conv *c = opaque;
   const fw_conv_geometry *g = c->g;
-  const int row = 9 * g->in_c;
-  for (int pixel = begin; pixel < end; pixel++)
-    im2col_pixel(g, c->in, pixel / g->out_w, pixel % g->out_w, c->net->columns + (size_t)pixel * row);
+  const int row = 9 * g->in_c, pixels = g->out_h * g->out_w;
+  for (int r = begin; r < end; r++) {
+    const int face = r / pixels, pixel = r % pixels;
+    im2col_pixel(g, c->in + (size_t)face * g->in_h * g->in_w * g->in_c, pixel / g->out_w, pixel % g->out_w,
+                 c->net->columns + (size_t)r * row);
+  }
+  if (!c->layer->im2col.codes) return;
   const size_t stride = (size_t)fw_i16_row_stride(row);
   fw_i16_quantize_rows(c->net->columns + (size_t)begin * row, end - begin, row, c->rows.q + begin * stride,
                        c->rows.scale + begin, c->rows.sum + begin);
@@ -520,93 +574,120 @@ static void im2col_rows(void *opaque, int begin, int end, int thread) {
 static void im2col_panels(void *opaque, int begin, int end, int thread) {
   const im2col_conv *c = opaque;
   const conv_layer *layer = c->layer;
-  const int pixels = c->g->out_h * c->g->out_w, out_c = layer->out_c, first = begin * FW_I16_PANEL;
-  fw_pointwise_i16 part = layer->im2col;
-  part.out_c = (end * FW_I16_PANEL < out_c ? end * FW_I16_PANEL : out_c) - first;
-  part.codes += (size_t)first * fw_i16_row_stride(part.in_c);
-  part.bias += first;
-  float *products = c->net->scratch + (size_t)thread * c->net->thread_floats; /* [pixels][part.out_c] */
-  fw_i16_pointwise(&part, c->rows.q, c->rows.scale, c->rows.sum, pixels, products, linear);
-  for (int p = 0; p < pixels; p++)
-    for (int j = 0; j < part.out_c; j++) {
+  const int rows = c->faces * c->g->out_h * c->g->out_w, out_c = layer->out_c, first = begin * FW_I16_PANEL;
+  const int part_c = (end * FW_I16_PANEL < out_c ? end * FW_I16_PANEL : out_c) - first;
+  float *products = c->net->scratch + (size_t)thread * c->net->thread_floats; /* [rows][part_c] */
+  const int integer = layer->im2col.codes != NULL;
+  if (integer) {
+    fw_pointwise_i16 part = layer->im2col;
+    part.out_c = part_c;
+    part.codes += (size_t)first * fw_i16_row_stride(part.in_c);
+    part.bias += first;
+    fw_i16_pointwise(&part, c->rows.q, c->rows.scale, c->rows.sum, rows, products, linear);
+  } else {
+    const int row = 9 * c->g->in_c;
+    const fw_conv_geometry g = fw_conv_geometry_tf(1, rows, row, part_c, 1, 1, FW_PAD_VALID);
+    fw_f32_conv(&g, c->net->columns, layer->direct + (size_t)begin * fw_conv_packed_size(1, row, FW_CONV_PANEL),
+                c->net->zero, products, linear);
+  }
+  for (int p = 0; p < rows; p++)
+    for (int j = 0; j < part_c; j++) {
       const int o = first + j;
       const size_t at = (size_t)p * out_c + o;
-      const float v = products[(size_t)p * part.out_c + j] * layer->scale[o] + layer->shift[o];
+      float v = products[(size_t)p * part_c + j];
+      if (integer) v = v * layer->scale[o] + layer->shift[o];
       c->out[at] = fw_activate(v, c->act);
       if (c->residual) c->residual[at] = fw_activate(v + c->residual[at], relu);
     }
 }
 
+_Static_assert(FW_I16_PANEL == FW_CONV_PANEL, "im2col_panels splits both packs by the same panels");
+
 static void conv3x3_im2col(fw_face_recognition_net *net, const conv_layer *layer, const fw_conv_geometry *g,
-                           const float *in, float *out, fw_activation act, float *residual) {
+                           int faces, const float *in, float *out, fw_activation act, float *residual) {
   FW_FORK_CONTEXT im2col_conv c = {
-      net, layer, g, in, out, act, residual,
-      fw_i16_scratch_at(net->int_scratch, (size_t)IM2COL_MAX_PIXELS * fw_i16_row_stride(IM2COL_MAX_ROW),
-                        IM2COL_MAX_PIXELS)};
-  fw_parallel_for(g->out_h * g->out_w, im2col_rows, &c);
+      net, layer, g, faces, in, out, act, residual,
+      fw_i16_scratch_at(net->int_scratch, (size_t)IM2COL_MAX_ROWS * fw_i16_row_stride(IM2COL_MAX_ROW),
+                        IM2COL_MAX_ROWS)};
+  fw_parallel_for(faces * g->out_h * g->out_w, im2col_rows, &c);
   fw_parallel_for((layer->out_c + FW_I16_PANEL - 1) / FW_I16_PANEL, im2col_panels, &c);
 }
 
-/* 3x3 stride-1 SAME conv of its side x side map: on integers, Winograd or the
- * direct kernel.
+/* 3x3 stride-1 SAME conv of a batch of side x side maps: on integers,
+ * Winograd or the direct kernel.
  * With a residual, then residual = relu(out + residual): tile by tile with the
  * Winograd output transform (while its outputs are in cache), else after. */
-static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, const float *in, float *out,
-                         fw_activation act, float *residual) {
+static void conv3x3_same(fw_face_recognition_net *net, const conv_layer *layer, int faces, const float *in,
+                         float *out, fw_activation act, float *residual) {
   const int side = layer->side;
+  const size_t in_map = map_floats(side, layer->in_c), out_map = map_floats(side, layer->out_c);
   if (layer->im2col.codes) {
     const fw_conv_geometry g = fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, 3, 1, FW_PAD_SAME);
-    conv3x3_im2col(net, layer, &g, in, out, act, residual);
+    conv3x3_im2col(net, layer, &g, faces, in, out, act, residual);
     return;
   }
-  if (layer->winograd) {
-    FW_FORK_CONTEXT winograd_conv w = {net, layer, in, side, out, act, residual};
-    if (blocked(layer)) {
+  if (layer->winograd && !blocked(layer)) {
+    FW_FORK_CONTEXT winograd_conv w = {net, layer, in, side, faces, out, act, residual};
+    fw_parallel_for(layer->scheme->positions, winograd_gemm_step, &w);
+    fw_parallel_for(faces * layer->scheme->tiles(side, side), winograd_output_step, &w);
+    return;
+  }
+  for (int f = 0; f < faces; f++) {
+    const float *face_in = in + f * in_map;
+    float *face_out = out + f * out_map, *face_residual = residual ? residual + f * out_map : NULL;
+    if (layer->winograd) {
+      FW_FORK_CONTEXT winograd_conv w = {net, layer, face_in, side, 1, face_out, act, face_residual};
       const int quads = (layer->scheme->tiles(side, side) + 3) / 4;
       fw_parallel_for((quads + BLOCK_QUADS - 1) / BLOCK_QUADS, winograd_blocks, &w);
-    } else {
-      fw_parallel_for(layer->scheme->positions, winograd_gemm_step, &w);
-      fw_parallel_for(layer->scheme->tiles(side, side), winograd_output_step, &w);
+      continue;
     }
-    return;
+    const fw_conv_geometry g = fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, layer->kernel, 1,
+                                                   FW_PAD_SAME);
+    fw_parallel_conv(&g, face_in, layer->direct, net->zero, face_out, act);
+    if (face_residual) fw_parallel_add(face_out, face_residual, out_map, NULL, face_residual);
   }
-  const fw_conv_geometry g = fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, layer->kernel, 1, FW_PAD_SAME);
-  fw_parallel_conv(&g, in, layer->direct, net->zero, out, act);
-  if (residual) fw_parallel_add(out, residual, (size_t)side * side * layer->out_c, NULL, residual);
 }
 
-int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *image, fw_crop crop,
-                                float descriptor[FW_DESCRIPTOR_VALUES]) {
-  if (fw_threads_active() > net->planned_threads && plan(net, fw_threads_active()) != 0) return -1;
-  FW_PROFILE_MARK("input", NULL, -1);
-  fw_parallel_square_input(image, crop, FW_PAD_CENTRED, INPUT_SIZE, mean_rgb, 256.0f, net->input);
+/* A down stage's first conv (3x3 stride 2 VALID, relu) over a batch: into
+ * the smallest maps, whose few pixels meet the most weights, as one GEMM
+ * over the batch's im2col rows; else map by map. */
+static void conv3x3_down(fw_face_recognition_net *net, const conv_layer *layer, int faces, int side, const float *in,
+                         float *out) {
+  const fw_conv_geometry g = fw_conv_geometry_tf(side, side, layer->in_c, layer->out_c, 3, 2, FW_PAD_VALID);
+  if (g.out_h * g.out_w <= IM2COL_MAX_PIXELS) {
+    conv3x3_im2col(net, layer, &g, faces, in, out, relu, NULL);
+    return;
+  }
+  for (int f = 0; f < faces; f++)
+    fw_parallel_conv(&g, in + f * map_floats(side, g.in_c), layer->direct, net->zero,
+                     out + f * map_floats(g.out_h, g.out_c), relu);
+}
 
-  const fw_conv_geometry sg = fw_conv_geometry_tf(INPUT_SIZE, INPUT_SIZE, 3, STEM_CHANNELS, 7, 2, FW_PAD_VALID);
-  FW_PROFILE_MARK("conv32_down", "/conv 7x7", -1);
-  fw_parallel_conv(&sg, net->input, net->stem, net->zero, net->stem_out, relu);
-  const fw_conv_geometry pool = fw_conv_geometry_tf(STEM_SIDE, STEM_SIDE, STEM_CHANNELS, STEM_CHANNELS, 3, 2, FW_PAD_VALID);
-  FW_PROFILE_MARK("conv32_down", "/maxpool", -1);
-  fw_parallel_maxpool(&pool, net->stem_out, net->x);
-
-  /* x holds the stage input and receives its output; t and u are the body's
-   * maps (a down stage's output goes to t, which then becomes x). */
-  float *x = net->x, *t = net->t, *u = net->u;
-  int side = POOL_SIDE, channels = STEM_CHANNELS;
-  for (int i = 0; i < STAGES; i++) {
+/* Residual stages [first, end) over a batch of `faces` maps in x (side x
+ * side x channels each, as stage `first` takes them); x receives the
+ * output, t and u are the bodies' maps (a down stage's output goes to t,
+ * which then becomes x: the new x is returned). */
+static float *run_stages(fw_face_recognition_net *net, int first, int end, int faces, float *x, float *t, float *u,
+                         int *side_io, int *channels_io) {
+  int side = *side_io, channels = *channels_io;
+  for (int i = first; i < end; i++) {
     const int out_c = stages[i].channels;
     FW_PROFILE_MARK(stages[i].name, "/conv1", -1);
     if (!stages[i].down) {
-      conv3x3_same(net, &net->conv1[i], x, t, relu, NULL);
+      conv3x3_same(net, &net->conv1[i], faces, x, t, relu, NULL);
       FW_PROFILE_MARK(stages[i].name, "/conv2 + residual", -1);
-      conv3x3_same(net, &net->conv2[i], t, u, linear, x);
+      conv3x3_same(net, &net->conv2[i], faces, t, u, linear, x);
     } else {
-      const fw_conv_geometry g1 = fw_conv_geometry_tf(side, side, channels, out_c, 3, 2, FW_PAD_VALID);
-      fw_parallel_conv(&g1, x, net->conv1[i].direct, net->zero, t, relu);
+      conv3x3_down(net, &net->conv1[i], faces, side, x, t);
+      const int body = (side - 3) / 2 + 1;
       FW_PROFILE_MARK(stages[i].name, "/conv2", -1);
-      conv3x3_same(net, &net->conv2[i], t, u, linear, NULL);
+      conv3x3_same(net, &net->conv2[i], faces, t, u, linear, NULL);
       FW_PROFILE_MARK(stages[i].name, "/shortcut", -1);
-      /* The shortcut's pooled map is side / 2; the body is that or one smaller. */
-      fw_parallel_shortcut_down(x, side, side, channels, u, g1.out_h, g1.out_w, out_c, t);
+      /* The shortcut's pooled map, the output, is side / 2; the body is that or one smaller. */
+      for (int f = 0; f < faces; f++)
+        fw_parallel_shortcut_down(x + f * map_floats(side, channels), side, side, channels,
+                                  u + f * map_floats(body, out_c), body, body, out_c,
+                                  t + f * map_floats(side / 2, out_c));
       float *pooled = x;
       x = t;
       t = pooled;
@@ -614,10 +695,41 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
     }
     channels = out_c;
   }
+  *side_io = side;
+  *channels_io = channels;
+  return x;
+}
+
+int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *image, const fw_crop *crops,
+                                int count, float *descriptors) {
+  if (count < 1 || count > FW_RECOGNITION_BATCH) return fw_fail("recognition: %d faces in a batch (1 to %d)", count,
+                                                                 FW_RECOGNITION_BATCH);
+  if (fw_threads_active() > net->planned_threads && plan(net, fw_threads_active()) != 0) return -1;
+  /* The front, face by face, into the batch's input maps. */
+  for (int f = 0; f < count; f++) {
+    FW_PROFILE_MARK("input", NULL, -1);
+    fw_parallel_square_input(image, crops[f], FW_PAD_CENTRED, INPUT_SIZE, mean_rgb, 256.0f, net->input);
+    const fw_conv_geometry sg = fw_conv_geometry_tf(INPUT_SIZE, INPUT_SIZE, 3, STEM_CHANNELS, 7, 2, FW_PAD_VALID);
+    FW_PROFILE_MARK("conv32_down", "/conv 7x7", -1);
+    fw_parallel_conv(&sg, net->input, net->stem, net->zero, net->stem_out, relu);
+    const fw_conv_geometry pool =
+        fw_conv_geometry_tf(STEM_SIDE, STEM_SIDE, STEM_CHANNELS, STEM_CHANNELS, 3, 2, FW_PAD_VALID);
+    FW_PROFILE_MARK("conv32_down", "/maxpool", -1);
+    fw_parallel_maxpool(&pool, net->stem_out, net->x);
+    int side = POOL_SIDE, channels = STEM_CHANNELS;
+    const float *front = run_stages(net, 0, BACK_STAGE, 1, net->x, net->t, net->u, &side, &channels);
+    memcpy(net->batch_x + f * map_floats(BACK_SIDE, BACK_CHANNELS), front,
+           map_floats(BACK_SIDE, BACK_CHANNELS) * sizeof(float));
+  }
+  /* The back, on the whole batch. */
+  int side = BACK_SIDE, channels = BACK_CHANNELS;
+  const float *x = run_stages(net, BACK_STAGE, STAGES, count, net->batch_x, net->batch_t, net->batch_u, &side,
+                              &channels);
   FW_PROFILE_MARK("head", NULL, -1);
-  fw_f32_global_mean(x, side * side, channels, net->features);
-  const fw_conv_geometry fc = fw_conv_geometry_tf(1, 1, channels, FW_DESCRIPTOR_VALUES, 1, 1, FW_PAD_VALID);
-  fw_f32_conv(&fc, net->features, net->fc, net->zero, descriptor, linear);
+  for (int f = 0; f < count; f++)
+    fw_f32_global_mean(x + f * map_floats(side, channels), side * side, channels, net->features + f * channels);
+  const fw_conv_geometry fc = fw_conv_geometry_tf(1, count, channels, FW_DESCRIPTOR_VALUES, 1, 1, FW_PAD_VALID);
+  fw_f32_conv(&fc, net->features, net->fc, net->zero, descriptors, linear);
   FW_PROFILE_MARK("end", NULL, -1);
   return 0;
 }

@@ -11,11 +11,17 @@ extern const fw_net_ops fw_face_recognition_ops;
 typedef struct fw_face_recognition_net fw_face_recognition_net;
 
 #define FW_DESCRIPTOR_VALUES 128
+/* The most faces one run takes. */
+#define FW_RECOGNITION_BATCH 8
 
-/* The descriptor of one face crop (inside the image, width/height >= 1), as
- * face-api.js's FaceRecognitionNet.forwardInput: crop, pad centred to a
- * square, resize to 150, (v - mean) / 256, forward. Returns 0. */
-int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *image, fw_crop crop,
-                                float descriptor[FW_DESCRIPTOR_VALUES]);
+/* The descriptors of `count` (1 to FW_RECOGNITION_BATCH) face crops of one
+ * image (inside it, width/height >= 1), into descriptors[count][128], as
+ * face-api.js's FaceRecognitionNet.forwardInput for each: crop, pad centred
+ * to a square, resize to 150, (v - mean) / 256, forward. The faces share the
+ * passes over the weights of the net's back half; each descriptor is
+ * computed as in a run of its face alone, bit for bit. Returns 0, or -1
+ * with an error. */
+int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *image, const fw_crop *crops,
+                                int count, float *descriptors);
 
 #endif

@@ -164,18 +164,32 @@ static int run_face_landmarks(int model, const image *img, const net_case *c, ch
   return 0;
 }
 
-/* Descriptor: euclidean distance to face-api.js's below 0.01. */
+/* Faces in one call past the net's batch of 8: a batch of 8 and one of 3. */
+#define RECOGNITION_CROPS 11
+
+/* Descriptor: euclidean distance to face-api.js's below 0.01; and the same
+ * crop RECOGNITION_CROPS times in one call gives it each time, bit for bit. */
 static int run_face_recognition(int model, const image *img, const net_case *c, char *why, size_t why_size) {
-  int32_t crop[4];
-  crop_of(c, crop);
-  float out[128];
-  if (fw_face_descriptors(model, img->rgba, img->width, img->height, crop, 1, out) != 1) return -1;
+  int32_t crops[4 * RECOGNITION_CROPS];
+  crop_of(c, crops);
+  for (int i = 1; i < RECOGNITION_CROPS; i++) memcpy(crops + 4 * i, crops, 4 * sizeof crops[0]);
+  float out[128], batch[128 * RECOGNITION_CROPS];
+  if (fw_face_descriptors(model, img->rgba, img->width, img->height, crops, 1, out) != 1) return -1;
   double sum = 0;
   for (int i = 0; i < 128; i++) sum += ((double)out[i] - c->expected[i]) * ((double)out[i] - c->expected[i]);
   if (c->expected_count != 128 || !(sqrt(sum) < DESCRIPTOR_TOLERANCE)) {
     snprintf(why, why_size, "descriptor at distance %.5f", sqrt(sum));
     return 1;
   }
+  if (fw_face_descriptors(model, img->rgba, img->width, img->height, crops, RECOGNITION_CROPS, batch) !=
+      RECOGNITION_CROPS)
+    return -1;
+  for (int i = 0; i < RECOGNITION_CROPS; i++)
+    if (memcmp(batch + 128 * i, out, sizeof out) != 0) {
+      snprintf(why, why_size, "descriptor %d of %d in one call differs from the call with its crop alone", i,
+               RECOGNITION_CROPS);
+      return 1;
+    }
   return 0;
 }
 
