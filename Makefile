@@ -19,7 +19,7 @@ EXPORTS := fw_abi_version fw_last_error fw_alloc fw_free \
            fw_image_decode fw_image_encode_png fw_image_draw_rect \
            fw_tiny_face_detector_detect fw_tiny_face_detector_forward fw_results \
            fw_face_expression_predict fw_age_gender_predict \
-           fw_face_landmarks fw_face_descriptors fw_image_crop \
+           fw_face_landmarks fw_face_descriptors fw_face_descriptors_of_images fw_image_crop \
            fw_ssd_mobilenetv1_detect fw_ssd_mobilenetv1_forward fw_ssd_mobilenetv1_set_precision \
            fw_mtcnn_detect fw_mtcnn_results fw_mtcnn_pnet
 comma := ,

@@ -279,12 +279,39 @@ FW_EXPORT int fw_face_descriptors(int model, const uint8_t *rgba, int width, int
   fw_face_recognition_net *net = net_for(model, &fw_face_recognition_ops);
   if (!net || check_crops(rgba, width, height, crops, count) != 0) return -1;
   if (count > 0 && !out) return fw_fail("no output buffer");
-  const fw_rgba_image image = {rgba, width, height};
   for (int first = 0; first < count; first += FW_RECOGNITION_BATCH) {
+    fw_rgba_image images[FW_RECOGNITION_BATCH];
     fw_crop batch[FW_RECOGNITION_BATCH];
     const int n = count - first < FW_RECOGNITION_BATCH ? count - first : FW_RECOGNITION_BATCH;
-    for (int i = 0; i < n; i++) batch[i] = crop_at(crops, first + i);
-    if (fw_face_recognition_net_run(net, &image, batch, n, out + (size_t)first * FW_DESCRIPTOR_VALUES) != 0) return -1;
+    for (int i = 0; i < n; i++) {
+      images[i] = (fw_rgba_image){rgba, width, height};
+      batch[i] = crop_at(crops, first + i);
+    }
+    if (fw_face_recognition_net_run(net, images, batch, n, out + (size_t)first * FW_DESCRIPTOR_VALUES) != 0) return -1;
+  }
+  return count;
+}
+
+FW_EXPORT int fw_face_descriptors_of_images(int model, const uint8_t *const *pixels, const int32_t *sizes, int count,
+                                            float *out) {
+  fw_face_recognition_net *net = net_for(model, &fw_face_recognition_ops);
+  if (!net) return -1;
+  if (count < 0 || (count > 0 && (!pixels || !sizes))) return fw_fail("invalid face image list (%d images)", count);
+  if (count > 0 && !out) return fw_fail("no output buffer");
+  for (int i = 0; i < count; i++) {
+    if (!pixels[i]) return fw_fail("face image %d has no pixels", i);
+    if (fw_check_image_size(sizes[2 * i], sizes[2 * i + 1]) != 0) return -1;
+  }
+  for (int first = 0; first < count; first += FW_RECOGNITION_BATCH) {
+    fw_rgba_image images[FW_RECOGNITION_BATCH];
+    fw_crop whole[FW_RECOGNITION_BATCH];
+    const int n = count - first < FW_RECOGNITION_BATCH ? count - first : FW_RECOGNITION_BATCH;
+    for (int i = 0; i < n; i++) {
+      const int width = sizes[2 * (first + i)], height = sizes[2 * (first + i) + 1];
+      images[i] = (fw_rgba_image){pixels[first + i], width, height};
+      whole[i] = (fw_crop){0, 0, width, height};
+    }
+    if (fw_face_recognition_net_run(net, images, whole, n, out + (size_t)first * FW_DESCRIPTOR_VALUES) != 0) return -1;
   }
   return count;
 }

@@ -88,6 +88,13 @@ int fw_face_landmarks(int model, const uint8_t *rgba, int width, int height, con
                       float *out);
 int fw_face_descriptors(int model, const uint8_t *rgba, int width, int height, const int32_t *crops, int count,
                         float *out);
+/* The descriptors of `count` whole face images, image i's RGBA pixels at
+ * pixels[i], its width and height at sizes[2 * i], sizes[2 * i + 1]: out gets
+ * 128 floats per image. The faces of a call (as the crops of one
+ * fw_face_descriptors call) share the passes over the net's weights.
+ * Returns count, or -1. */
+int fw_face_descriptors_of_images(int model, const uint8_t *const *pixels, const int32_t *sizes, int count,
+                                  float *out);
 
 /* Copies the rectangle (x, y, crop_width, crop_height), inside the image, of
  * RGBA pixels into out (crop_width * crop_height * 4 bytes): extractFaces. */

@@ -10,11 +10,13 @@
 
 import { Point } from './classes.mjs'
 import { FaceLandmarks68 } from './face_landmarks.mjs'
-import { withInput } from './input.mjs'
+import { withInput, withInputs } from './input.mjs'
 import { NeuralNetwork } from './net.mjs'
 
 const LANDMARK_VALUES = 136
 const DESCRIPTOR_VALUES = 128
+// Face images of an array input put in linear memory at once (the core's batch: they share its passes over the weights).
+const DESCRIPTOR_BATCH = 8
 
 /** Runs a core entry point fn(model, pointer, width, height, crops, count, out) with `valuesPerCrop` float outputs. */
 function runCropsInCore (net, core, pixels, crops, entryPoint, valuesPerCrop) {
@@ -78,8 +80,38 @@ export class FaceRecognitionNet extends NeuralNetwork {
     return runCropsInCore(this, core, pixels, crops, 'fw_face_descriptors', DESCRIPTOR_VALUES).map((d) => new Float32Array(d))
   }
 
-  /** The 128-value descriptor of a face image (or of each in an array). */
+  /** The 128-value descriptor of a face image (or of each in an array, computed together). */
   async computeFaceDescriptor (input) {
-    return forEachFaceImage(this, input, (core, pixels) => this._runOnCrops(core, pixels, [wholeImage(pixels)])[0])
+    if (!Array.isArray(input)) {
+      return forEachFaceImage(this, input, (core, pixels) => this._runOnCrops(core, pixels, [wholeImage(pixels)])[0])
+    }
+    const { core } = this._require()
+    const descriptors = []
+    for (let first = 0; first < input.length; first += DESCRIPTOR_BATCH) {
+      descriptors.push(...await withInputs(core, input.slice(first, first + DESCRIPTOR_BATCH), (images) => this._runOnImages(core, images)))
+    }
+    return descriptors
+  }
+
+  /** Float32Array(128) per whole image ({ pointer, width, height } in linear memory). */
+  _runOnImages (core, images) {
+    const { model } = this._require()
+    const pointers = core.alloc(images.length * 4)
+    const sizes = core.alloc(images.length * 8)
+    const out = core.alloc(images.length * DESCRIPTOR_VALUES * 4)
+    try {
+      const ints = core.i32()
+      images.forEach(({ pointer, width, height }, i) => {
+        ints[(pointers >> 2) + i] = pointer
+        ints.set([width, height], (sizes >> 2) + 2 * i)
+      })
+      if (core.exports.fw_face_descriptors_of_images(model, pointers, sizes, images.length, out) < 0) core.fail(this._name)
+      const values = core.f32()
+      return images.map((_, i) => values.slice((out >> 2) + i * DESCRIPTOR_VALUES, (out >> 2) + (i + 1) * DESCRIPTOR_VALUES))
+    } finally {
+      core.free(pointers)
+      core.free(sizes)
+      core.free(out)
+    }
   }
 }

@@ -60,6 +60,13 @@ export function pixelsInCore (core, pixels) {
   return { pointer, width: pixels.width, height: pixels.height, release () {} }
 }
 
+/** Copies RGBA pixels into an allocation of their own, freed by release(). */
+function pixelsCopiedIn (core, pixels) {
+  checkPixels(pixels)
+  const pointer = core.copyIn(pixels.data)
+  return { pointer, width: pixels.width, height: pixels.height, release: () => core.free(pointer) }
+}
+
 /**
  * Turns any accepted input into either RGBA pixels or encoded bytes, doing
  * all the waiting (file reads, image loading) up front.
@@ -90,11 +97,25 @@ async function prepare (input) {
  * calls never see each other's pixels in the shared buffer.
  */
 export async function withInput (core, input, fn) {
-  const source = await prepare(input)
-  const pixels = source.pixels ? pixelsInCore(core, source.pixels) : decodeInCore(core, source.encoded, source.name)
+  return withInputs(core, [input], ([pixels]) => fn(pixels))
+}
+
+/**
+ * withInput for several inputs at once: fn([{ pointer, width, height }, ...]),
+ * one per input (pixels then each in an allocation of their own, where one
+ * input uses the core's pixel buffer).
+ */
+export async function withInputs (core, inputs, fn) {
+  const sources = []
+  for (const input of inputs) sources.push(await prepare(input))
+  const copyIn = sources.length > 1 ? pixelsCopiedIn : pixelsInCore
+  const all = []
   try {
-    return fn(pixels)
+    for (const source of sources) {
+      all.push(source.pixels ? copyIn(core, source.pixels) : decodeInCore(core, source.encoded, source.name))
+    }
+    return fn(all)
   } finally {
-    pixels.release()
+    all.forEach((pixels) => pixels.release())
   }
 }

@@ -10,7 +10,7 @@ import * as faceapi from '../js/index.mjs'
 import { getCore } from '../js/wasm.mjs'
 import { withInput } from '../js/input.mjs'
 import { DetectAllFacesTask } from '../js/tasks.mjs'
-import { syntheticFace } from './fixtures.mjs'
+import { encodePng, syntheticFace } from './fixtures.mjs'
 import { hasShared, modelsDir, readReference, sharedMissing, sharedPath } from './shared.mjs'
 
 const LANDMARK_TOLERANCE_PX = 0.5 // acceptance: within 0.5 px of face-api.js
@@ -278,6 +278,24 @@ test('the faces of one image in one call (batches of up to 8 in the net) get the
   })
 })
 
+test('computeFaceDescriptor on an array of face images (computed together) gives each one\'s own descriptor, bit for bit', async () => {
+  await loadNets()
+  const net = faceapi.nets.faceRecognitionNet
+  const faces = Array.from({ length: 11 }, (_, i) => syntheticFace(120 + 10 * i, 150 - 3 * i, i + 1))
+  const png = encodePng(faces[3]) // an encoded image among them, decoded in the core
+  const inputs = [...faces.slice(0, 3), png, ...faces.slice(4)]
+  const together = await net.computeFaceDescriptor(inputs)
+  assert.equal(together.length, faces.length)
+  for (let i = 0; i < faces.length; i++) {
+    const alone = await net.computeFaceDescriptor(faces[i])
+    assert.ok(together[i] instanceof Float32Array)
+    assert.deepEqual(new Uint32Array(together[i].buffer), new Uint32Array(alone.buffer), `image ${i}`)
+  }
+  assert.deepEqual(await net.computeFaceDescriptor([]), [])
+  await assert.rejects(net.computeFaceDescriptor([faces[0], { data: new Uint8Array(4), width: 0, height: 1 }]),
+    /image has no pixels \(0 x 1\)/)
+})
+
 test('people identification (leave-one-out FaceMatcher) gives face-api.js\'s answer for every photo', { skip: sharedMissing }, async (t) => {
   await loadNets()
   const ours = leaveOneOut(await peopleDescriptors(false))
@@ -353,6 +371,25 @@ test('face nets: clear errors before loading, for bad crops and for the wrong mo
     const { model } = faceapi.nets.faceRecognitionNet._require()
     assert.equal(core.exports.fw_face_landmarks(model, p.pointer, 8, 8, 0, 0, 0), -1)
     assert.match(core.lastError(), /is a face_recognition, not a face_landmark_68/)
+    // the face image list of fw_face_descriptors_of_images
+    const list = core.alloc(24)
+    try {
+      const ints = core.i32()
+      const call = (pointer, width, height, count = 1) => {
+        ints.set([pointer, width, height], list >> 2)
+        return core.exports.fw_face_descriptors_of_images(model, list, list + 4, count, list + 12)
+      }
+      assert.equal(call(p.pointer, 8, 8, -1), -1)
+      assert.match(core.lastError(), /invalid face image list \(-1 images\)/)
+      assert.equal(call(0, 8, 8), -1)
+      assert.match(core.lastError(), /face image 0 has no pixels/)
+      assert.equal(call(p.pointer, 0, 8), -1)
+      assert.match(core.lastError(), /0 x 8/)
+      assert.equal(core.exports.fw_face_descriptors_of_images(model, list, list + 4, 1, 0), -1)
+      assert.match(core.lastError(), /no output buffer/)
+    } finally {
+      core.free(list)
+    }
   })
   if (hasShared && !faceapi.nets.faceExpressionNet) {
     await assert.rejects(chainOnReferenceDetections('faces', readReference('faces')).withFaceExpressions().run(),

@@ -700,7 +700,7 @@ static float *run_stages(fw_face_recognition_net *net, int first, int end, int f
   return x;
 }
 
-int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *image, const fw_crop *crops,
+int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_image *images, const fw_crop *crops,
                                 int count, float *descriptors) {
   if (count < 1 || count > FW_RECOGNITION_BATCH) return fw_fail("recognition: %d faces in a batch (1 to %d)", count,
                                                                  FW_RECOGNITION_BATCH);
@@ -708,7 +708,7 @@ int fw_face_recognition_net_run(fw_face_recognition_net *net, const fw_rgba_imag
   /* The front, face by face, into the batch's input maps. */
   for (int f = 0; f < count; f++) {
     FW_PROFILE_MARK("input", NULL, -1);
-    fw_parallel_square_input(image, crops[f], FW_PAD_CENTRED, INPUT_SIZE, mean_rgb, 256.0f, net->input);
+    fw_parallel_square_input(&images[f], crops[f], FW_PAD_CENTRED, INPUT_SIZE, mean_rgb, 256.0f, net->input);
     const fw_conv_geometry sg = fw_conv_geometry_tf(INPUT_SIZE, INPUT_SIZE, 3, STEM_CHANNELS, 7, 2, FW_PAD_VALID);
     FW_PROFILE_MARK("conv32_down", "/conv 7x7", -1);
     fw_parallel_conv(&sg, net->input, net->stem, net->zero, net->stem_out, relu);

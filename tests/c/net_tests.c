@@ -167,6 +167,40 @@ static int run_face_landmarks(int model, const image *img, const net_case *c, ch
 /* Faces in one call past the net's batch of 8: a batch of 8 and one of 3. */
 #define RECOGNITION_CROPS 11
 
+/* The crop cut out as an image of its own, RECOGNITION_CROPS times in one
+ * fw_face_descriptors_of_images call: each time the descriptor
+ * fw_face_descriptors gives that image alone, bit for bit. 0, 1 with `why`,
+ * or -1. */
+static int run_face_recognition_images(int model, const image *img, const int32_t crop[4], char *why,
+                                       size_t why_size) {
+  const int width = crop[2], height = crop[3];
+  uint8_t *face = malloc((size_t)width * height * 4);
+  if (!face) return -1;
+  const uint8_t *pixels[RECOGNITION_CROPS];
+  int32_t sizes[2 * RECOGNITION_CROPS];
+  for (int i = 0; i < RECOGNITION_CROPS; i++) {
+    pixels[i] = face;
+    sizes[2 * i] = width;
+    sizes[2 * i + 1] = height;
+  }
+  const int32_t whole[4] = {0, 0, width, height};
+  float alone[128], together[128 * RECOGNITION_CROPS];
+  int status = fw_image_crop(img->rgba, img->width, img->height, crop[0], crop[1], width, height, face) != 0 ||
+                       fw_face_descriptors(model, face, width, height, whole, 1, alone) != 1 ||
+                       fw_face_descriptors_of_images(model, pixels, sizes, RECOGNITION_CROPS, together) !=
+                           RECOGNITION_CROPS
+                   ? -1
+                   : 0;
+  for (int i = 0; status == 0 && i < RECOGNITION_CROPS; i++)
+    if (memcmp(together + 128 * i, alone, sizeof alone) != 0) {
+      snprintf(why, why_size, "descriptor %d of %d face images in one call differs from its image's alone", i,
+               RECOGNITION_CROPS);
+      status = 1;
+    }
+  free(face);
+  return status;
+}
+
 /* Descriptor: euclidean distance to face-api.js's below 0.01; and the same
  * crop RECOGNITION_CROPS times in one call gives it each time, bit for bit. */
 static int run_face_recognition(int model, const image *img, const net_case *c, char *why, size_t why_size) {
@@ -190,7 +224,7 @@ static int run_face_recognition(int model, const image *img, const net_case *c, 
                RECOGNITION_CROPS);
       return 1;
     }
-  return 0;
+  return run_face_recognition_images(model, img, crops, why, why_size);
 }
 
 /* Expressions: 7 probabilities, each within 0.01. */
