@@ -255,7 +255,8 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
  * (the 256-channel stage: its 4x4 maps and the 3x3 body of its down stage):
  * there they took 0.64 ms a conv on Winograd weights read from memory; the
  * 8x8 map's ran no faster on integers (2.25x the multiplies of F(2x2, 3x3)),
- * nor did the stride-2 convs into the 3x3 and 1x1 maps, and the 7x7 stem
+ * nor did the stride-2 convs into the 3x3 and 1x1 maps (which take im2col
+ * rows on floats instead, for batches: conv3x3_down), and the 7x7 stem
  * (K = 147, 32 outputs) took 1.6x as long. */
 #define IM2COL_SIDE 4
 #define IM2COL_MAX_PIXELS (IM2COL_SIDE * IM2COL_SIDE)
