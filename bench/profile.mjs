@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
 
+import { withInput } from '../js/input.mjs'
 import { syntheticImage } from './synthetic_image.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -33,8 +34,7 @@ const NETS = {
 
 // Eight 150x150 crops in a 600x300 image.
 const BATCH_CROPS = Array.from({ length: 8 }, (_, i) => ({ x: 150 * (i % 4), y: 150 * (i >> 2), width: 150, height: 150 }))
-async function descriptorsOfCrops (net, input, crops) {
-  const { withInput } = await import('../js/input.mjs')
+function descriptorsOfCrops (net, input, crops) {
   const { core } = net._require()
   return withInput(core, input, (pixels) => net._runOnCrops(core, pixels, crops))
 }

@@ -274,22 +274,44 @@ FW_EXPORT int fw_face_landmarks(int model, const uint8_t *rgba, int width, int h
   return count;
 }
 
+/* The faces of a descriptors call: crops of one image, or whole images
+ * (pixels[i], sizes[2 * i], sizes[2 * i + 1]). */
+typedef struct face_list {
+  fw_rgba_image image;
+  const int32_t *crops;
+  const uint8_t *const *pixels;
+  const int32_t *sizes;
+} face_list;
+
+static void face_at(const face_list *faces, int i, fw_rgba_image *image, fw_crop *crop) {
+  if (faces->crops) {
+    *image = faces->image;
+    *crop = crop_at(faces->crops, i);
+    return;
+  }
+  *image = (fw_rgba_image){faces->pixels[i], faces->sizes[2 * i], faces->sizes[2 * i + 1]};
+  *crop = (fw_crop){0, 0, image->width, image->height};
+}
+
+/* Descriptors of `count` checked faces, FW_RECOGNITION_BATCH at a time. */
+static int descriptors_in_batches(fw_face_recognition_net *net, const face_list *faces, int count, float *out) {
+  for (int first = 0; first < count; first += FW_RECOGNITION_BATCH) {
+    fw_rgba_image images[FW_RECOGNITION_BATCH];
+    fw_crop crops[FW_RECOGNITION_BATCH];
+    const int n = count - first < FW_RECOGNITION_BATCH ? count - first : FW_RECOGNITION_BATCH;
+    for (int i = 0; i < n; i++) face_at(faces, first + i, &images[i], &crops[i]);
+    if (fw_face_recognition_net_run(net, images, crops, n, out + (size_t)first * FW_DESCRIPTOR_VALUES) != 0) return -1;
+  }
+  return count;
+}
+
 FW_EXPORT int fw_face_descriptors(int model, const uint8_t *rgba, int width, int height, const int32_t *crops,
                                   int count, float *out) {
   fw_face_recognition_net *net = net_for(model, &fw_face_recognition_ops);
   if (!net || check_crops(rgba, width, height, crops, count) != 0) return -1;
   if (count > 0 && !out) return fw_fail("no output buffer");
-  for (int first = 0; first < count; first += FW_RECOGNITION_BATCH) {
-    fw_rgba_image images[FW_RECOGNITION_BATCH];
-    fw_crop batch[FW_RECOGNITION_BATCH];
-    const int n = count - first < FW_RECOGNITION_BATCH ? count - first : FW_RECOGNITION_BATCH;
-    for (int i = 0; i < n; i++) {
-      images[i] = (fw_rgba_image){rgba, width, height};
-      batch[i] = crop_at(crops, first + i);
-    }
-    if (fw_face_recognition_net_run(net, images, batch, n, out + (size_t)first * FW_DESCRIPTOR_VALUES) != 0) return -1;
-  }
-  return count;
+  const face_list faces = {.image = {rgba, width, height}, .crops = crops};
+  return descriptors_in_batches(net, &faces, count, out);
 }
 
 FW_EXPORT int fw_face_descriptors_of_images(int model, const uint8_t *const *pixels, const int32_t *sizes, int count,
@@ -302,18 +324,8 @@ FW_EXPORT int fw_face_descriptors_of_images(int model, const uint8_t *const *pix
     if (!pixels[i]) return fw_fail("face image %d has no pixels", i);
     if (fw_check_image_size(sizes[2 * i], sizes[2 * i + 1]) != 0) return -1;
   }
-  for (int first = 0; first < count; first += FW_RECOGNITION_BATCH) {
-    fw_rgba_image images[FW_RECOGNITION_BATCH];
-    fw_crop whole[FW_RECOGNITION_BATCH];
-    const int n = count - first < FW_RECOGNITION_BATCH ? count - first : FW_RECOGNITION_BATCH;
-    for (int i = 0; i < n; i++) {
-      const int width = sizes[2 * (first + i)], height = sizes[2 * (first + i) + 1];
-      images[i] = (fw_rgba_image){pixels[first + i], width, height};
-      whole[i] = (fw_crop){0, 0, width, height};
-    }
-    if (fw_face_recognition_net_run(net, images, whole, n, out + (size_t)first * FW_DESCRIPTOR_VALUES) != 0) return -1;
-  }
-  return count;
+  const face_list faces = {.pixels = pixels, .sizes = sizes};
+  return descriptors_in_batches(net, &faces, count, out);
 }
 
 FW_EXPORT int fw_image_crop(const uint8_t *rgba, int width, int height, int x, int y, int crop_width,

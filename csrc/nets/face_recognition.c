@@ -160,7 +160,6 @@ struct fw_face_recognition_net {
   void *int_scratch;      /* their quantised rows */
   float *features;        /* [FW_RECOGNITION_BATCH][256] */
   float *zero;            /* padding taps */
-  float head[FW_DESCRIPTOR_VALUES];
 };
 
 static const size_t block_floats = (size_t)MAX_POSITIONS * BLOCK_TILES * BLOCKED_MAX_CHANNELS;
