@@ -13,9 +13,10 @@
 //
 // Threads: our threads build (wasm/facewasm-threads.wasm) on 2 threads vs our single-thread
 // build, for recognition, landmarks, SSD, Tiny @416, the Tiny pipeline and MTCNN (where its
-// weights are), in batches of forwards in turn (bench/threads.mjs); --no-threads skips it. After
-// it, each core's own speed on recognition and SSD (bench/cores.mjs: processes pinned with
-// taskset) and the most two threads can gain at those speeds.
+// weights are), in batches of forwards in turn (bench/threads.mjs), beside what two single-thread
+// forwards run side by side gained in the same rounds; --no-threads skips it. After it, each
+// core's own speed on recognition and SSD (bench/cores.mjs: processes pinned with taskset) and
+// the most two threads can gain at those speeds.
 //
 // --only keeps the cases whose name contains one of the words (e.g. --only expressions,age).
 // --no-cold-start skips the cold-start measurement (6 fresh processes, ~20 s).
