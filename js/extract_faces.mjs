@@ -23,16 +23,10 @@ export async function extractFaces (input, detections) {
     const boxes = detections
       .map((det) => (det instanceof FaceDetection ? det.forSize(width, height).box.floor() : det))
       .map((box) => box.clipAtImageBorders(width, height))
-    return boxes.map(({ x, y, width: w, height: h }) => {
-      const bytes = Math.max(1, w * h * 4)
-      const out = core.alloc(bytes)
-      try {
-        if (core.exports.fw_image_crop(pointer, width, height, x, y, w, h, out) !== 0) core.fail('extractFaces')
-        return { data: new Uint8ClampedArray(core.u8().slice(out, out + w * h * 4).buffer), width: w, height: h }
-      } finally {
-        core.free(out)
-      }
-    })
+    return boxes.map(({ x, y, width: w, height: h }) => core.withAllocations([w * h * 4], (out) => {
+      if (core.exports.fw_image_crop(pointer, width, height, x, y, w, h, out) !== 0) core.fail('extractFaces')
+      return { data: new Uint8ClampedArray(core.u8().slice(out, out + w * h * 4).buffer), width: w, height: h }
+    }))
   })
   return useCanvas ? faces.map(toCanvas) : faces
 }

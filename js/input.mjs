@@ -39,17 +39,13 @@ async function readFileBytes (path) {
 
 /** Decodes an encoded JPEG/PNG in wasm; the returned pixels are freed by release(). */
 export function decodeInCore (core, bytes, sourceName) {
-  const encoded = core.copyIn(bytes)
-  const size = core.alloc(8)
-  try {
+  return core.withAllocations([bytes.length, 8], (encoded, size) => {
+    core.u8().set(bytes, encoded)
     const pointer = core.exports.fw_image_decode(encoded, bytes.length, size)
     if (!pointer) core.fail(sourceName)
     const [width, height] = core.i32().subarray(size >> 2, (size >> 2) + 2)
     return { pointer, width, height, release: () => core.free(pointer) }
-  } finally {
-    core.free(encoded)
-    core.free(size)
-  }
+  })
 }
 
 /** Puts RGBA pixels into the core's reusable pixel buffer. */

@@ -76,14 +76,10 @@ export class Mtcnn extends NeuralNetwork {
     if (!scales.length) return []
     if (scales.length > MAX_SCALES) throw new FacewasmError(`Mtcnn - ${scales.length} pyramid scales; at most ${MAX_SCALES} are supported`)
     const [t1, t2, t3] = options.scoreThresholds
-    const scalesPointer = core.alloc(scales.length * 8)
-    let count
-    try {
+    const count = core.withAllocations([scales.length * 8], (scalesPointer) => {
       core.f64().set(scales, scalesPointer / 8)
-      count = core.exports.fw_mtcnn_detect(model, pointer, width, height, scalesPointer, scales.length, t1, t2, t3)
-    } finally {
-      core.free(scalesPointer)
-    }
+      return core.exports.fw_mtcnn_detect(model, pointer, width, height, scalesPointer, scales.length, t1, t2, t3)
+    })
     if (count < 0) core.fail(this._name)
     const start = core.exports.fw_mtcnn_results(model) / 8
     const records = core.f64().slice(start, start + count * RECORD)
@@ -109,16 +105,11 @@ export class Mtcnn extends NeuralNetwork {
   async forwardPnet (input, scale) {
     if (typeof scale !== 'number') throw new FacewasmError('Mtcnn.forwardPnet - expected a scale')
     const { core, model } = this._require()
-    return withInput(core, input, ({ pointer, width, height }) => {
-      const size = core.alloc(8)
-      try {
-        const out = core.exports.fw_mtcnn_pnet(model, pointer, width, height, scale, size)
-        if (!out) core.fail(this._name)
-        const [rows, cols] = core.i32().subarray(size >> 2, (size >> 2) + 2)
-        return { rows, cols, values: core.f32().slice(out / 4, out / 4 + rows * cols * 6) }
-      } finally {
-        core.free(size)
-      }
-    })
+    return withInput(core, input, ({ pointer, width, height }) => core.withAllocations([8], (size) => {
+      const out = core.exports.fw_mtcnn_pnet(model, pointer, width, height, scale, size)
+      if (!out) core.fail(this._name)
+      const [rows, cols] = core.i32().subarray(size >> 2, (size >> 2) + 2)
+      return { rows, cols, values: core.f32().slice(out / 4, out / 4 + rows * cols * 6) }
+    }))
   }
 }

@@ -171,6 +171,17 @@ class Core {
 
   free (pointer) { if (pointer) this.exports.fw_free(pointer) }
 
+  /** fn(...pointers) with a fresh allocation of each byte size, all freed however fn ends. */
+  withAllocations (sizes, fn) {
+    const pointers = []
+    try {
+      for (const bytes of sizes) pointers.push(this.alloc(Math.max(1, bytes)))
+      return fn(...pointers)
+    } finally {
+      for (const pointer of pointers) this.free(pointer)
+    }
+  }
+
   /** Copies bytes into a fresh allocation; the caller frees it. */
   copyIn (bytes) {
     const pointer = this.alloc(Math.max(1, bytes.length))

@@ -291,7 +291,9 @@ test('computeFaceDescriptor on an array of face images (computed together) gives
     assert.ok(together[i] instanceof Float32Array)
     assert.deepEqual(new Uint32Array(together[i].buffer), new Uint32Array(alone.buffer), `image ${i}`)
   }
-  assert.deepEqual(await net.computeFaceDescriptor([]), [])
+  // as face-api.js (its toNetInput): an empty array is an error, for every net taking face images
+  await assert.rejects(net.computeFaceDescriptor([]), /FaceRecognitionNet - empty array passed as input/)
+  await assert.rejects(faceapi.nets.faceLandmark68Net.detectLandmarks([]), /FaceLandmark68Net - empty array passed as input/)
   await assert.rejects(net.computeFaceDescriptor([faces[0], { data: new Uint8Array(4), width: 0, height: 1 }]),
     /image has no pixels \(0 x 1\)/)
 })
