@@ -137,10 +137,10 @@ async function startSide (workerData) {
 /** The report's lines for benchThreads' result. */
 export function threadsReport ({ threads, flavor, cases }) {
   const f = (x) => x.toFixed(2)
-  const rows = [['case', '1T med', '1T min', `${threads}T med`, `${threads}T min`, `1T/${threads}T med`, 'min', 'per round p25-p75',
+  const rows = [['case', '1T med', '1T min', `${threads}T med`, `${threads}T min`, `1T/${threads}T med`, 'min', 'per round med (p25-p75)',
     `${threads}T after idle`, '1T/that'],
   ...cases.map((c) => [c.name, f(c.single.median), f(c.single.min), f(c.threaded.median), f(c.threaded.min),
-    `${f(c.ratio)}x`, `${f(c.ratioMin)}x`, `${f(c.ratioPerRound.p25)}-${f(c.ratioPerRound.p75)}x`,
+    `${f(c.ratio)}x`, `${f(c.ratioMin)}x`, `${f(c.ratioPerRound.median)}x (${f(c.ratioPerRound.p25)}-${f(c.ratioPerRound.p75)}x)`,
     f(c.afterIdle.median), `${f(c.afterIdle.ratio)}x`])]
   const lines = [`\nthreads: our ${flavor} build on ${threads} threads vs our single-thread build (wasm/facewasm.wasm), batches of ${BATCH} forwards in turn; ms`,
     ...table(rows),
