@@ -48,3 +48,20 @@ export class FaceApiWorker {
   wasmFlavor(): Promise<'simd128' | 'scalar' | 'custom' | null>
   terminate(): void
 }
+
+/**
+ * On the page: several workers running serveFaceApi(); each call goes to the worker with the
+ * fewest calls in flight. Needs no cross-origin isolation; each worker holds its own nets.
+ */
+export class FaceApiWorkerPool {
+  constructor(workers: Array<Worker | MessagePort>)
+  readonly workers: FaceApiWorker[]
+  readonly size: number
+  /** Loads nets[netName] in every worker. */
+  load(netName: keyof typeof nets, uri: string): Promise<void>
+  run(input: TNetInput | ImageBitmap, task?: FaceTask, options?: { keepInput?: boolean }): Promise<any>
+  call(method: string, args?: unknown[], transfer?: Transferable[]): Promise<any>
+  callWithInput(method: string, input: TNetInput | ImageBitmap, args?: unknown[], options?: { keepInput?: boolean }): Promise<any>
+  wasmFlavor(): Promise<'simd128' | 'scalar' | 'custom' | null>
+  terminate(): void
+}

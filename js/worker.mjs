@@ -225,3 +225,60 @@ export class FaceApiWorker {
     this._fail(new faceapi.FacewasmError('worker terminated'))
   }
 }
+
+/**
+ * On the page: several workers running serveFaceApi(), for many images at
+ * once (a gallery, a folder): each call goes to the worker with the fewest
+ * calls in flight, so N workers work on N images side by side. Unlike
+ * setThreads, which splits one forward across cores, this needs no
+ * cross-origin isolation; each worker holds its own copy of the nets.
+ */
+export class FaceApiWorkerPool {
+  /** workers: Worker (or MessagePort) objects, each running serveFaceApi(). */
+  constructor (workers) {
+    if (!Array.isArray(workers) || !workers.length) fail('FaceApiWorkerPool: expected a non-empty array of workers')
+    this.workers = workers.map((worker) => new FaceApiWorker(worker))
+    this._inFlight = this.workers.map(() => 0)
+  }
+
+  get size () { return this.workers.length }
+
+  /** Loads nets[netName] in every worker. */
+  async load (netName, uri) {
+    await Promise.all(this.workers.map((worker) => worker.load(netName, uri)))
+  }
+
+  /** FaceApiWorker.run on the least busy worker. */
+  run (input, task, options) { return this._dispatch((worker) => worker.run(input, task, options)) }
+
+  /** FaceApiWorker.call on the least busy worker. */
+  call (method, args, transfer) { return this._dispatch((worker) => worker.call(method, args, transfer)) }
+
+  /** FaceApiWorker.callWithInput on the least busy worker. */
+  callWithInput (method, input, args, options) {
+    return this._dispatch((worker) => worker.callWithInput(method, input, args, options))
+  }
+
+  wasmFlavor () { return this._dispatch((worker) => worker.wasmFlavor()) }
+
+  terminate () { for (const worker of this.workers) worker.terminate() }
+
+  /**
+   * Runs fn on the worker with the fewest calls in flight (counted here from
+   * the moment of dispatch: run() may first wait for an ImageBitmap), leaving
+   * out workers that failed; rejects with a failure when all have.
+   */
+  async _dispatch (fn) {
+    let chosen = -1
+    this.workers.forEach((worker, i) => {
+      if (!worker._failed && (chosen < 0 || this._inFlight[i] < this._inFlight[chosen])) chosen = i
+    })
+    if (chosen < 0) throw this.workers[0]._failed
+    this._inFlight[chosen]++
+    try {
+      return await fn(this.workers[chosen])
+    } finally {
+      this._inFlight[chosen]--
+    }
+  }
+}

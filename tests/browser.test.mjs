@@ -256,3 +256,49 @@ test('face-api.js\'s DOM helpers in the page: fetchImage, bufferToImage, canvase
   assert.deepEqual(errors, [])
   await page.close()
 })
+
+// Runs in the page: a pool of two module workers (the demo's) detecting faces
+// in several images at once, and the main thread on the same images.
+async function poolInPage ({ src, copies }) {
+  const { faceapi } = window
+  const { FaceApiWorkerPool } = await import('/js/worker.mjs')
+  const img = new Image()
+  img.src = src
+  await img.decode()
+  const canvas = document.createElement('canvas')
+  canvas.width = img.naturalWidth
+  canvas.height = img.naturalHeight
+  const ctx = canvas.getContext('2d')
+  // each copy mirrored differently, so each run has an image of its own
+  const images = []
+  for (let k = 0; k < copies; k++) {
+    ctx.setTransform(k & 1 ? -1 : 1, 0, 0, k & 2 ? -1 : 1, k & 1 ? canvas.width : 0, k & 2 ? canvas.height : 0)
+    ctx.drawImage(img, 0, 0)
+    images.push(ctx.getImageData(0, 0, canvas.width, canvas.height))
+  }
+  const task = { detector: 'tinyFaceDetector', options: { inputSize: 320 } }
+  const plainFaces = (faces) => faces.map((f) => ({ score: f.score, box: [f.box.x, f.box.y, f.box.width, f.box.height], isFaceDetection: f instanceof faceapi.FaceDetection }))
+  const workerUrl = new URL('/demo/worker.mjs', location.href)
+  const pool = new FaceApiWorkerPool([new Worker(workerUrl, { type: 'module' }), new Worker(workerUrl, { type: 'module' })])
+  await pool.load('tinyFaceDetector', '/models')
+  const inPool = (await Promise.all(images.map((image) => pool.run(image, task)))).map(plainFaces)
+  pool.terminate()
+  await faceapi.nets.tinyFaceDetector.loadFromUri('/models')
+  const options = new faceapi.TinyFaceDetectorOptions({ inputSize: 320 })
+  const onMain = []
+  for (const image of images) onMain.push(plainFaces(await faceapi.detectAllFaces(image, options)))
+  return { inPool, onMain, size: pool.size }
+}
+
+test('FaceApiWorkerPool: two module workers detect in several images at once, as the main thread does', { skip: noBrowser }, async (t) => {
+  const { page, errors } = await openPage()
+  const { src } = await testImage(page)
+  const { inPool, onMain, size } = await page.evaluate(poolInPage, { src, copies: 4 })
+  assert.equal(size, 2)
+  assert.equal(inPool.length, 4)
+  assert.deepEqual(inPool, onMain)
+  if (hasShared) assert.ok(onMain.every((faces) => faces.length > 0), 'faces found in every copy')
+  t.diagnostic(`faces per copy: ${onMain.map((faces) => faces.length).join(', ')}`)
+  assert.deepEqual(errors, [])
+  await page.close()
+})

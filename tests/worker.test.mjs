@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 
 import * as faceapi from '../js/index.mjs'
-import { FaceApiWorker, buildTask, fromTransferable, runTask, serveFaceApi, toTransferable } from '../js/worker.mjs'
+import { FaceApiWorker, FaceApiWorkerPool, buildTask, fromTransferable, runTask, serveFaceApi, toTransferable } from '../js/worker.mjs'
 import { hasShared, modelsDir, sharedPath } from './shared.mjs'
 
 /** A real photo when ../shared is there, else a deterministic pattern (no faces). */
@@ -77,6 +77,41 @@ test('FaceApiWorker and serveFaceApi over a MessageChannel give runTask\'s resul
   } finally {
     port1.close()
     port2.close()
+  }
+})
+
+test('FaceApiWorkerPool sends each call to the least busy worker, leaves out failed ones, and gives runTask\'s results', async () => {
+  assert.throws(() => new FaceApiWorkerPool([]), /expected a non-empty array of workers/)
+  const channels = [0, 1, 2].map(() => new MessageChannel())
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+  channels.forEach(({ port1 }, k) => {
+    serveFaceApi({ whoami: async (ms) => { await sleep(ms); return k } }, port1)
+    port1.start()
+  })
+  channels.forEach(({ port2 }) => port2.start())
+  const pool = new FaceApiWorkerPool(channels.map(({ port2 }) => port2))
+  const whoami = (ms, n) => Promise.all(Array.from({ length: n }, () => pool.call('whoami', [ms])))
+  try {
+    assert.equal(pool.size, 3)
+    assert.deepEqual((await whoami(20, 6)).sort(), [0, 0, 1, 1, 2, 2], 'six calls at once: two a worker')
+    const slow = pool.call('whoami', [300]) // to worker 0, all being idle
+    assert.deepEqual((await whoami(1, 2)).sort(), [1, 2], 'while worker 0 is busy, the idle ones take the calls')
+    assert.equal(await slow, 0)
+
+    const image = testImage()
+    const expected = await runTask(image, TINY)
+    const got = await pool.run(image, TINY)
+    assert.equal(got.length, expected.length)
+    got.forEach((face, i) => assert.deepEqual(face, expected[i]))
+    await assert.rejects(pool.load('noSuchNet', 'http://127.0.0.1:9/models'), /no net 'noSuchNet'/)
+    assert.equal(await pool.wasmFlavor(), faceapi.wasmFlavor())
+
+    pool.workers[0].terminate()
+    assert.deepEqual((await whoami(1, 4)).sort(), [1, 1, 2, 2], 'a terminated worker gets no calls')
+    pool.terminate()
+    await assert.rejects(pool.call('whoami', [1]), /worker terminated/)
+  } finally {
+    for (const { port1, port2 } of channels) { port1.close(); port2.close() }
   }
 })
 

@@ -42,7 +42,7 @@ export function handle (error: unknown): string {
 }
 
 // The worker helper ('facewasm/worker').
-import { FaceApiWorker, fromTransferable, toTransferable, type FaceTask } from 'facewasm/worker'
+import { FaceApiWorker, FaceApiWorkerPool, fromTransferable, toTransferable, type FaceTask } from 'facewasm/worker'
 
 export async function inWorker (worker: Worker, bitmap: ImageBitmap): Promise<number> {
   const fw = new FaceApiWorker(worker)
@@ -53,6 +53,15 @@ export async function inWorker (worker: Worker, bitmap: ImageBitmap): Promise<nu
   const copy: FaceDetection[] = fromTransferable(structuredClone(data, { transfer }))
   fw.terminate()
   return copy.length
+}
+
+export async function inWorkerPool (workers: Worker[], bitmaps: ImageBitmap[]): Promise<number[]> {
+  const pool = new FaceApiWorkerPool(workers)
+  await pool.load('tinyFaceDetector', '/models')
+  const perImage: FaceDetection[][] = await Promise.all(bitmaps.map((bitmap) => pool.run(bitmap, { detector: 'tinyFaceDetector' })))
+  const size: number = pool.size
+  pool.terminate()
+  return [size, ...perImage.map((faces) => faces.length)]
 }
 
 export async function mtcnnFaces (modelDir: string, pixels: faceapi.ImageDataLike): Promise<number[]> {
