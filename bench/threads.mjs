@@ -75,6 +75,7 @@ export async function benchThreads ({ faceapi, image, face150, models, mtcnnMode
   const threaded = await startSide({ models, mtcnnModels, threads, inputs: { image, face150 } })
   // the single-thread forwards run beside this thread's, for the side-by-side gain
   const partner = await startSide({ models, mtcnnModels, threads: 1, inputs: { image, face150 } })
+  if (partner.info.threads !== 1) throw new Error(`threads bench: the side-by-side worker runs ${partner.info.threads} threads, not 1`)
   const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2 }
   const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]
   const results = []
@@ -130,7 +131,6 @@ async function startSide (workerData) {
   worker.on('message', settle('resolve')).on('error', settle('reject'))
   const next = () => new Promise((resolve, reject) => { pending = { resolve, reject } })
   const info = await next()
-  if (info.threads !== workerData.threads) throw new Error(`threads bench: asked for ${workerData.threads} threads, got ${info.threads}`)
   return { worker, info, time: (name, runs) => { const reply = next(); worker.postMessage({ name, runs }); return reply } }
 }
 
