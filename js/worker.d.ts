@@ -57,7 +57,7 @@ export class FaceApiWorkerPool {
   constructor(workers: Array<Worker | MessagePort>)
   readonly workers: FaceApiWorker[]
   readonly size: number
-  /** Loads nets[netName] in every worker. */
+  /** Loads nets[netName] in every worker that has not failed. */
   load(netName: keyof typeof nets, uri: string): Promise<void>
   run(input: TNetInput | ImageBitmap, task?: FaceTask, options?: { keepInput?: boolean }): Promise<any>
   call(method: string, args?: unknown[], transfer?: Transferable[]): Promise<any>

@@ -243,9 +243,11 @@ export class FaceApiWorkerPool {
 
   get size () { return this.workers.length }
 
-  /** Loads nets[netName] in every worker. */
+  /** Loads nets[netName] in every worker that has not failed. */
   async load (netName, uri) {
-    await Promise.all(this.workers.map((worker) => worker.load(netName, uri)))
+    const live = this.workers.filter((worker) => !worker._failed)
+    if (!live.length) throw this.workers[0]._failed
+    await Promise.all(live.map((worker) => worker.load(netName, uri)))
   }
 
   /** FaceApiWorker.run on the least busy worker. */

@@ -108,8 +108,10 @@ test('FaceApiWorkerPool sends each call to the least busy worker, leaves out fai
 
     pool.workers[0].terminate()
     assert.deepEqual((await whoami(1, 4)).sort(), [1, 1, 2, 2], 'a terminated worker gets no calls')
+    await assert.rejects(pool.load('noSuchNet', 'http://127.0.0.1:9/models'), /no net 'noSuchNet'/, 'loads go to the live workers')
     pool.terminate()
     await assert.rejects(pool.call('whoami', [1]), /worker terminated/)
+    await assert.rejects(pool.load('tinyFaceDetector', 'http://127.0.0.1:9/models'), /worker terminated/)
   } finally {
     for (const { port1, port2 } of channels) { port1.close(); port2.close() }
   }
