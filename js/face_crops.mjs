@@ -23,9 +23,10 @@ function writeCrops (core, rects, crops) {
 }
 
 /**
- * Calls `fn(model, pointer, width, height, cropsPointer, count)` of the core
- * and returns its results: `fields` doubles per crop, as a Float64Array.
- * Synchronous: the chain calls it inside its own withInput.
+ * Calls the core's `exportName(model, pointer, width, height, cropsPointer,
+ * count)` and returns its results: `fields` doubles per crop (read from
+ * fw_results), as a Float64Array. Synchronous: the chain calls it inside its
+ * own withInput.
  */
 export function runOnCrops (net, exportName, fields, core, pixels, crops) {
   const { model } = net._require()
@@ -41,9 +42,9 @@ export function runOnCrops (net, exportName, fields, core, pixels, crops) {
 }
 
 /**
- * Calls `fn(model, pointer, width, height, cropsPointer, count, out)` of the
- * core, which writes `valuesPerCrop` floats per crop to `out`, and returns
- * them, a Float32Array per crop. Synchronous, as runOnCrops.
+ * Calls the core's `exportName(model, pointer, width, height, cropsPointer,
+ * count, out)`, which writes `valuesPerCrop` floats per crop to `out`, and
+ * returns them, a Float32Array per crop. Synchronous, as runOnCrops.
  */
 export function runOnCropsInto (net, exportName, valuesPerCrop, core, pixels, crops) {
   const { model } = net._require()
