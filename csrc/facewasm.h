@@ -21,7 +21,9 @@
 
 #include <stdint.h>
 
-#define FW_ABI_VERSION 1
+/* Raised whenever an export is added, removed or changes meaning; js/wasm.mjs
+ * (ABI_VERSION) refuses a core of another version. */
+#define FW_ABI_VERSION 2
 
 /* Net kinds; js/ modules name the same numbers. */
 enum fw_net_kind {

@@ -11,11 +11,16 @@ import { isNode, nodeBuiltin } from './node.mjs'
 const profileClock = () => performance.timeOrigin + performance.now()
 
 export class FacewasmError extends Error {
-  constructor (message) {
-    super(message)
+  constructor (message, options) {
+    super(message, options)
     this.name = 'FacewasmError'
   }
 }
+
+// The version of the C core's exports this glue calls (csrc/facewasm.h,
+// FW_ABI_VERSION): a .wasm of another release is refused by name at start-up
+// rather than failing later on a missing or changed export.
+export const ABI_VERSION = 2
 
 let corePromise = null
 let wasmSource = null
@@ -117,9 +122,26 @@ function defaultSource (threads) {
     : new URL('../wasm/facewasm-scalar.wasm', import.meta.url)
 }
 
+/** How an error names the .wasm it is about. */
+function describeSource (source) {
+  if (source instanceof WebAssembly.Module) return 'the WebAssembly.Module given to setWasmSource'
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return `the ${source.byteLength} bytes given to setWasmSource`
+  return String(source)
+}
+
+/** The compiled core and what it was compiled from (for errors). */
 async function compile () {
   if (wasmSource) flavor = 'custom'
   const source = wasmSource ?? defaultSource(await threadsWanted())
+  try {
+    return { module: await compileSource(source), source: describeSource(source) }
+  } catch (error) {
+    if (!(error instanceof WebAssembly.CompileError)) throw error
+    throw new FacewasmError(`${describeSource(source)} is not a WebAssembly module this engine can compile (${error.message})`, { cause: error })
+  }
+}
+
+async function compileSource (source) {
   if (source instanceof WebAssembly.Module) return source
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source)
   const url = source instanceof URL ? source : new URL(String(source), isNode ? `file://${process.cwd()}/` : globalThis.location?.href)
@@ -204,12 +226,23 @@ class Core {
 export function getCore () {
   if (!corePromise) {
     corePromise = (async () => {
-      const module = await compile()
+      const { module, source } = await compile()
       const threaded = flavor === 'threads'
       const memory = threaded ? new WebAssembly.Memory(THREADS_MEMORY) : undefined
-      const instance = await WebAssembly.instantiate(module, {
-        env: { emscripten_notify_memory_growth () {}, fw_profile_clock: profileClock, ...(threaded && { memory }) }
-      })
+      let instance
+      try {
+        instance = await WebAssembly.instantiate(module, {
+          env: { emscripten_notify_memory_growth () {}, fw_profile_clock: profileClock, ...(threaded && { memory }) }
+        })
+      } catch (error) {
+        // LinkError: an import it needs is not ours; TypeError: a whole import module is missing.
+        if (!(error instanceof WebAssembly.LinkError || error instanceof TypeError)) throw error
+        throw new FacewasmError(`${source} is not a facewasm core (${error.message})`, { cause: error })
+      }
+      const version = typeof instance.exports.fw_abi_version === 'function' ? instance.exports.fw_abi_version() : 'none'
+      if (version !== ABI_VERSION) {
+        throw new FacewasmError(`${source} is not a facewasm core for this version of js/ (its ABI version is ${version}, expected ${ABI_VERSION}): serve the .wasm files of the same release as the js/ modules`)
+      }
       instance.exports._initialize?.()
       const core = new Core(instance, memory)
       if (threaded) {
