@@ -32,13 +32,8 @@ async function detectEveryInputKind ({ src, inputSize }) {
   const { faceapi } = window
   await faceapi.nets.tinyFaceDetector.loadFromUri('/models')
   const options = new faceapi.TinyFaceDetectorOptions({ inputSize })
-  const img = new Image()
-  img.src = src
-  await img.decode()
-  const canvas = document.createElement('canvas')
-  canvas.width = img.naturalWidth
-  canvas.height = img.naturalHeight
-  canvas.getContext('2d').drawImage(img, 0, 0)
+  const img = await window.loadImage(src)
+  const canvas = window.canvasWith(img)
   const imageData = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height)
   const offscreen = new OffscreenCanvas(canvas.width, canvas.height)
   offscreen.getContext('2d').drawImage(img, 0, 0)
@@ -115,13 +110,7 @@ test('draw.drawDetections outlines each face on a canvas, with its score', { ski
     await faceapi.nets.tinyFaceDetector.loadFromUri('/models')
     let canvas
     if (src) {
-      const img = new Image()
-      img.src = src
-      await img.decode()
-      canvas = document.createElement('canvas')
-      canvas.width = img.naturalWidth
-      canvas.height = img.naturalHeight
-      canvas.getContext('2d').drawImage(img, 0, 0)
+      canvas = window.canvasWith(await window.loadImage(src))
     } else {
       canvas = document.createElement('canvas')
       canvas.width = 200
@@ -147,13 +136,7 @@ async function faceNetsInPage ({ src }) {
   const { faceapi } = window
   await Promise.all([faceapi.nets.tinyFaceDetector.loadFromUri('/models'), faceapi.nets.faceLandmark68Net.loadFromUri('/models'),
     faceapi.nets.faceLandmark68TinyNet.loadFromUri('/models'), faceapi.nets.faceRecognitionNet.loadFromUri('/models')])
-  const img = new Image()
-  img.src = src
-  await img.decode()
-  const canvas = document.createElement('canvas')
-  canvas.width = img.naturalWidth
-  canvas.height = img.naturalHeight
-  canvas.getContext('2d').drawImage(img, 0, 0)
+  const canvas = window.canvasWith(await window.loadImage(src))
   const results = await faceapi.detectAllFaces(canvas, new faceapi.TinyFaceDetectorOptions({ inputSize: 416 }))
     .withFaceLandmarks().withFaceDescriptors()
   const whole = await faceapi.nets.faceLandmark68TinyNet.detectLandmarks(canvas)
@@ -195,10 +178,7 @@ test('SSD MobileNetV1 in the browser: two-shard weights over HTTP, detectAllFace
     await faceapi.nets.ssdMobilenetv1.loadFromUri(modelsUrl)
     let input
     if (src) {
-      const img = new Image()
-      img.src = src
-      await img.decode()
-      input = img
+      input = await window.loadImage(src)
     } else {
       input = new ImageData(new Uint8ClampedArray(pattern.data), pattern.width, pattern.height)
     }
@@ -262,12 +242,8 @@ test('face-api.js\'s DOM helpers in the page: fetchImage, bufferToImage, canvase
 async function poolInPage ({ src, copies }) {
   const { faceapi } = window
   const { FaceApiWorkerPool } = await import('/js/worker.mjs')
-  const img = new Image()
-  img.src = src
-  await img.decode()
-  const canvas = document.createElement('canvas')
-  canvas.width = img.naturalWidth
-  canvas.height = img.naturalHeight
+  const img = await window.loadImage(src)
+  const canvas = window.canvasWith(img)
   const ctx = canvas.getContext('2d')
   // each copy mirrored differently, so each run has an image of its own
   const images = []

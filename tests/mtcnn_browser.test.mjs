@@ -20,9 +20,7 @@ const plain = (results) => results.map(({ detection: d, landmarks }) => ({
 async function mtcnnInBrowser (src) {
   const { faceapi } = window
   await faceapi.nets.mtcnn.loadFromUri('/shared/models')
-  const img = new Image()
-  img.src = src
-  await img.decode()
+  const img = await window.loadImage(src)
   const out = {}
   for (const [kind, input] of Object.entries({ img, bitmap: await createImageBitmap(img) })) {
     out[kind] = (await faceapi.nets.mtcnn.forward(input, new faceapi.MtcnnOptions())).map(({ detection: d, landmarks }) => ({
