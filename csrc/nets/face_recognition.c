@@ -263,6 +263,9 @@ static int pack_scaled_conv(const fw_weight_table *w, const char *prefix, int ke
 /* The most im2col rows a GEMM takes: a batch's pixels. */
 #define IM2COL_MAX_ROWS (FW_RECOGNITION_BATCH * IM2COL_MAX_PIXELS)
 
+/* The quantised values of the most im2col rows a GEMM takes. */
+static size_t int_scratch_values(void) { return (size_t)IM2COL_MAX_ROWS * fw_i16_row_stride(IM2COL_MAX_ROW); }
+
 /* Binds `prefix`'s 3x3 conv as an integer 1x1 conv over its im2col rows
  * (the HWIO filter is [9 x in_c][out_c] as it is), with the scale layer
  * kept apart. Returns 0; 1 when the filter is not uint8-quantised; -1 with
@@ -316,6 +319,14 @@ static size_t step_tiles_floats(const fw_face_recognition_net *net, int input) {
   return most;
 }
 
+/* Whether some conv runs on integers (uint8-quantised weights; float32
+ * weights leave every conv on floats, and the integer scratch unplanned). */
+static int any_integer_conv(const fw_face_recognition_net *net) {
+  for (int i = 0; i < STAGES; i++)
+    if (net->conv1[i].im2col.codes || net->conv2[i].im2col.codes) return 1;
+  return 0;
+}
+
 /* The activation arena, with block buffers for `threads` threads; runs at
  * bind and again only when a forward finds more threads than planned. */
 static int plan(fw_face_recognition_net *net, int threads) {
@@ -333,8 +344,7 @@ static int plan(fw_face_recognition_net *net, int threads) {
                           (size_t)FW_RECOGNITION_BATCH * MAX_CHANNELS * sizeof(float), MAX_CHANNELS * sizeof(float),
                           step_tiles_floats(net, 0) * sizeof(float), thread_floats * threads * sizeof(float),
                           (size_t)IM2COL_MAX_ROWS * IM2COL_MAX_ROW * sizeof(float),
-                          fw_i16_scratch_bytes((size_t)IM2COL_MAX_ROWS * fw_i16_row_stride(IM2COL_MAX_ROW),
-                                               IM2COL_MAX_ROWS),
+                          any_integer_conv(net) ? fw_i16_scratch_bytes(int_scratch_values(), IM2COL_MAX_ROWS) : 0,
                           batch_map * sizeof(float), batch_map * sizeof(float), batch_map * sizeof(float)};
   size_t total = 0;
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) total += fw_arena_footprint(sizes[i]);
@@ -605,10 +615,11 @@ _Static_assert(FW_I16_PANEL == FW_CONV_PANEL, "im2col_panels splits both packs b
 
 static void conv3x3_im2col(fw_face_recognition_net *net, const conv_layer *layer, const fw_conv_geometry *g,
                            int faces, const float *in, float *out, fw_activation act, float *residual) {
-  FW_FORK_CONTEXT im2col_conv c = {
-      net, layer, g, faces, in, out, act, residual,
-      fw_i16_scratch_at(net->int_scratch, (size_t)IM2COL_MAX_ROWS * fw_i16_row_stride(IM2COL_MAX_ROW),
-                        IM2COL_MAX_ROWS)};
+  /* (the integer scratch exists only where some conv runs on integers) */
+  const fw_i16_scratch rows = layer->im2col.codes
+                                  ? fw_i16_scratch_at(net->int_scratch, int_scratch_values(), IM2COL_MAX_ROWS)
+                                  : (fw_i16_scratch){0};
+  FW_FORK_CONTEXT im2col_conv c = {net, layer, g, faces, in, out, act, residual, rows};
   fw_parallel_for(faces * g->out_h * g->out_w, im2col_rows, &c);
   fw_parallel_for((layer->out_c + FW_I16_PANEL - 1) / FW_I16_PANEL, im2col_panels, &c);
 }
