@@ -43,7 +43,7 @@ all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm wasm/facewasm-threads.wasm mod
 toolchain:
 	@command -v $(EMCC) >/dev/null 2>&1 || { echo "error: emcc not found. Install Debian's emscripten package: sudo apt-get install emscripten" >&2; exit 1; }
 	@test -f $(STB_INC) || { echo "error: $(STB_INC) not found. Install Debian's libstb-dev package: sudo apt-get install libstb-dev" >&2; exit 1; }
-	@command -v $(NODE) >/dev/null 2>&1 || { echo "error: node not found. Install Node.js 20 or newer (Debian: sudo apt-get install nodejs npm)" >&2; exit 1; }
+	@command -v $(NODE) >/dev/null 2>&1 || { echo "error: node not found. Install Node.js 18 or newer (Debian: sudo apt-get install nodejs npm)" >&2; exit 1; }
 
 wasm/facewasm.wasm: $(CORE_SRC) $(SIMD_SRC) $(HEADERS) | toolchain
 	@mkdir -p wasm

@@ -579,7 +579,7 @@ export function shuffleArray<T>(inputArray: T[]): T[]
 export namespace utils {
   function isFloat(num: number): boolean
   function isEven(num: number): boolean
-  /** Truncated to prec (default 2) decimals. */
+  /** Rounded down (towards -Infinity) to prec (default 2) decimals, as face-api.js does. */
   function round(num: number, prec?: number): number
   function isDimensions(obj: any): boolean
   function computeReshapedDimensions(dims: IDimensions, inputSize: number): Dimensions

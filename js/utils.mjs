@@ -6,7 +6,7 @@ import { BoundingBox, Dimensions, Point } from './classes.mjs'
 
 export const isFloat = (num) => num % 1 !== 0
 export const isEven = (num) => num % 2 === 0
-/** Truncated (not rounded) to `prec` decimals, as face-api.js's round. */
+/** Rounded down (towards -Infinity, not truncated) to `prec` decimals, as face-api.js's round. */
 export const round = (num, prec = 2) => { const f = 10 ** prec; return Math.floor(num * f) / f }
 export const isDimensions = (obj) => !!obj && !!obj.width && !!obj.height
 export const isValidNumber = (num) => (!!num && num !== Infinity && num !== -Infinity && !isNaN(num)) || num === 0

@@ -45,7 +45,7 @@ export class FaceApiWorker {
   /** Runs a task; elements become a transferred ImageBitmap, a caller's ImageBitmap is transferred unless keepInput. */
   run(input: TNetInput | ImageBitmap, task?: FaceTask, options?: { keepInput?: boolean }): Promise<any>
   callWithInput(method: string, input: TNetInput | ImageBitmap, args?: unknown[], options?: { keepInput?: boolean }): Promise<any>
-  wasmFlavor(): Promise<'simd128' | 'scalar' | 'custom' | null>
+  wasmFlavor(): Promise<'simd128' | 'scalar' | 'threads' | 'custom' | null>
   terminate(): void
 }
 
@@ -62,6 +62,6 @@ export class FaceApiWorkerPool {
   run(input: TNetInput | ImageBitmap, task?: FaceTask, options?: { keepInput?: boolean }): Promise<any>
   call(method: string, args?: unknown[], transfer?: Transferable[]): Promise<any>
   callWithInput(method: string, input: TNetInput | ImageBitmap, args?: unknown[], options?: { keepInput?: boolean }): Promise<any>
-  wasmFlavor(): Promise<'simd128' | 'scalar' | 'custom' | null>
+  wasmFlavor(): Promise<'simd128' | 'scalar' | 'threads' | 'custom' | null>
   terminate(): void
 }

@@ -216,7 +216,7 @@ export class FaceApiWorker {
     return this.call(method, [input, ...args], transfer)
   }
 
-  /** 'simd128', 'scalar' or 'custom': the build the worker runs (known once a net is loaded). */
+  /** 'simd128', 'scalar', 'threads' or 'custom': the build the worker runs (known once a net is loaded). */
   wasmFlavor () { return this.call('wasmFlavor') }
 
   terminate () {
