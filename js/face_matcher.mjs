@@ -1,6 +1,9 @@
 // Matching descriptors: euclideanDistance, LabeledFaceDescriptors, FaceMatch,
 // FaceMatcher, as face-api.js defines them (mean distance to each label's
-// descriptors; 'unknown' at or beyond the threshold).
+// descriptors; 'unknown' at or beyond the threshold). Unlike face-api.js,
+// FaceMatcher refuses what would give wrong matches without an error: a label
+// without descriptors (its mean distance would be 0 to every face) and a
+// threshold that is not a number >= 0 (every face would be 'unknown').
 
 export function euclideanDistance (arr1, arr2) {
   if (arr1.length !== arr2.length) throw new Error('euclideanDistance: arr1.length !== arr2.length')
@@ -37,13 +40,19 @@ export class LabeledFaceDescriptors {
 export class FaceMatcher {
   /** inputs: LabeledFaceDescriptors, results with a descriptor, Float32Array, or an array of them. */
   constructor (inputs, distanceThreshold = 0.6) {
+    if (typeof distanceThreshold !== 'number' || !(distanceThreshold >= 0)) {
+      throw new Error(`FaceMatcher - expected distanceThreshold to be a number >= 0, got ${distanceThreshold}`)
+    }
     this._distanceThreshold = distanceThreshold
     const inputArray = Array.isArray(inputs) ? inputs : [inputs]
     if (!inputArray.length) throw new Error('FaceRecognizer.constructor - expected atleast one input')
     let count = 1
     const createUniqueLabel = () => `person ${count++}`
     this._labeledDescriptors = inputArray.map((desc) => {
-      if (desc instanceof LabeledFaceDescriptors) return desc
+      if (desc instanceof LabeledFaceDescriptors) {
+        if (!desc.descriptors.length) throw new Error(`FaceMatcher - '${desc.label}' has no descriptors (it would match every face at distance 0)`)
+        return desc
+      }
       if (desc instanceof Float32Array) return new LabeledFaceDescriptors(createUniqueLabel(), [desc])
       if (desc && desc.descriptor instanceof Float32Array) return new LabeledFaceDescriptors(createUniqueLabel(), [desc.descriptor])
       throw new Error('FaceRecognizer.constructor - expected inputs to be of type LabeledFaceDescriptors | WithFaceDescriptor<any> | Float32Array | Array<LabeledFaceDescriptors | WithFaceDescriptor<any> | Float32Array>')
@@ -58,6 +67,9 @@ export class FaceMatcher {
   }
 
   matchDescriptor (queryDescriptor) {
+    if (typeof queryDescriptor?.length !== 'number') {
+      throw new Error(`FaceMatcher - expected a descriptor (Float32Array or array of numbers), got ${queryDescriptor}`)
+    }
     return this.labeledDescriptors
       .map(({ descriptors, label }) => new FaceMatch(label, this.computeMeanDistance(queryDescriptor, descriptors)))
       .reduce((best, curr) => (best.distance < curr.distance ? best : curr))
@@ -73,6 +85,7 @@ export class FaceMatcher {
   }
 
   static fromJSON (json) {
+    if (!Array.isArray(json?.labeledDescriptors)) throw new Error('FaceMatcher.fromJSON - expected { labeledDescriptors: [...], distanceThreshold }')
     return new FaceMatcher(json.labeledDescriptors.map((ld) => LabeledFaceDescriptors.fromJSON(ld)), json.distanceThreshold)
   }
 }

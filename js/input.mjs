@@ -6,7 +6,7 @@
 
 import { FacewasmError } from './wasm.mjs'
 import { isMediaInput, mediaToImageData } from './dom.mjs'
-import { isNode, nodeBuiltin } from './node.mjs'
+import { isNode, MAX_FILE_BYTES, readWholeFile } from './node.mjs'
 
 const UNSUPPORTED = 'unsupported input: expected a file path (Node), an encoded JPEG/PNG as a Buffer, ' +
   'Uint8Array or ArrayBuffer, ImageData or { data: RGBA bytes, width, height }, or an HTML image, video, ' +
@@ -16,24 +16,57 @@ function isPixels (x) {
   return !!x && typeof x === 'object' && 'data' in x && 'width' in x && 'height' in x
 }
 
+// The core's image limits (csrc/image/codec.h: FW_MAX_IMAGE_SIDE, FW_MAX_IMAGE_PIXELS),
+// checked here too so that pixels over them are refused before they are copied in.
+export const MAX_IMAGE_SIDE = 16384
+export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024
+
+const DETACHED = 'image data is detached (its ArrayBuffer was transferred, e.g. to a worker)'
+
+/** Whether an ArrayBuffer was detached (transferred): a view of it can no longer be made. */
+function isDetached (buffer) {
+  try {
+    return !new Uint8Array(buffer)
+  } catch {
+    return true
+  }
+}
+
 function checkPixels ({ data, width, height }) {
+  if (typeof width !== 'number' || typeof height !== 'number') {
+    throw new FacewasmError(`image width and height must be numbers of pixels, got ${JSON.stringify(width)} x ${JSON.stringify(height)}`)
+  }
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new FacewasmError(`image has no pixels (${width} x ${height})`)
+  }
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) {
+    throw new FacewasmError(`image is too large (${width} x ${height}; the limit is ${MAX_IMAGE_SIDE} pixels a side and ${MAX_IMAGE_PIXELS / 1024 / 1024} megapixels)`)
   }
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
     throw new FacewasmError('image data must be a Uint8Array or Uint8ClampedArray of RGBA bytes')
   }
   if (data.length !== width * height * 4) {
-    throw new FacewasmError(`image data has ${data.length} bytes; ${width} x ${height} RGBA needs ${width * height * 4}`)
+    throw new FacewasmError(data.length === 0 && isDetached(data.buffer)
+      ? DETACHED
+      : `image data has ${data.length} bytes; ${width} x ${height} RGBA needs ${width * height * 4}`)
   }
 }
 
+/** Encoded bytes as a Uint8Array, refused when detached or larger than any image the core decodes. */
+function encodedBytes (input) {
+  if (isDetached(input instanceof ArrayBuffer ? input : input.buffer)) throw new FacewasmError(DETACHED)
+  const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input
+  if (bytes.length > MAX_FILE_BYTES) {
+    throw new FacewasmError(`image data is too large (${bytes.length} bytes; an encoded image is read up to ${MAX_FILE_BYTES})`)
+  }
+  return bytes
+}
+
 async function readFileBytes (path) {
-  const { readFile } = await nodeBuiltin('fs/promises')
   try {
-    return await readFile(path)
+    return await readWholeFile(path)
   } catch (error) {
-    throw new FacewasmError(`cannot read image '${path}': ${error.code === 'ENOENT' ? 'no such file' : error.message}`)
+    throw new FacewasmError(`cannot read image '${path}': ${error.message}`)
   }
 }
 
@@ -69,8 +102,7 @@ function pixelsCopiedIn (core, pixels) {
  */
 async function prepare (input) {
   if (isPixels(input)) return { pixels: input }
-  if (input instanceof ArrayBuffer) input = new Uint8Array(input)
-  if (input instanceof Uint8Array) return { encoded: input, name: 'image' }
+  if (input instanceof ArrayBuffer || input instanceof Uint8Array) return { encoded: encodedBytes(input), name: 'image' }
   if (typeof input === 'string') {
     if (isNode) return { encoded: await readFileBytes(input), name: input }
     const element = globalThis.document?.getElementById(input)

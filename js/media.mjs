@@ -10,7 +10,7 @@
 import { Dimensions } from './classes.mjs'
 import { env } from './env.mjs'
 import { decodeInCore } from './input.mjs'
-import { isNode, nodeBuiltin } from './node.mjs'
+import { isNode, nodeBuiltin, readWholeFile } from './node.mjs'
 import { getCore } from './wasm.mjs'
 
 const IMAGE_TYPES = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.json': 'application/json' }
@@ -19,20 +19,30 @@ const isPixels = (x) => !!x && typeof x === 'object' && 'data' in x && 'width' i
 
 /** A file: URL read from disk as a Response (Node's fetch does not take file: URLs). */
 async function fileResponse (url) {
-  const { readFile } = await nodeBuiltin('fs/promises')
   const { fileURLToPath } = await nodeBuiltin('url')
   const file = fileURLToPath(url)
   try {
-    const bytes = await readFile(file)
+    const bytes = await readWholeFile(file)
     const type = IMAGE_TYPES[file.slice(file.lastIndexOf('.')).toLowerCase()] ?? 'application/octet-stream'
     return new Response(bytes, { status: 200, headers: { 'content-type': type } })
   } catch (error) {
-    return new Response(null, { status: 404, statusText: error.code === 'ENOENT' ? 'Not Found' : error.message })
+    return new Response(null, { status: 404, statusText: error.message === 'no such file' ? 'Not Found' : error.message })
+  }
+}
+
+function isAbsoluteUrl (url) {
+  try {
+    return !!new URL(String(url))
+  } catch {
+    return false
   }
 }
 
 /** fetch through env, failing on an HTTP status of 400 or more (face-api.js's message). */
 export async function fetchOrThrow (url, init) {
+  if (isNode && !isAbsoluteUrl(url)) {
+    throw new Error(`failed to fetch: '${url}' is not an absolute URL (in Node, give a file path to the detection functions themselves, or a file: URL here)`)
+  }
   const isFileUrl = isNode && (url instanceof URL ? url.protocol === 'file:' : String(url).startsWith('file:'))
   const res = isFileUrl ? await fileResponse(url) : await env.getEnv().fetch(url, init)
   if (!(res.status < 400)) throw new Error(`failed to fetch: (${res.status}) ${res.statusText}, from url: ${res.url || url}`)

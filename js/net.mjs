@@ -3,7 +3,7 @@
 
 import { FaceDetection } from './classes.mjs'
 import { withInput } from './input.mjs'
-import { isNode, nodeBuiltin } from './node.mjs'
+import { isNode, nodeBuiltin, readWholeFile } from './node.mjs'
 import { FacewasmError, getCore } from './wasm.mjs'
 import { decodeWeights, encodeWeightMap, loadModel, parseManifest } from './weights.mjs'
 
@@ -17,7 +17,13 @@ async function fetchBytes (url) {
     throw new FacewasmError(`cannot fetch ${url}: ${error.message}`)
   }
   if (!response.ok) throw new FacewasmError(`cannot fetch ${url}: HTTP ${response.status} ${response.statusText}`)
-  return new Uint8Array(await response.arrayBuffer())
+  try {
+    return new Uint8Array(await response.arrayBuffer())
+  } catch (error) {
+    // the connection closed before the whole body came (undici: "terminated")
+    const reason = error.cause?.message ?? error.message
+    throw new FacewasmError(`cannot fetch ${url}: the response was cut off (${reason})`, { cause: error })
+  }
 }
 
 /** A weight folder (or manifest) at a URL: { manifestName, groups, readShard(path) }. */
@@ -32,11 +38,10 @@ async function uriSource (uri, modelName) {
 }
 
 async function readDiskFile (file) {
-  const { readFile } = await nodeBuiltin('fs/promises')
   try {
-    return await readFile(file)
+    return await readWholeFile(file)
   } catch (error) {
-    throw new FacewasmError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`)
+    throw new FacewasmError(`cannot read ${file}: ${error.message}`)
   }
 }
 

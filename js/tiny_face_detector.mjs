@@ -12,7 +12,8 @@ const KIND = 1 // FW_NET_TINY_FACE_DETECTOR
 const MIN_INPUT_SIZE = 32
 const MAX_INPUT_SIZE = 1024
 
-function toOptions (options) {
+/** The options as TinyYolov2Options, checked as face-api.js does and against the core's limits. */
+export function toOptions (options) {
   const checked = options instanceof TinyYolov2Options ? options : new TinyFaceDetectorOptions(options)
   if (!(checked.inputSize >= MIN_INPUT_SIZE && checked.inputSize <= MAX_INPUT_SIZE)) {
     throw new FacewasmError(`TinyFaceDetector - inputSize ${checked.inputSize} is outside the supported range ${MIN_INPUT_SIZE} to ${MAX_INPUT_SIZE}`)

@@ -186,6 +186,8 @@ class Core {
   }
 
   alloc (bytes) {
+    // (fw_alloc takes an int: sizes from 2 GiB up would wrap)
+    if (!(bytes <= 0x7fffffff)) throw new FacewasmError(`out of memory: cannot allocate ${bytes} bytes`)
     const pointer = this.exports.fw_alloc(bytes)
     if (!pointer) this.fail('')
     return pointer

@@ -35,6 +35,7 @@ const fail = (message) => { throw new faceapi.FacewasmError(message) }
 
 /** The chain for a task, built from face-api.js's API: await it for the results. */
 export function buildTask (input, task = {}) {
+  if (typeof task !== 'object' || task === null || Array.isArray(task)) fail(`runTask: a task is an object such as { detector: 'tinyFaceDetector' }, not ${JSON.stringify(task)}`)
   const { detector = 'ssdMobilenetv1', options = {}, single = false, landmarks = false } = task
   const Options = faceapi[OPTION_CLASSES[detector]]
   if (!Options) {

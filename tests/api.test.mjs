@@ -121,6 +121,10 @@ test('fetchJson, fetchImage and bufferToImage in Node: file: URLs and HTTP', { s
     { message: `failed to fetch: (404) Not Found, from url: ${server.url}/models/nothing.json` })
   await assert.rejects(faceapi.fetchOrThrow(pathToFileURL(path.join(modelsDir, 'nothing.json'))), /failed to fetch: \(404\)/)
   await assert.rejects(faceapi.bufferToImage('not a blob'), { message: 'bufferToImage - expected buf to be of type: Blob' })
+  // in Node a plain path is no URL: said so, with what to do instead
+  await assert.rejects(faceapi.fetchImage(image('faces.jpg')), /is not an absolute URL \(in Node, give a file path to the detection functions/)
+  await assert.rejects(faceapi.fetchOrThrow('/dev/zero'), /not an absolute URL/)
+  await assert.rejects(faceapi.fetchOrThrow('file:///dev/zero'), /failed to fetch: \(404\) not a regular file/)
 
   // models load from the server and from file: URLs too
   const net = new faceapi.TinyFaceDetector()

@@ -236,6 +236,7 @@ test('a corrupt image is reported while the others are processed; only corrupt i
 test('usage errors exit 2 with a message and the usage', async () => {
   const cases = [
     [['detect', 'x.jpg', '--input-size', '100'], /divisible by 32/],
+    [['detect', 'x.jpg', '--input-size', '2048'], /inputSize 2048 is outside the supported range 32 to 1024/],
     [['frobnicate', 'x.jpg'], /unknown command 'frobnicate'/],
     [['detect'], /no images or folders given/],
     [['detect', 'x.jpg', '--detector', 'yolo'], /unknown detector 'yolo'/],

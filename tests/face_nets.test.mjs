@@ -337,6 +337,21 @@ test('FaceMatcher, LabeledFaceDescriptors and FaceMatch behave as face-api.js\'s
   assert.throws(() => new faceapi.LabeledFaceDescriptors('x', [[1, 2]]), /array of Float32Array/)
 })
 
+test('FaceMatcher refuses what face-api.js would answer wrongly without an error', () => {
+  const known = new faceapi.LabeledFaceDescriptors('c', [new Float32Array([0, 3, 4])])
+  // face-api.js: an empty label matches every face at distance 0
+  const nobody = new faceapi.LabeledFaceDescriptors('nobody', [])
+  assert.throws(() => new faceapi.FaceMatcher([known, nobody]), /'nobody' has no descriptors/)
+  // face-api.js: every face 'unknown', an exact match included
+  for (const threshold of [NaN, -1, null, '0.6']) {
+    assert.throws(() => new faceapi.FaceMatcher(known, threshold), /expected distanceThreshold to be a number >= 0/)
+  }
+  const matcher = new faceapi.FaceMatcher(known, 0)
+  assert.equal(matcher.findBestMatch(new Float32Array([0, 3, 4])).label, 'unknown') // 0 < 0 is false, as face-api.js
+  assert.throws(() => matcher.findBestMatch(undefined), /expected a descriptor/)
+  assert.throws(() => faceapi.FaceMatcher.fromJSON({}), /FaceMatcher.fromJSON - expected/)
+})
+
 test('extractFaces cuts the detection boxes out in C (ImageData-like in Node)', async () => {
   await loadNets()
   const pixels = { data: new Uint8Array(7 * 5 * 4).map((_, i) => i), width: 7, height: 5 }
@@ -350,6 +365,11 @@ test('extractFaces cuts the detection boxes out in C (ImageData-like in Node)', 
     }
   }
   assert.deepEqual([clipped.width, clipped.height], [2, 2])
+  // plain { x, y, width, height } boxes, as the types allow (IRect)
+  const [plainFace] = await faceapi.extractFaces(pixels, [{ x: 2, y: 1, width: 3, height: 2 }])
+  assert.deepEqual(plainFace, face)
+  await assert.rejects(faceapi.extractFaces(pixels, null), /extractFaces - expected an array of detections/)
+  await assert.rejects(faceapi.extractFaces(pixels, [{ x: 1 }]), /expected each detection to be a FaceDetection, a Rect or/)
   if (!hasShared) return
   const detections = await faceapi.detectAllFaces(decoded('faces'), new faceapi.TinyFaceDetectorOptions())
   const faces = await faceapi.extractFaces(decoded('faces'), detections)

@@ -11,14 +11,17 @@
 
 import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { existsSync, rmSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 
 import * as faceapi from '../js/index.mjs'
 import { PNG_SIGNATURE, encodePng, pngChunk, pngHeader, syntheticFace } from './fixtures.mjs'
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from '../js/input.mjs'
 import { getCore } from '../js/wasm.mjs'
 import { modelsDir, sharedPath } from './shared.mjs'
 
@@ -172,7 +175,20 @@ describe('files and encoded bytes', () => {
   })
 
   test('a directory path', async (t) => {
-    await rejects(t, TMP, [new RegExp(path.basename(TMP))])
+    await rejects(t, TMP, [new RegExp(path.basename(TMP)), /it is a directory/])
+  })
+
+  test('a device or a pipe: refused before reading (/dev/zero never ends)', async (t) => {
+    await rejects(t, '/dev/zero', [/cannot read image '\/dev\/zero': not a regular file/])
+    const fifo = path.join(TMP, 'pipe.jpg')
+    await promisify(execFile)('mkfifo', [fifo]) // opening it for reading would wait for a writer
+    await rejects(t, fifo, [/pipe\.jpg': not a regular file/])
+  })
+
+  test('a detached ArrayBuffer (transferred to a worker)', async (t) => {
+    const transferred = (bytes) => { structuredClone(bytes.buffer, { transfer: [bytes.buffer] }); return bytes }
+    await rejects(t, transferred(new Uint8Array(JPEG)).buffer, [/detached/])
+    await rejects(t, { data: transferred(new Uint8ClampedArray(16)), width: 2, height: 2 }, [/detached/])
   })
 
   test('a text file: unsupported format, with the path', async (t) => {
@@ -231,6 +247,20 @@ describe('files and encoded bytes', () => {
     })
   })
 
+  test('JPEGs of kinds the decoder does not take: named as unsupported, not as corrupt', async (t) => {
+    const sof = jpegMarkers(JPEG)[0xc0]
+    const variant = (marker, precision = 8) => {
+      const out = Buffer.from(JPEG)
+      out[sof + 1] = marker
+      out[sof + 4] = precision
+      return out
+    }
+    await rejects(t, variant(0xc3), [/unsupported JPEG image: lossless/])
+    await rejects(t, variant(0xc9), [/unsupported JPEG image: arithmetic-coded/])
+    await rejects(t, variant(0xc5), [/unsupported JPEG image: hierarchical/])
+    await rejects(t, variant(0xc0, 12), [/unsupported JPEG image: 12-bit samples/])
+  })
+
   describe('truncated JPEG', () => {
     const m = jpegMarkers(JPEG)
     const eoi = JPEG.length - 2
@@ -287,6 +317,12 @@ describe('files and encoded bytes', () => {
     test('pixels 20000 x 1', async (t) => {
       await rejects(t, { data: new Uint8Array(20000 * 4), width: 20000, height: 1 }, [/too large/, /20000 x 1/])
     })
+    test('pixels 8193 x 8193 (over 64 megapixels): refused before they are copied in', async (t) => {
+      const core = await getCore()
+      const memoryBefore = core.memory.buffer.byteLength
+      await rejects(t, { data: new Uint8Array(8193 * 8193 * 4), width: 8193, height: 8193 }, [/too large/, /8193 x 8193/])
+      assert.equal(core.memory.buffer.byteLength, memoryBefore, 'wasm memory grew')
+    })
   })
 
   test('150 mutated PNGs and 150 mutated JPEGs: decode or reject, never trap', async () => {
@@ -315,6 +351,12 @@ describe('files and encoded bytes', () => {
 })
 
 describe('pixel objects', () => {
+  test('the glue checks pixels against the core\'s own limits (csrc/image/codec.h)', async () => {
+    const header = await fs.readFile(new URL('../csrc/image/codec.h', import.meta.url), 'utf8')
+    assert.equal(Number(/#define FW_MAX_IMAGE_SIDE (\d+)/.exec(header)?.[1]), MAX_IMAGE_SIDE)
+    assert.equal(/#define FW_MAX_IMAGE_PIXELS \((\d+)u \* 1024u \* 1024u\)/.exec(header)?.[1] * 1024 * 1024, MAX_IMAGE_PIXELS)
+  })
+
   test('{ data, width: 0, height: 0 }', async (t) => {
     await rejects(t, { data: new Uint8Array(0), width: 0, height: 0 }, [/no pixels/, /0 x 0/])
   })
@@ -322,8 +364,22 @@ describe('pixel objects', () => {
   test('negative, fractional and non-number sizes', async (t) => {
     await rejects(t, { data: new Uint8Array(16), width: -2, height: -2 }, [/no pixels/])
     await rejects(t, { data: new Uint8Array(16), width: 2.5, height: 1.6 }, [/no pixels/])
-    await rejects(t, { data: new Uint8Array(16), width: '2', height: '2' }, [])
+    await rejects(t, { data: new Uint8Array(16), width: '2', height: '2' }, [/must be numbers of pixels, got "2" x "2"/])
     await rejects(t, { data: new Uint8Array(16), width: NaN, height: 2 }, [])
+  })
+
+  test('very thin images (16384 x 8, 3 x 16384): both detectors give finite boxes', async (t) => {
+    // the short side scaled to the input rounds to 0 pixels; face-api.js would divide by it
+    await faceapi.nets.ssdMobilenetv1.loadFromDisk(MODELS)
+    for (const [width, height] of [[16384, 8], [3, 16384]]) {
+      const data = new Uint8Array(width * height * 4).map((_, i) => (Math.imul(i, 2654435761) >>> 24) & 255)
+      for (const options of [new faceapi.TinyFaceDetectorOptions({ scoreThreshold: 1e-6 }), new faceapi.SsdMobilenetv1Options({ minConfidence: 0.01 })]) {
+        const faces = await faceapi.detectAllFaces({ data, width, height }, options)
+        t.diagnostic(`${width} x ${height}, ${options._name}: ${faces.length} boxes`)
+        for (const { box } of faces) assert.ok([box.x, box.y, box.width, box.height].every(Number.isFinite), JSON.stringify(box))
+      }
+    }
+    faceapi.nets.ssdMobilenetv1.dispose()
   })
 
   test('data of the wrong length', async (t) => {

@@ -329,6 +329,12 @@ describe('loadFromUri over HTTP', () => {
       const [, route, file] = new URL(req.url, 'http://x').pathname.split('/')
       const send = (status, type, body) => { res.writeHead(status, { 'content-type': type }); res.end(body) }
       if (route === 'html-manifest') return send(200, 'text/html', HTML)
+      if (route === 'cut-shard') {
+        if (file === MANIFEST) return send(200, 'application/json', JSON.stringify(singleManifest()))
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': WEIGHTS.length })
+        res.write(WEIGHTS.subarray(0, 5000))
+        return setTimeout(() => res.destroy(), 20) // the connection drops mid-body
+      }
       if (route === 'html-shard') {
         return file === MANIFEST ? send(200, 'application/json', JSON.stringify(singleManifest())) : send(200, 'text/html', HTML)
       }
@@ -385,6 +391,11 @@ describe('loadFromUri over HTTP', () => {
   test('a manifest served as an HTML page (SPA fallback): not valid JSON, HTML', async () => {
     const error = await failure(new faceapi.TinyFaceDetector().loadFromUri(`${base}/html-manifest`))
     assertMessage(error, [escape(MANIFEST), /not valid JSON/, /HTML/])
+  })
+
+  test('a shard whose connection drops mid-body: error names the URL and says it was cut off', async () => {
+    const error = await failure(new faceapi.TinyFaceDetector().loadFromUri(`${base}/cut-shard`))
+    assertMessage(error, [escape(`${base}/cut-shard/${BIN}`), /cut off/])
   })
 
   test('a 404 for the manifest: error has HTTP 404 and the URL', async () => {

@@ -119,6 +119,7 @@ test('FaceApiWorkerPool sends each call to the least busy worker, leaves out fai
 
 test('runTask builds face-api.js\'s chain and names what it cannot do', async () => {
   assert.throws(() => buildTask(null, { detector: 'yolo' }), /unknown or unavailable detector 'yolo'/)
+  for (const task of [null, 'tinyFaceDetector', []]) assert.throws(() => buildTask(null, task), /runTask: a task is an object/)
   assert.throws(() => buildTask(null, { ...TINY, landmarks: true }), /landmarks must be false, 'full' or 'tiny'/)
   assert.throws(() => buildTask(null, { ...TINY, descriptors: true }), /descriptors need landmarks/)
   if (!faceapi.SsdMobilenetv1Options) assert.throws(() => buildTask(null, {}), /unavailable detector 'ssdMobilenetv1'/)

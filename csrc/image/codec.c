@@ -78,6 +78,17 @@ static int png_dimensions(const uint8_t *d, size_t n, uint32_t *w, uint32_t *h) 
   return 0;
 }
 
+/* What a frame marker other than SOF0-SOF2 (Huffman-coded baseline,
+ * extended and progressive: what stb_image decodes) stands for. */
+static const char *unsupported_jpeg_kind(uint8_t sof) {
+  switch (sof) {
+  case 0xC0: case 0xC1: case 0xC2: return NULL;
+  case 0xC3: return "lossless";
+  case 0xC9: case 0xCA: case 0xCB: return "arithmetic-coded";
+  default: return "hierarchical"; /* C5-C7, CD-CF */
+  }
+}
+
 static int jpeg_dimensions(const uint8_t *d, size_t n, uint32_t *w, uint32_t *h) {
   size_t i = 2;
   for (;;) {
@@ -92,6 +103,11 @@ static int jpeg_dimensions(const uint8_t *d, size_t n, uint32_t *w, uint32_t *h)
     const unsigned length = be16(d + i);
     if (is_sof) {
       if (length < 8 || i + 7 > n) return fw_fail("corrupt JPEG image: the data ends inside the frame header");
+      const char *kind = unsupported_jpeg_kind(marker);
+      if (kind)
+        return fw_fail("unsupported JPEG image: %s (only baseline and progressive JPEGs can be decoded)", kind);
+      if (d[i + 2] != 8)
+        return fw_fail("unsupported JPEG image: %d-bit samples (only 8-bit JPEGs can be decoded)", d[i + 2]);
       *h = be16(d + i + 3);
       *w = be16(d + i + 5);
       return 0;

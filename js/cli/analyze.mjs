@@ -2,12 +2,14 @@
 // data that crosses a worker boundary: { width, height, faces: [{ score, box,
 // landmarks?, descriptor? }] }. Runs inside the CLI's worker threads.
 
-import { readFile, mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 import * as faceapi from '../index.mjs'
 import { getCore } from '../wasm.mjs'
 import { withInput } from '../input.mjs'
+import { readWholeFile } from '../node.mjs'
+import { toOptions as tinyDetectorOptions } from '../tiny_face_detector.mjs'
 
 // Weights each net reads from the models folder: <name>-weights_manifest.json.
 export const MODEL_FILES = {
@@ -33,7 +35,7 @@ export function netsFor (config) {
 /** face-api.js's options object for the config's detector; throws its validation error. */
 export function detectorOptions (config) {
   const fields = Object.fromEntries(Object.entries(config.detectorOptions).filter(([, v]) => v !== undefined))
-  if (config.detector === 'tiny') return new faceapi.TinyFaceDetectorOptions(fields)
+  if (config.detector === 'tiny') return tinyDetectorOptions(new faceapi.TinyFaceDetectorOptions(fields))
   if (config.detector === 'ssd') return new faceapi.SsdMobilenetv1Options(fields)
   return new faceapi.MtcnnOptions(fields)
 }
@@ -114,9 +116,9 @@ async function annotated (bytes, faces) {
 export async function analyzeFile (config, options, file, draw) {
   let bytes
   try {
-    bytes = await readFile(file)
+    bytes = await readWholeFile(file)
   } catch (error) {
-    throw new Error(error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'is a folder' : `cannot read (${error.code ?? error.message})`)
+    throw new Error(error.message === 'it is a directory' ? 'is a folder' : error.code ? `cannot read (${error.code})` : error.message)
   }
   let result
   try {

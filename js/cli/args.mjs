@@ -18,7 +18,7 @@ order; results come out in input order whatever the number of workers.
 
 detector:
   --detector NAME        tiny (Tiny Face Detector, default), ssd (SSD MobileNetV1) or mtcnn
-  tiny:   --input-size N           multiple of 32 (default 416)
+  tiny:   --input-size N           multiple of 32, 32 to 1024 (default 416)
           --score-threshold X      0..1 (default 0.5)
   ssd:    --min-confidence X       0..1 (default 0.5)
           --max-results N          (default 100)
