@@ -17,10 +17,21 @@ export class ThreadPool {
     this.memory = memory
     this.workers = [] // { worker, stack }
     this.threads = 1
+    this._resizes = Promise.resolve() // the resizes asked for, one after another
   }
 
-  /** Runs forks on `threads` threads from now on; resolves when every worker is serving. */
-  async resize (threads) {
+  /**
+   * Runs forks on `threads` threads from now on; resolves when every worker is
+   * serving. Calls run in turn (two at once would both stop the pool and both
+   * start workers): the last one asked for wins.
+   */
+  resize (threads) {
+    const done = this._resizes.then(() => this._resize(threads))
+    this._resizes = done.catch(() => {})
+    return done
+  }
+
+  async _resize (threads) {
     if (threads === this.threads) return threads
     await this.close()
     if (threads === 1) return 1

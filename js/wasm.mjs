@@ -72,8 +72,11 @@ async function threadCountFor (value, what) {
       : globalThis.navigator?.hardwareConcurrency
     return Math.max(1, Math.min(64, cores || 1))
   }
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new FacewasmError(`${what}: expected 'auto' or a whole number of threads from 1 to 64, got ${JSON.stringify(value)}`)
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    const got = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'bigint' ? `${value}n` : String(value)
+    throw new FacewasmError(`${what}: expected 'auto' or a whole number of threads from 1 to 64, got ${got}`)
+  }
   return n
 }
 

@@ -32,15 +32,26 @@ interface MessageScope {
   postMessage(message: unknown, transfer?: Transferable[]): void
 }
 
-/** In a worker: answers FaceApiWorker's requests (load, run, wasmFlavor, plus `handlers`). */
-export function serveFaceApi(handlers?: Record<string, Handler>, scope?: MessageScope): void
+/** A Node worker_threads Worker (an EventEmitter: 'message' gives the data itself). */
+interface NodeWorkerLike {
+  on(type: 'message' | 'error' | 'exit', listener: (value: any) => void): unknown
+  postMessage(message: unknown, transfer?: readonly any[]): void
+  terminate(): unknown
+}
+
+/**
+ * In a worker: answers FaceApiWorker's requests (load, run, wasmFlavor, plus `handlers`) on
+ * `scope`: by default the worker's global scope, in a Node worker its parentPort. Resolves once
+ * it listens.
+ */
+export function serveFaceApi(handlers?: Record<string, Handler>, scope?: MessageScope): Promise<void>
 
 /** On the page: calls a worker that runs serveFaceApi(). */
 export class FaceApiWorker {
-  constructor(worker: Worker | MessagePort)
-  readonly worker: Worker | MessagePort
+  constructor(worker: Worker | MessagePort | NodeWorkerLike)
+  readonly worker: Worker | MessagePort | NodeWorkerLike
   call(method: string, args?: unknown[], transfer?: Transferable[]): Promise<any>
-  /** Loads nets[netName] in the worker from a folder URL (resolved against the page). */
+  /** Loads nets[netName] in the worker from a folder URL (resolved against the page; in Node also a path). */
   load(netName: keyof typeof nets, uri: string): Promise<void>
   /** Runs a task; elements become a transferred ImageBitmap, a caller's ImageBitmap is transferred unless keepInput. */
   run(input: TNetInput | ImageBitmap, task?: FaceTask, options?: { keepInput?: boolean }): Promise<any>
@@ -54,7 +65,7 @@ export class FaceApiWorker {
  * fewest calls in flight. Needs no cross-origin isolation; each worker holds its own nets.
  */
 export class FaceApiWorkerPool {
-  constructor(workers: Array<Worker | MessagePort>)
+  constructor(workers: Array<Worker | MessagePort | NodeWorkerLike>)
   readonly workers: FaceApiWorker[]
   readonly size: number
   /** Loads nets[netName] in every worker that has not failed. */

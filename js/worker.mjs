@@ -24,6 +24,7 @@
 // | 'tiny', expressions, ageAndGender, descriptors: booleans }.
 
 import * as faceapi from './index.mjs'
+import { isNode, nodeBuiltin } from './node.mjs'
 
 const OPTION_CLASSES = {
   tinyFaceDetector: 'TinyFaceDetectorOptions',
@@ -121,22 +122,51 @@ export function fromTransferable (data) {
 // ---- request/response over a worker's messages ----
 
 /**
+ * Listens to a worker endpoint: a Web Worker or MessagePort (an EventTarget,
+ * also Node's MessagePort and parentPort), or a Node worker_threads Worker (an
+ * EventEmitter, whose 'message' gives the data itself). `stopped(reason)` is
+ * told when the other side can no longer answer.
+ */
+function listenTo (endpoint, onMessage, stopped = () => {}) {
+  if (typeof endpoint?.addEventListener === 'function') {
+    endpoint.addEventListener('message', (event) => onMessage(event.data))
+    endpoint.addEventListener('error', (event) => stopped(`worker failed: ${event.message || 'it could not be started (see the console)'}`))
+    endpoint.addEventListener('close', () => stopped('worker stopped: its port closed')) // Node; newer browsers
+  } else if (typeof endpoint?.on === 'function') {
+    endpoint.on('message', onMessage)
+    endpoint.on('error', (error) => stopped(`worker failed: ${error?.message ?? error}`))
+    endpoint.on('exit', (code) => stopped(`worker stopped: it exited (code ${code})`))
+  } else {
+    fail('expected a Worker, a MessagePort or a Node worker_threads Worker')
+  }
+}
+
+/** The endpoint serveFaceApi answers on by default: the worker's global scope, or Node's parentPort. */
+async function defaultScope () {
+  if (typeof globalThis.addEventListener === 'function' && typeof globalThis.postMessage === 'function') return globalThis
+  const parentPort = isNode ? (await nodeBuiltin('worker_threads')).parentPort : null
+  if (!parentPort) fail('serveFaceApi: not running in a worker (pass the MessagePort to answer on)')
+  return parentPort
+}
+
+/**
  * In a worker: answers FaceApiWorker's requests. Built in: load(netName, uri),
  * run(input, task), wasmFlavor(). `handlers` adds or replaces methods
  * (async (...args) => result); results go back through toTransferable.
  */
-export function serveFaceApi (handlers = {}, scope = globalThis) {
+export async function serveFaceApi (handlers = {}, scope) {
   const methods = {
     async load (netName, uri) {
       const net = faceapi.nets[netName]
       if (!net) fail(`load: no net '${netName}' in this build (available: ${Object.keys(faceapi.nets).join(', ')})`)
-      await net.loadFromUri(uri)
+      await net.load(uri) // a URL; in Node also a path
     },
     run: runTask,
     wasmFlavor: () => faceapi.wasmFlavor(),
     ...handlers
   }
-  scope.addEventListener('message', async ({ data: { id, method, args } }) => {
+  scope ??= await defaultScope()
+  listenTo(scope, async ({ id, method, args }) => {
     try {
       if (typeof methods[method] !== 'function') fail(`worker: unknown method '${method}'`)
       const { data, transfer } = toTransferable(await methods[method](...fromTransferable(args)))
@@ -157,7 +187,7 @@ export class FaceApiWorker {
     this._pending = new Map()
     this._nextId = 1
     this._failed = null
-    worker.addEventListener('message', ({ data: { id, result, error } }) => {
+    listenTo(worker, ({ id, result, error }) => {
       const pending = this._pending.get(id)
       if (!pending) return
       this._pending.delete(id)
@@ -168,14 +198,12 @@ export class FaceApiWorker {
       } else {
         pending.resolve(fromTransferable(result))
       }
-    })
-    worker.addEventListener('error', (event) => {
-      this._fail(new faceapi.FacewasmError(`worker failed: ${event.message || 'it could not be started (see the console)'}`))
-    })
+    }, (reason) => this._fail(new faceapi.FacewasmError(reason)))
   }
 
-  /** Rejects every pending and future call. */
+  /** Rejects every pending and future call (with the first failure). */
   _fail (error) {
+    if (this._failed) return
     this._failed = error
     for (const { reject } of this._pending.values()) reject(error)
     this._pending.clear()
@@ -187,14 +215,19 @@ export class FaceApiWorker {
     const id = this._nextId++
     return new Promise((resolve, reject) => {
       this._pending.set(id, { resolve, reject })
-      // Arguments are the caller's: only what it names is transferred.
-      this.worker.postMessage({ id, method, args: toTransferable(args).data }, transfer)
+      try {
+        // Arguments are the caller's: only what it names is transferred.
+        this.worker.postMessage({ id, method, args: toTransferable(args).data }, transfer)
+      } catch (error) { // arguments that cannot be cloned
+        this._pending.delete(id)
+        reject(error)
+      }
     })
   }
 
-  /** Loads a net in the worker; uri is resolved against the page, as loadFromUri does there. */
+  /** Loads a net in the worker; uri is resolved against the page, as loadFromUri does there (Node: a URL or a path). */
   load (netName, uri) {
-    return this.call('load', [netName, new URL(uri, globalThis.location?.href).href])
+    return this.call('load', [netName, globalThis.location ? new URL(uri, globalThis.location.href).href : uri])
   }
 
   /**

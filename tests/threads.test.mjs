@@ -77,10 +77,25 @@ test('setThreads(2) runs the threads build on two threads', async () => {
 })
 
 test('bad thread counts are clear errors', async () => {
-  for (const bad of [0, 65, 1.5, 'two', null]) {
+  for (const bad of [0, 65, 1.5, 'two', null, '0x2', '2e0']) {
     await assert.rejects(faceapi.setThreads(bad), /setThreads: expected 'auto' or a whole number of threads from 1 to 64/)
   }
+  await assert.rejects(faceapi.setThreads(NaN), /got NaN$/)
+  await assert.rejects(faceapi.setThreads(2n), /got 2n$/)
   assert.equal(faceapi.threadCount(), 2)
+})
+
+test('setThreads calls at once take turns: the last one wins, results stay bit-identical', async () => {
+  const single = await childRawOutputs()
+  const { getCore } = await import('../js/wasm.mjs')
+  const { pool } = await getCore()
+  for (const [a, b] of [[3, 3], [3, 4], [4, 3], [3, 1]]) {
+    assert.deepEqual(await Promise.all([faceapi.setThreads(a), faceapi.setThreads(b)]), [a, b])
+    assert.equal(faceapi.threadCount(), b)
+    assert.equal(pool.workers.length, b - 1, `${a} then ${b}: workers`)
+    assert.deepEqual(bits(await rawOutputs(faceapi)), bits(single), `${a} then ${b}`)
+  }
+  assert.equal(await faceapi.setThreads(2), 2)
 })
 
 test('two threads give bit-identical raw outputs to the single-thread build (and so do one and three)', async () => {

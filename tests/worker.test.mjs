@@ -130,3 +130,33 @@ test('runTask builds face-api.js\'s chain and names what it cannot do', async ()
   if (all.length) assert.deepEqual(single, all.reduce((a, b) => (b.score > a.score ? b : a)))
   else assert.equal(single, undefined)
 })
+
+test('in Node: a worker_threads Worker running serveFaceApi() (its parentPort), weights loaded by path', async () => {
+  const { Worker } = await import('node:worker_threads')
+  const workerUrl = new URL('../js/worker.mjs', import.meta.url).href
+  const worker = new Worker(`import(${JSON.stringify(workerUrl)}).then(({ serveFaceApi }) => serveFaceApi({ quit: async () => process.exit(3) }))`, { eval: true })
+  const client = new FaceApiWorker(worker)
+  try {
+    await client.load('tinyFaceDetector', modelsDir)
+    assert.deepEqual(await client.run(testImage(), TINY), await runTask(testImage(), TINY))
+    // a call whose arguments cannot be cloned rejects, and leaves nothing pending
+    await assert.rejects(client.call('run', [() => 1]), /could not be cloned/)
+    assert.equal(client._pending.size, 0)
+    // the worker exits: the call in flight and later ones reject (no hang)
+    await assert.rejects(client.call('quit'), /worker stopped: it exited \(code 3\)/)
+    await assert.rejects(client.run(testImage(), TINY), /worker stopped/)
+  } finally {
+    client.terminate()
+  }
+})
+
+test('a MessagePort whose other end closes: calls in flight and later reject', async () => {
+  const { port1, port2 } = new MessageChannel()
+  serveFaceApi({ never: () => new Promise(() => {}) }, port1)
+  const client = new FaceApiWorker(port2)
+  const inFlight = client.call('never')
+  port1.close()
+  await assert.rejects(inFlight, /worker stopped: its port closed/)
+  await assert.rejects(client.call('never'), /worker stopped: its port closed/)
+  assert.throws(() => new FaceApiWorker({}), /expected a Worker, a MessagePort or a Node worker_threads Worker/)
+})
