@@ -36,10 +36,14 @@ export function imagesIn (folder, onWarning = () => {}) {
           const s = statSync(full)
           isDir = s.isDirectory()
           isFile = s.isFile()
-        } catch { continue }
+        } catch (error) {
+          if (isImageName(entry.name)) onWarning(`${full}: skipped, a link to nothing (${error.code ?? error.message})`)
+          continue
+        }
       }
       if (isDir) walk(full)
       else if (isFile && isImageName(entry.name)) found.push(full)
+      else if (!isFile && isImageName(entry.name)) onWarning(`${full}: skipped, not a regular file`)
     }
   }
   walk(folder)
