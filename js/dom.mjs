@@ -47,6 +47,19 @@ function scratchContext (width, height) {
   return scratch.getContext('2d', { willReadFrequently: true })
 }
 
+const CROSS_ORIGIN = 'cannot read the pixels of a cross-origin image loaded without CORS (serve it with ' +
+  'Access-Control-Allow-Origin and set img.crossOrigin = \'anonymous\' before its src)'
+
+/** context.getImageData of the whole canvas; a tainted canvas's SecurityError said plainly. */
+function readPixels (context, width, height) {
+  try {
+    return context.getImageData(0, 0, width, height)
+  } catch (error) {
+    if (error?.name === 'SecurityError') throw new Error(CROSS_ORIGIN)
+    throw error
+  }
+}
+
 /** Draws the media at its natural size and reads its RGBA pixels. */
 export async function mediaToImageData (media) {
   await ready(media)
@@ -54,10 +67,15 @@ export async function mediaToImageData (media) {
   if (!(width > 0 && height > 0)) throw new Error(`input has no pixels (${width} x ${height})`)
   if (isInstance(media, 'HTMLCanvasElement') || isInstance(media, 'OffscreenCanvas')) {
     const context = media.getContext('2d', { willReadFrequently: true })
-    if (context) return context.getImageData(0, 0, width, height)
+    if (context) return readPixels(context, width, height)
   }
   const context = scratchContext(width, height)
   context.clearRect(0, 0, width, height)
   context.drawImage(media, 0, 0, width, height)
-  return context.getImageData(0, 0, width, height)
+  try {
+    return readPixels(context, width, height)
+  } catch (error) {
+    scratch = null // a tainted canvas stays tainted: the next input gets a fresh one
+    throw error
+  }
 }

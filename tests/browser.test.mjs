@@ -103,6 +103,25 @@ test('in the browser, errors are clear and the instance stays usable', { skip: n
   await page.close()
 })
 
+test('a cross-origin image without CORS: a clear error, and later images of its size still work', { skip: noBrowser }, async () => {
+  const { page, errors } = await openPage()
+  // the page is at 127.0.0.1; the same server as localhost is another origin, and sends no CORS headers
+  const other = env.server.url.replace('127.0.0.1', 'localhost')
+  assert.notEqual(other, env.server.url)
+  const result = await page.evaluate(async ({ foreign, own }) => {
+    const { faceapi } = window
+    await faceapi.nets.tinyFaceDetector.loadFromUri('/models')
+    const options = new faceapi.TinyFaceDetectorOptions({ inputSize: 128 })
+    const message = await faceapi.detectAllFaces(await window.loadImage(foreign), options).then(() => 'no error', (e) => e.message)
+    const after = await faceapi.detectAllFaces(await window.loadImage(own), options) // same size, same origin
+    return { message, after: after.length }
+  }, { foreign: `${other}/tests/fuzz/decode/face-80x60.jpg`, own: '/tests/fuzz/decode/face-80x60.jpg' })
+  assert.match(result.message, /cannot read the pixels of a cross-origin image loaded without CORS/)
+  assert.equal(result.after, 1)
+  assert.deepEqual(errors, [])
+  await page.close()
+})
+
 test('draw.drawDetections outlines each face on a canvas, with its score', { skip: noBrowser }, async () => {
   const { page, errors } = await openPage()
   const result = await page.evaluate(async ({ src }) => {
