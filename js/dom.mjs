@@ -47,7 +47,7 @@ function scratchContext (width, height) {
   return scratch.getContext('2d', { willReadFrequently: true })
 }
 
-const CROSS_ORIGIN = 'cannot read the pixels of a cross-origin image loaded without CORS (serve it with ' +
+export const CROSS_ORIGIN = 'cannot read the pixels of a cross-origin image loaded without CORS (serve it with ' +
   'Access-Control-Allow-Origin and set img.crossOrigin = \'anonymous\' before its src)'
 
 /** context.getImageData of the whole canvas; a tainted canvas's SecurityError said plainly. */
@@ -60,11 +60,22 @@ function readPixels (context, width, height) {
   }
 }
 
-/** Draws the media at its natural size and reads its RGBA pixels. */
-export async function mediaToImageData (media) {
+/**
+ * Waits for the media to be ready and gives its natural [width, height],
+ * passed to checkSize (which throws for sizes it refuses) before any pixel
+ * is read.
+ */
+export async function readyMediaSize (media, checkSize = () => {}) {
   await ready(media)
   const [width, height] = mediaSize(media)
   if (!(width > 0 && height > 0)) throw new Error(`input has no pixels (${width} x ${height})`)
+  checkSize(width, height)
+  return [width, height]
+}
+
+/** Draws the media at its natural size and reads its RGBA pixels (checkSize: see readyMediaSize). */
+export async function mediaToImageData (media, checkSize) {
+  const [width, height] = await readyMediaSize(media, checkSize)
   if (isInstance(media, 'HTMLCanvasElement') || isInstance(media, 'OffscreenCanvas')) {
     const context = media.getContext('2d', { willReadFrequently: true })
     if (context) return readPixels(context, width, height)

@@ -32,6 +32,13 @@ function isDetached (buffer) {
   }
 }
 
+/** Refuses sizes over the core's limits, before any pixel is read or copied. */
+export function checkImageSize (width, height) {
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) {
+    throw new FacewasmError(`image is too large (${width} x ${height}; the limit is ${MAX_IMAGE_SIDE} pixels a side and ${MAX_IMAGE_PIXELS / 1024 / 1024} megapixels)`)
+  }
+}
+
 function checkPixels ({ data, width, height }) {
   if (typeof width !== 'number' || typeof height !== 'number') {
     throw new FacewasmError(`image width and height must be numbers of pixels, got ${JSON.stringify(width)} x ${JSON.stringify(height)}`)
@@ -39,9 +46,7 @@ function checkPixels ({ data, width, height }) {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new FacewasmError(`image has no pixels (${width} x ${height})`)
   }
-  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) {
-    throw new FacewasmError(`image is too large (${width} x ${height}; the limit is ${MAX_IMAGE_SIDE} pixels a side and ${MAX_IMAGE_PIXELS / 1024 / 1024} megapixels)`)
-  }
+  checkImageSize(width, height)
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
     throw new FacewasmError('image data must be a Uint8Array or Uint8ClampedArray of RGBA bytes')
   }
@@ -111,7 +116,7 @@ async function prepare (input) {
   }
   if (isMediaInput(input)) {
     try {
-      return { pixels: await mediaToImageData(input) }
+      return { pixels: await mediaToImageData(input, checkImageSize) }
     } catch (error) {
       throw error instanceof FacewasmError ? error : new FacewasmError(error.message)
     }

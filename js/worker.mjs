@@ -24,6 +24,8 @@
 // | 'tiny', expressions, ageAndGender, descriptors: booleans }.
 
 import * as faceapi from './index.mjs'
+import { CROSS_ORIGIN, readyMediaSize } from './dom.mjs'
+import { checkImageSize } from './input.mjs'
 import { isNode, nodeBuiltin } from './node.mjs'
 
 const OPTION_CLASSES = {
@@ -177,8 +179,37 @@ export async function serveFaceApi (handlers = {}, scope) {
   })
 }
 
-const needsBitmap = (x) => ['HTMLImageElement', 'HTMLVideoElement', 'HTMLCanvasElement', 'SVGImageElement']
+const needsBitmap = (x) => ['HTMLImageElement', 'HTMLVideoElement', 'HTMLCanvasElement', 'SVGImageElement', 'OffscreenCanvas']
   .some((name) => typeof globalThis[name] === 'function' && x instanceof globalThis[name])
+
+/**
+ * On the page: the input as a worker can take it, and what to transfer.
+ * Elements (an element id too) and canvases become an ImageBitmap, after the
+ * checks the main thread makes (loaded, has pixels, within the size limits),
+ * so that their errors read as they would there; a caller's ImageBitmap is
+ * transferred unless keepInput.
+ */
+async function inputForWorker (input, keepInput) {
+  if (typeof input === 'string' && globalThis.document) {
+    const element = globalThis.document.getElementById(input)
+    if (!element) fail(`no element with id '${input}'`)
+    input = element
+  }
+  if (needsBitmap(input)) {
+    try {
+      await readyMediaSize(input, checkImageSize)
+      const bitmap = await globalThis.createImageBitmap(input)
+      return { value: bitmap, transfer: [bitmap] }
+    } catch (error) {
+      throw error instanceof faceapi.FacewasmError ? error : new faceapi.FacewasmError(error.message)
+    }
+  }
+  if (typeof ImageBitmap === 'function' && input instanceof ImageBitmap) {
+    if (!input.width && !input.height) fail('the ImageBitmap is closed (or was transferred)')
+    return { value: input, transfer: keepInput ? [] : [input] }
+  }
+  return { value: input, transfer: [] }
+}
 
 /** On the page: calls a worker that runs serveFaceApi(). */
 export class FaceApiWorker {
@@ -240,14 +271,11 @@ export class FaceApiWorker {
 
   /** call(method, [input, ...args]) with the input prepared as run() does. */
   async callWithInput (method, input, args = [], { keepInput = false } = {}) {
-    let transfer = []
-    if (needsBitmap(input)) {
-      input = await globalThis.createImageBitmap(input)
-      transfer = [input]
-    } else if (!keepInput && typeof ImageBitmap === 'function' && input instanceof ImageBitmap) {
-      transfer = [input]
-    }
-    return this.call(method, [input, ...args], transfer)
+    const { value, transfer } = await inputForWorker(input, keepInput)
+    return this.call(method, [value, ...args], transfer).catch((error) => {
+      // the bitmap of a cross-origin image without CORS cannot be posted
+      throw error?.name === 'DataCloneError' && /origin-clean/i.test(error.message) ? new faceapi.FacewasmError(CROSS_ORIGIN) : error
+    })
   }
 
   /** 'simd128', 'scalar', 'threads' or 'custom': the build the worker runs (known once a net is loaded). */

@@ -122,6 +122,61 @@ test('a cross-origin image without CORS: a clear error, and later images of its 
   await page.close()
 })
 
+test('page inputs a worker cannot take as they are: the main thread\'s checks and messages, in both', { skip: noBrowser }, async () => {
+  const { page, errors } = await openPage()
+  const other = env.server.url.replace('127.0.0.1', 'localhost')
+  const result = await page.evaluate(async ({ foreign }) => {
+    const { faceapi } = window
+    const { FaceApiWorker } = await import('/js/worker.mjs')
+    await faceapi.nets.tinyFaceDetector.loadFromUri('/models')
+    const fw = new FaceApiWorker(new Worker('/demo/worker.mjs', { type: 'module' }))
+    await fw.load('tinyFaceDetector', '/models')
+    const outcome = (promise) => promise.then((faces) => `${faces.length} faces`, (e) => `${e.name}: ${e.message}`)
+    const img = document.createElement('img')
+    img.id = 'known-image'
+    img.src = '/tests/fuzz/decode/face-80x60.jpg'
+    await img.decode()
+    document.body.append(img)
+    const offscreen = new OffscreenCanvas(80, 60)
+    offscreen.getContext('2d').drawImage(img, 0, 0)
+    const inputs = {
+      'broken <img>': () => Object.assign(new Image(), { src: '/no-such-image.jpg' }),
+      '<video> without a frame': () => document.createElement('video'),
+      '0 x 0 canvas': () => Object.assign(document.createElement('canvas'), { width: 0, height: 0 }),
+      '16384 x 16384 canvas': () => Object.assign(document.createElement('canvas'), { width: 16384, height: 16384 }),
+      'cross-origin <img> without CORS': () => window.loadImage(foreign),
+      OffscreenCanvas: () => offscreen,
+      'element id': () => 'known-image'
+    }
+    const out = {}
+    const options = new faceapi.TinyFaceDetectorOptions({ inputSize: 128 })
+    for (const [name, make] of Object.entries(inputs)) {
+      out[name] = { main: await outcome(faceapi.detectAllFaces(await make(), options)), worker: await outcome(fw.run(await make(), { detector: 'tinyFaceDetector', options: { inputSize: 128 } })) }
+    }
+    const closed = await createImageBitmap(img)
+    closed.close()
+    out.closedBitmap = await outcome(fw.run(closed, { detector: 'tinyFaceDetector' }))
+    fw.terminate()
+    return out
+  }, { foreign: `${other}/tests/fuzz/decode/face-80x60.jpg` })
+  const expected = {
+    'broken <img>': /FacewasmError: image '.*no-such-image\.jpg' could not be loaded or decoded/,
+    '<video> without a frame': /FacewasmError: video has no frame yet/,
+    '0 x 0 canvas': /FacewasmError: input has no pixels \(0 x 0\)/,
+    '16384 x 16384 canvas': /FacewasmError: image is too large \(16384 x 16384/,
+    'cross-origin <img> without CORS': /FacewasmError: cannot read the pixels of a cross-origin image loaded without CORS/,
+    OffscreenCanvas: /^1 faces$/,
+    'element id': /^1 faces$/
+  }
+  for (const [name, pattern] of Object.entries(expected)) {
+    assert.match(result[name].main, pattern, `${name} on the main thread`)
+    assert.equal(result[name].worker, result[name].main, `${name} through the worker`)
+  }
+  assert.match(result.closedBitmap, /FacewasmError: the ImageBitmap is closed/)
+  assert.ok(errors.every((e) => /404/.test(e)), errors.join('\n'))
+  await page.close()
+})
+
 test('draw.drawDetections outlines each face on a canvas, with its score', { skip: noBrowser }, async () => {
   const { page, errors } = await openPage()
   const result = await page.evaluate(async ({ src }) => {
