@@ -369,33 +369,44 @@ async function scheduleRun () {
 
 // ---- sources ----
 
-let objectUrl = null
+let objectUrl = null // the opened file's, while its image is the one shown
+let imageUrl = null // the image shown, or last shown before the webcam
 let stream = null
 
+/**
+ * Shows and runs the image at url; true once shown. An image that does not
+ * decode leaves what was shown (and the webcam) as it was.
+ */
 async function showImage (url) {
+  const candidate = new Image()
+  candidate.src = url
+  try {
+    await candidate.decode()
+  } catch {
+    setStatus('that file is not an image this browser can decode', true)
+    return false
+  }
   stopCamera()
   const image = $('image')
   image.src = url
-  try {
-    await image.decode()
-  } catch {
-    setStatus('that file is not an image this browser can decode', true)
-    return
-  }
+  await image.decode()
+  imageUrl = url
   $('video').hidden = true
   image.hidden = false
   $('placeholder').hidden = true
   $('faces').replaceChildren()
   source = 'image'
   scheduleRun()
+  return true
 }
 
-function openFile (file) {
+async function openFile (file) {
   if (!file) return
+  const url = URL.createObjectURL(file)
+  if (!await showImage(url)) return URL.revokeObjectURL(url)
   if (objectUrl) URL.revokeObjectURL(objectUrl)
-  objectUrl = URL.createObjectURL(file)
+  objectUrl = url
   for (const b of document.querySelectorAll('.samples button')) b.classList.remove('selected')
-  showImage(objectUrl)
 }
 
 function setUpSamples () {
@@ -423,10 +434,16 @@ function setUpSamples () {
 
 async function startCamera () {
   if (!navigator.mediaDevices?.getUserMedia) throw new Error('this browser offers no camera access here (it needs https or localhost)')
-  stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false })
+  // one start at a time: a second click while the camera starts would open a second stream
   const video = $('video')
-  video.srcObject = stream
-  await video.play()
+  $('camera').disabled = true
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false })
+    video.srcObject = stream
+    await video.play()
+  } finally {
+    $('camera').disabled = false
+  }
   $('image').hidden = true
   video.hidden = false
   $('placeholder').hidden = true
@@ -445,6 +462,7 @@ async function startCamera () {
     busy = false
     document.body.dataset.state = 'idle'
   }
+  if (again && source === 'image') scheduleRun() // an image shown while the last frame ran
 }
 
 function stopCamera () {
@@ -454,6 +472,17 @@ function stopCamera () {
   $('video').srcObject = null
   if (source === 'video') source = null
   $('camera').textContent = 'Start webcam'
+}
+
+/** The webcam stopped by its button: back to the image shown before it, or to the placeholder. */
+function leaveCamera () {
+  stopCamera()
+  if (imageUrl) return showImage(imageUrl)
+  $('video').hidden = true
+  $('placeholder').hidden = false
+  $('overlay').width = $('overlay').height = 0
+  $('faces').replaceChildren()
+  setStatus('')
 }
 
 // ---- wiring ----
@@ -471,9 +500,12 @@ function setUp () {
       scheduleRun()
     })
   }
-  $('upload').addEventListener('change', (event) => openFile(event.target.files[0]))
+  $('upload').addEventListener('change', (event) => {
+    openFile(event.target.files[0])
+    event.target.value = '' // so that opening the same file again is a change too
+  })
   $('camera').addEventListener('click', () => {
-    if (stream) return stopCamera()
+    if (stream) return leaveCamera()
     startCamera().catch((error) => {
       stopCamera()
       setStatus(`webcam: ${error.message}`, true)
@@ -492,7 +524,8 @@ function setUp () {
   document.addEventListener('drop', (event) => {
     event.preventDefault()
     document.body.classList.remove('dragging')
-    openFile([...event.dataTransfer.files].find((f) => f.type.startsWith('image/')))
+    const files = [...event.dataTransfer.files]
+    openFile(files.find((f) => f.type.startsWith('image/')) ?? files[0]) // a file that is not an image says so
   })
   // For the browser tests and the curious: the last run's results and what this build offers.
   window.facewasmDemo = { available, get lastRun () { return lastRun } }

@@ -32,6 +32,9 @@ async function ready (media) {
   if (isInstance(media, 'HTMLVideoElement') && media.readyState < 2) {
     throw new Error('video has no frame yet (wait for its "loadeddata" event)')
   }
+  if (isInstance(media, 'ImageBitmap') && !media.width && !media.height) {
+    throw new Error('the ImageBitmap is closed (or was transferred)')
+  }
 }
 
 let scratch = null

@@ -190,25 +190,21 @@ const needsBitmap = (x) => ['HTMLImageElement', 'HTMLVideoElement', 'HTMLCanvasE
  * transferred unless keepInput.
  */
 async function inputForWorker (input, keepInput) {
-  if (typeof input === 'string' && globalThis.document) {
-    const element = globalThis.document.getElementById(input)
-    if (!element) fail(`no element with id '${input}'`)
-    input = element
-  }
-  if (needsBitmap(input)) {
-    try {
-      await readyMediaSize(input, checkImageSize)
-      const bitmap = await globalThis.createImageBitmap(input)
-      return { value: bitmap, transfer: [bitmap] }
-    } catch (error) {
-      throw error instanceof faceapi.FacewasmError ? error : new faceapi.FacewasmError(error.message)
+  try {
+    if (typeof input === 'string' && globalThis.document) {
+      const element = globalThis.document.getElementById(input)
+      if (!element) fail(`no element with id '${input}'`)
+      input = element
     }
+    const isBitmap = typeof ImageBitmap === 'function' && input instanceof ImageBitmap
+    if (!isBitmap && !needsBitmap(input)) return { value: input, transfer: [] }
+    await readyMediaSize(input, checkImageSize)
+    if (isBitmap) return { value: input, transfer: keepInput ? [] : [input] }
+    const bitmap = await globalThis.createImageBitmap(input)
+    return { value: bitmap, transfer: [bitmap] }
+  } catch (error) {
+    throw error instanceof faceapi.FacewasmError ? error : new faceapi.FacewasmError(error.message)
   }
-  if (typeof ImageBitmap === 'function' && input instanceof ImageBitmap) {
-    if (!input.width && !input.height) fail('the ImageBitmap is closed (or was transferred)')
-    return { value: input, transfer: keepInput ? [] : [input] }
-  }
-  return { value: input, transfer: [] }
 }
 
 /** On the page: calls a worker that runs serveFaceApi(). */

@@ -200,6 +200,32 @@ test('webcam (Chromium\'s fake camera) runs frame after frame, in the worker and
     await page.click('#camera')
     await page.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: TIMEOUT })
   }
+  // Stopped with no photo shown before: the placeholder again.
+  assert.deepEqual(await page.evaluate(() => ['video', 'placeholder'].map((id) => document.getElementById(id).hidden)), [true, false])
+
+  // A double click on the button opens one stream, which the next click stops; the photo shown
+  // before the webcam comes back.
+  await afterRuns(page, () => page.click('#samples button[data-sample="2"]'))
+  await page.evaluate(() => {
+    const devices = navigator.mediaDevices
+    const open = devices.getUserMedia.bind(devices)
+    window.openedStreams = []
+    devices.getUserMedia = async (constraints) => { const s = await open(constraints); window.openedStreams.push(s); return s }
+  })
+  const before = await runCount(page)
+  await page.dblclick('#camera')
+  await page.waitForFunction(({ target }) => Number(document.body.dataset.runs ?? 0) >= target, { target: before + 3 }, { timeout: TIMEOUT })
+  await page.click('#camera')
+  await page.waitForFunction(() => document.body.dataset.state === 'idle' && window.facewasmDemo.lastRun?.media?.id === 'image', null, { timeout: TIMEOUT })
+  const after = await page.evaluate(() => ({
+    opened: window.openedStreams.length,
+    live: window.openedStreams.flatMap((s) => s.getTracks()).filter((track) => track.readyState === 'live').length,
+    shown: ['image', 'video'].map((id) => document.getElementById(id).hidden),
+    src: document.getElementById('image').src
+  }))
+  assert.deepEqual([after.opened, after.live], [1, 0], 'streams opened, tracks still live')
+  assert.deepEqual(after.shown, [false, true])
+  assert.match(after.src, /sample2\.jpg$/)
   await assertClean(page, problems)
   await page.close()
 })
@@ -327,6 +353,30 @@ test('upload and drag-and-drop run the photo; a screenshot with overlays goes to
   assert.equal(dropped.summary[0]?.imageWidth ?? 1920, 1920)
   assert.match(await page.getAttribute('#image', 'src'), /^blob:/)
   await page.screenshot({ path: path.join(OUTPUT, 'demo-dropped.png') })
+
+  // A file that is not an image, opened or dropped: said so, and the photo shown stays (and runs).
+  const shownBefore = await page.getAttribute('#image', 'src')
+  const notes = path.join(OUTPUT, 'notes.txt')
+  writeFileSync(notes, 'not a photo\n')
+  await page.setInputFiles('#upload', notes)
+  await page.waitForFunction(() => /not an image/.test(document.getElementById('status').textContent))
+  await page.evaluate(() => { document.getElementById('status').textContent = '' })
+  await page.evaluate(() => {
+    const transfer = new DataTransfer()
+    transfer.items.add(new File(['not a photo'], 'notes.txt', { type: 'text/plain' }))
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }))
+  })
+  await page.waitForFunction(() => /not an image/.test(document.getElementById('status').textContent))
+  assert.equal(await page.getAttribute('#image', 'src'), shownBefore)
+  const rerun = await afterRuns(page, () => page.click('#landmarks'))
+  assert.equal(rerun.error, undefined)
+  assert.equal(rerun.summary.length, dropped.summary.length)
+
+  // The same file opened twice, with a sample between: shown again the second time.
+  await afterRuns(page, () => page.click('#samples button[data-sample="2"]'))
+  const again = await afterRuns(page, () => page.setInputFiles('#upload', photo))
+  assert.equal(again.summary[0]?.imageWidth, uploaded.summary[0]?.imageWidth)
+  assert.match(await page.getAttribute('#image', 'src'), /^blob:/)
   await assertClean(page, problems)
   await page.close()
 })
