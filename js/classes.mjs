@@ -1,9 +1,13 @@
 // Result and geometry classes with face-api.js's shapes and semantics.
 
 const isValidNumber = (n) => typeof n === 'number' && Number.isFinite(n)
+// face-api.js takes numeric strings ('640') for sizes and coordinates; they become numbers here
+const numeric = (n) => (typeof n === 'string' && n.trim() !== '' && Number.isFinite(Number(n)) ? Number(n) : n)
 
 export class Dimensions {
   constructor (width, height) {
+    width = numeric(width)
+    height = numeric(height)
     if (!isValidNumber(width) || !isValidNumber(height)) {
       throw new Error(`Dimensions.constructor - expected width and height to be valid numbers, instead have ${JSON.stringify({ width, height })}`)
     }
@@ -42,7 +46,7 @@ export class Box {
   }
 
   constructor (box, allowNegativeDimensions = true) {
-    const b = box || {}
+    const b = Object.fromEntries(['x', 'y', 'width', 'height', 'left', 'top', 'right', 'bottom'].map((k) => [k, numeric(box?.[k])]))
     const isBbox = [b.left, b.top, b.right, b.bottom].every(isValidNumber)
     const isRect = [b.x, b.y, b.width, b.height].every(isValidNumber)
     if (!isRect && !isBbox) {
@@ -102,6 +106,31 @@ export class Box {
     const clippedWidth = Math.min(newWidth, imgWidth - clippedX)
     const clippedHeight = Math.min(newHeight, imgHeight - clippedY)
     return new Box({ x: clippedX, y: clippedY, width: clippedWidth, height: clippedHeight }).floor()
+  }
+
+  /**
+   * face-api.js's MTCNN padding of a box at the image borders, as it computes
+   * it (1-based; a box past the left or top border sets edy, as face-api.js's does).
+   */
+  padAtBorders (imageHeight, imageWidth) {
+    const w = this.width + 1
+    const h = this.height + 1
+    const out = { dy: 1, edy: h, dx: 1, edx: w, y: this.top, ey: this.bottom, x: this.left, ex: this.right, w, h }
+    if (out.ex > imageWidth) { out.edx = imageWidth + w - out.ex; out.ex = imageWidth }
+    if (out.ey > imageHeight) { out.edy = imageHeight + h - out.ey; out.ey = imageHeight }
+    if (out.x < 1) { out.edy = 2 - out.x; out.x = 1 }
+    if (out.y < 1) { out.edy = 2 - out.y; out.y = 1 }
+    return out
+  }
+
+  /** The box moved by a regression (region's edges as fractions of its size), squared and rounded (MTCNN). */
+  calibrate (region) {
+    return new Box({
+      left: this.left + region.left * this.width,
+      top: this.top + region.top * this.height,
+      right: this.right + region.right * this.width,
+      bottom: this.bottom + region.bottom * this.height
+    }).toSquare().round()
   }
 }
 

@@ -40,6 +40,8 @@ export class LabeledFaceDescriptors {
 export class FaceMatcher {
   /** inputs: LabeledFaceDescriptors, results with a descriptor, Float32Array, or an array of them. */
   constructor (inputs, distanceThreshold = 0.6) {
+    // a numeric string ('0.6') works in face-api.js's comparison: taken as its number
+    if (typeof distanceThreshold === 'string' && distanceThreshold.trim() !== '') distanceThreshold = Number(distanceThreshold)
     if (typeof distanceThreshold !== 'number' || !(distanceThreshold >= 0)) {
       throw new Error(`FaceMatcher - expected distanceThreshold to be a number >= 0, got ${distanceThreshold}`)
     }

@@ -64,6 +64,10 @@ export class Box<BoxType = any> implements IBoundingBox, IRect {
   pad(padX: number, padY: number): Box<BoxType>
   shift(sx: number, sy: number): Box<BoxType>
   clipAtImageBorders(imgWidth: number, imgHeight: number): Box<BoxType>
+  /** face-api.js's MTCNN padding of the box at the image borders. */
+  padAtBorders(imageHeight: number, imageWidth: number): { dy: number, edy: number, dx: number, edx: number, y: number, ey: number, x: number, ex: number, w: number, h: number }
+  /** The box moved by a regression (edges as fractions of its size), squared and rounded. */
+  calibrate(region: IBoundingBox): Box<BoxType>
 }
 
 export class Rect extends Box<Rect> {

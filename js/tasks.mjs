@@ -119,6 +119,8 @@ class FaceTask extends ComposableTask {
   async run () {
     const core = await getCore()
     const { input, detect } = this._context
+    // face-api.js would answer for the first image alone
+    if (Array.isArray(input)) throw new FacewasmError('detectAllFaces / detectSingleFace take one image; for several, call them once per image (or nets.<detector>.locateFaces([a, b]), which answers for each)')
     return withInput(core, input, (pixels) => {
       let detections = detect(core, pixels)
       if (this._single) detections = detections.length ? [highestScoring(detections)] : []

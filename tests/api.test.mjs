@@ -242,4 +242,20 @@ test('box operations and utils behave as face-api.js\'s', () => {
   assert.equal(faceapi.utils.isValidProbablitiy(1.2), false)
   const labeled = new faceapi.PredictedBox({ x: 1, y: 2, width: 3, height: 4 }, 7, 0.9, 0.8)
   assert.deepEqual([labeled.label, labeled.score, labeled.classScore, labeled.area], [7, 0.9, 0.8, 12])
+  // numeric strings, taken by face-api.js, become numbers
+  const fromStrings = new faceapi.Box({ x: '1', y: '2', width: '3', height: '4' })
+  assert.deepEqual([fromStrings.right, fromStrings.bottom], [4, 6])
+  assert.equal(new faceapi.Dimensions('640', '480').width, 640)
+  assert.throws(() => new faceapi.Box({ x: 'a', y: 1, width: 1, height: 1 }), /expected box to be IBoundingBox \| IRect/)
+  // MTCNN's box helpers, as face-api.js computes them (its left-border case sets edy too)
+  assert.deepEqual(new faceapi.Box({ x: -2, y: 5, width: 10, height: 10 }).padAtBorders(12, 6),
+    { dy: 1, edy: 4, dx: 1, edx: 9, y: 5, ey: 12, x: 1, ex: 6, w: 11, h: 11 })
+  const calibrated = new faceapi.Box({ x: 10, y: 10, width: 20, height: 30 }).calibrate({ left: 0.1, top: -0.1, right: 0.2, bottom: 0 })
+  assert.deepEqual([calibrated.x, calibrated.y, calibrated.width, calibrated.height], [7, 7, 33, 33])
+})
+
+test('detectAllFaces and detectSingleFace given an array: a clear error (face-api.js answers for the first image)', async () => {
+  const pixels = { data: new Uint8Array(8 * 8 * 4), width: 8, height: 8 }
+  await assert.rejects(faceapi.detectAllFaces([pixels, pixels]).run(), /take one image; for several, call them once per image/)
+  await assert.rejects(faceapi.detectSingleFace([pixels]).withFaceLandmarks().run(), /take one image/)
 })

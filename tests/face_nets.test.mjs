@@ -343,7 +343,8 @@ test('FaceMatcher refuses what face-api.js would answer wrongly without an error
   const nobody = new faceapi.LabeledFaceDescriptors('nobody', [])
   assert.throws(() => new faceapi.FaceMatcher([known, nobody]), /'nobody' has no descriptors/)
   // face-api.js: every face 'unknown', an exact match included
-  for (const threshold of [NaN, -1, null, '0.6']) {
+  assert.equal(new faceapi.FaceMatcher(known, '0.6').distanceThreshold, 0.6) // works in face-api.js too
+  for (const threshold of [NaN, -1, null, 'close']) {
     assert.throws(() => new faceapi.FaceMatcher(known, threshold), /expected distanceThreshold to be a number >= 0/)
   }
   const matcher = new faceapi.FaceMatcher(known, 0)
