@@ -479,7 +479,6 @@ describe('unsupported inputs', () => {
     ['undefined', undefined],
     ['an empty object', {}],
     ['a boolean', true],
-    ['an array', [1, 2, 3]],
     ['a symbol', Symbol('image')],
     ['a function', () => GOOD],
     ['an Int16Array', new Int16Array(8)],
@@ -491,6 +490,9 @@ describe('unsupported inputs', () => {
       await rejects(t, input, [/unsupported input/])
     })
   }
+  test('an array: one image at a time', async (t) => {
+    await rejects(t, [1, 2, 3], [/take one image; for several, call them once per image/])
+  })
 })
 
 describe('overlapping calls', () => {
