@@ -101,6 +101,16 @@ function pixelsCopiedIn (core, pixels) {
   return { pointer, width: pixels.width, height: pixels.height, release: () => core.free(pointer) }
 }
 
+/** On a page: the element with this id, or a FacewasmError naming the id. */
+export function elementById (id) {
+  const element = globalThis.document?.getElementById(id)
+  if (!element) throw new FacewasmError(`no element with id '${id}'`)
+  return element
+}
+
+/** A browser's own error (a DOMException, say) as a FacewasmError with its message. */
+export const asFacewasmError = (error) => error instanceof FacewasmError ? error : new FacewasmError(error.message)
+
 /**
  * Turns any accepted input into either RGBA pixels or encoded bytes, doing
  * all the waiting (file reads, image loading) up front.
@@ -110,15 +120,13 @@ async function prepare (input) {
   if (input instanceof ArrayBuffer || input instanceof Uint8Array) return { encoded: encodedBytes(input), name: 'image' }
   if (typeof input === 'string') {
     if (isNode) return { encoded: await readFileBytes(input), name: input }
-    const element = globalThis.document?.getElementById(input)
-    if (!element) throw new FacewasmError(`no element with id '${input}'`)
-    input = element
+    input = elementById(input)
   }
   if (isMediaInput(input)) {
     try {
       return { pixels: await mediaToImageData(input, checkImageSize) }
     } catch (error) {
-      throw error instanceof FacewasmError ? error : new FacewasmError(error.message)
+      throw asFacewasmError(error)
     }
   }
   throw new FacewasmError(UNSUPPORTED)

@@ -25,7 +25,7 @@
 
 import * as faceapi from './index.mjs'
 import { CROSS_ORIGIN, readyMediaSize } from './dom.mjs'
-import { checkImageSize } from './input.mjs'
+import { asFacewasmError, checkImageSize, elementById } from './input.mjs'
 import { isNode, nodeBuiltin } from './node.mjs'
 
 const OPTION_CLASSES = {
@@ -191,11 +191,7 @@ const needsBitmap = (x) => ['HTMLImageElement', 'HTMLVideoElement', 'HTMLCanvasE
  */
 async function inputForWorker (input, keepInput) {
   try {
-    if (typeof input === 'string' && globalThis.document) {
-      const element = globalThis.document.getElementById(input)
-      if (!element) fail(`no element with id '${input}'`)
-      input = element
-    }
+    if (typeof input === 'string' && globalThis.document) input = elementById(input)
     const isBitmap = typeof ImageBitmap === 'function' && input instanceof ImageBitmap
     if (!isBitmap && !needsBitmap(input)) return { value: input, transfer: [] }
     await readyMediaSize(input, checkImageSize)
@@ -203,7 +199,7 @@ async function inputForWorker (input, keepInput) {
     const bitmap = await globalThis.createImageBitmap(input)
     return { value: bitmap, transfer: [bitmap] }
   } catch (error) {
-    throw error instanceof faceapi.FacewasmError ? error : new faceapi.FacewasmError(error.message)
+    throw asFacewasmError(error)
   }
 }
 

@@ -146,7 +146,8 @@ test('page inputs a worker cannot take as they are: the main thread\'s checks an
       '16384 x 16384 canvas': () => Object.assign(document.createElement('canvas'), { width: 16384, height: 16384 }),
       'cross-origin <img> without CORS': () => window.loadImage(foreign),
       OffscreenCanvas: () => offscreen,
-      'element id': () => 'known-image'
+      'element id': () => 'known-image',
+      'missing element id': () => 'no-such-element'
     }
     const out = {}
     const options = new faceapi.TinyFaceDetectorOptions({ inputSize: 128 })
@@ -166,7 +167,8 @@ test('page inputs a worker cannot take as they are: the main thread\'s checks an
     '16384 x 16384 canvas': /FacewasmError: image is too large \(16384 x 16384/,
     'cross-origin <img> without CORS': /FacewasmError: cannot read the pixels of a cross-origin image loaded without CORS/,
     OffscreenCanvas: /^1 faces$/,
-    'element id': /^1 faces$/
+    'element id': /^1 faces$/,
+    'missing element id': /FacewasmError: no element with id 'no-such-element'/
   }
   for (const [name, pattern] of Object.entries(expected)) {
     assert.match(result[name].main, pattern, `${name} on the main thread`)

@@ -3,6 +3,13 @@
 #include <math.h>
 #include <stdlib.h>
 
+double fw_js_round(double x) {
+  const double f = floor(x);
+  return x - f >= 0.5 ? f + 1.0 : f;
+}
+
+double fw_reshaped_side(double scaled_side) { return fmax(1.0, fw_js_round(scaled_side)); }
+
 static double area(fw_box b) { return (b.right - b.left) * (b.bottom - b.top); }
 
 double fw_box_iou(fw_box a, fw_box b) {

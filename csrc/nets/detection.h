@@ -39,6 +39,15 @@ int fw_nms_by_score(const fw_box *boxes, const double *scores, int n, double sco
  * the smaller of the two areas. */
 double fw_box_overlap_min(fw_box a, fw_box b);
 
+/* JavaScript's Math.round: half-way cases go towards +infinity. */
+double fw_js_round(double x);
+
+/* A side of the image scaled to a detector's input
+ * (NetInput.getReshapedInputDimensions), rounded with Math.round as face-api.js
+ * does; a side that would round to 0 (an image more than twice the input size
+ * times longer than wide) counts as one pixel, where face-api.js divides by 0. */
+double fw_reshaped_side(double scaled_side);
+
 typedef enum fw_overlap { FW_OVERLAP_IOU = 0, FW_OVERLAP_MIN = 1 } fw_overlap;
 
 /* fw_non_max_suppression with face-api.js's isIOU flag: FW_OVERLAP_MIN

@@ -427,12 +427,6 @@ static int plan(fw_mtcnn *net, const fw_rgba_image *image, const double *scales,
 /* ------------------------------------------------------------------------ */
 /* Box arithmetic, as face-api.js's Box does it                              */
 
-/* JavaScript's Math.round: half-way cases go towards +infinity. */
-static double js_round(double x) {
-  const double f = floor(x);
-  return x - f >= 0.5 ? f + 1.0 : f;
-}
-
 static js_box from_edges(double left, double top, double right, double bottom) {
   return (js_box){left, top, right - left, bottom - top};
 }
@@ -451,7 +445,7 @@ static js_box square_round(js_box b) {
     b.y -= diff / 2;
     b.height += diff;
   }
-  return (js_box){js_round(b.x), js_round(b.y), js_round(b.width), js_round(b.height)};
+  return (js_box){fw_js_round(b.x), fw_js_round(b.y), fw_js_round(b.width), fw_js_round(b.height)};
 }
 
 /* Box.calibrate(new MtcnnBox(r0, r1, r2, r3)): the region is itself a Box,
@@ -505,9 +499,9 @@ static int stage1(fw_mtcnn *net, const fw_rgba_image *image, const double *scale
         if (!(score >= threshold)) continue;
         if (n == net->capacity) return too_many_candidates(scale);
         candidate *c = &net->level[n++];
-        c->box = from_edges(js_round((i * CELL_STRIDE + 1) / scale), js_round((j * CELL_STRIDE + 1) / scale),
-                            js_round((i * CELL_STRIDE + CELL_SIZE) / scale),
-                            js_round((j * CELL_STRIDE + CELL_SIZE) / scale));
+        c->box = from_edges(fw_js_round((i * CELL_STRIDE + 1) / scale), fw_js_round((j * CELL_STRIDE + 1) / scale),
+                            fw_js_round((i * CELL_STRIDE + CELL_SIZE) / scale),
+                            fw_js_round((j * CELL_STRIDE + CELL_SIZE) / scale));
         c->score = score;
         memcpy(c->region, out + 2, sizeof c->region);
       }

@@ -386,12 +386,6 @@ const float *fw_ssd_mobilenetv1_net_forward(fw_ssd_mobilenetv1 *net, const fw_rg
   return net->raw;
 }
 
-/* A side of the image scaled to the input (NetInput.getReshapedInputDimensions),
- * rounded with JavaScript's Math.round as face-api.js does; a side that would
- * round to 0 (an image more than twice the input size times longer than wide)
- * counts as one pixel, where face-api.js divides by 0. */
-static double reshaped_side(double side) { return fmax(1.0, floor(side + 0.5)); }
-
 int fw_ssd_mobilenetv1_net_detect(fw_ssd_mobilenetv1 *net, const fw_rgba_image *image, double min_confidence,
                                   double max_results, double *records, int capacity) {
   const float *raw = fw_ssd_mobilenetv1_net_forward(net, image);
@@ -410,8 +404,8 @@ int fw_ssd_mobilenetv1_net_detect(fw_ssd_mobilenetv1 *net, const fw_rgba_image *
    * reshaped input dimensions (NetInput.getReshapedInputDimensions), then
    * FaceDetection rescales the relative box by the image dimensions. */
   const double scale = (double)FW_SSD_INPUT_SIZE / (image->width > image->height ? image->width : image->height);
-  const double pad_x = FW_SSD_INPUT_SIZE / reshaped_side(image->width * scale);
-  const double pad_y = FW_SSD_INPUT_SIZE / reshaped_side(image->height * scale);
+  const double pad_x = FW_SSD_INPUT_SIZE / fw_reshaped_side(image->width * scale);
+  const double pad_y = FW_SSD_INPUT_SIZE / fw_reshaped_side(image->height * scale);
   for (int i = 0; i < kept; i++) {
     const float *b = boxes + (size_t)net->kept[i] * 4;
     const double top = fmax(0.0, b[0]) * pad_y, bottom = fmin(1.0, b[2]) * pad_y;

@@ -286,12 +286,6 @@ const float *fw_tiny_face_detector_net_forward(fw_tiny_face_detector *net, const
 
 static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
 
-/* A side of the image scaled to the input (NetInput.getReshapedInputDimensions),
- * rounded with JavaScript's Math.round as face-api.js does; a side that would
- * round to 0 (an image more than twice the input size times longer than wide)
- * counts as one pixel, where face-api.js divides by 0. */
-static double reshaped_side(double side) { return fmax(1.0, floor(side + 0.5)); }
-
 int fw_tiny_face_detector_net_detect(fw_tiny_face_detector *net, const fw_rgba_image *image, int input_size,
                                  double score_threshold, double *records, int capacity) {
   const float *out = fw_tiny_face_detector_net_forward(net, image, input_size);
@@ -301,7 +295,8 @@ int fw_tiny_face_detector_net_detect(fw_tiny_face_detector *net, const fw_rgba_i
   /* face-api.js corrects for the padding with the reshaped input dimensions
    * (NetInput.getReshapedInputDimensions), rounded as it rounds them. */
   const double scale = (double)input_size / (image->width > image->height ? image->width : image->height);
-  const double reshaped_w = reshaped_side(image->width * scale), reshaped_h = reshaped_side(image->height * scale);
+  const double reshaped_w = fw_reshaped_side(image->width * scale);
+  const double reshaped_h = fw_reshaped_side(image->height * scale);
   const double reshaped_max = reshaped_w > reshaped_h ? reshaped_w : reshaped_h;
   const double correct_x = reshaped_max / reshaped_w, correct_y = reshaped_max / reshaped_h;
 
