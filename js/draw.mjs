@@ -143,7 +143,10 @@ export function drawContour (ctx, points, isClosed = false) {
     ctx.moveTo(points[previous].x, points[previous].y)
     ctx.lineTo(x, y)
   })
-  if (isClosed && points.length > 1) {
+  if (isClosed) {
+    // As face-api.js: no points, no stroke; one point, a zero-length segment
+    // (visible with round or square line caps).
+    if (points.length === 0) return
     ctx.moveTo(points[points.length - 1].x, points[points.length - 1].y)
     ctx.lineTo(points[0].x, points[0].y)
   }

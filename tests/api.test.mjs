@@ -254,6 +254,26 @@ test('box operations and utils behave as face-api.js\'s', () => {
   assert.deepEqual([calibrated.x, calibrated.y, calibrated.width, calibrated.height], [7, 7, 33, 33])
 })
 
+test('draw.drawContour makes the path face-api.js makes, down to no points and one point', () => {
+  const record = () => {
+    const calls = []
+    const ctx = {}
+    for (const name of ['beginPath', 'moveTo', 'lineTo', 'stroke']) ctx[name] = (...args) => calls.push([name, ...args])
+    return { ctx, calls }
+  }
+  const drawn = (points, isClosed) => {
+    const { ctx, calls } = record()
+    faceapi.draw.drawContour(ctx, points, isClosed)
+    return calls
+  }
+  const [p, q] = [new faceapi.Point(1, 2), new faceapi.Point(3, 4)]
+  assert.deepEqual(drawn([p, q], true), [['beginPath'], ['moveTo', 1, 2], ['lineTo', 3, 4], ['moveTo', 3, 4], ['lineTo', 1, 2], ['stroke']])
+  assert.deepEqual(drawn([p, q], false), [['beginPath'], ['moveTo', 1, 2], ['lineTo', 3, 4], ['stroke']])
+  assert.deepEqual(drawn([p], true), [['beginPath'], ['moveTo', 1, 2], ['lineTo', 1, 2], ['stroke']])
+  assert.deepEqual(drawn([], true), [['beginPath']])
+  assert.deepEqual(drawn([], false), [['beginPath'], ['stroke']])
+})
+
 test('detectAllFaces and detectSingleFace given an array: a clear error (face-api.js answers for the first image)', async () => {
   const pixels = { data: new Uint8Array(8 * 8 * 4), width: 8, height: 8 }
   await assert.rejects(faceapi.detectAllFaces([pixels, pixels]).run(), /take one image; for several, call them once per image/)
