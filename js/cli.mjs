@@ -8,7 +8,7 @@
 // (cli/output.mjs); `match` labels the faces with the known people
 // (cli/match.mjs) once every known photo is described.
 
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -89,11 +89,30 @@ async function main () {
   }
   const knownJobs = known.map((photo) => jobFor(photo.file, photo.key))
   const queryJobs = queries.map((q) => jobFor(q.file, q.key))
-  if (args.draw) drawTargets(queries, args.draw, args.inputs.length).forEach((target, i) => { jobs[queryJobs[i]].draw = target })
+  if (args.draw) {
+    const targets = drawTargets(queries, args.draw, args.inputs.length)
+    // An annotated copy never replaces a photo of the run (--draw on the input
+    // folder, a.jpg's copy a.png beside an a.png).
+    const clash = targets.findIndex((target) => jobOf.has(fileKey(target)))
+    if (clash >= 0) {
+      return usageError(`--draw ${args.draw}: the annotated copy of ${queries[clash].file} would replace the image ${targets[clash]}; choose a folder outside the inputs`)
+    }
+    const folder = targets.length === 1 && targets[0] === args.draw ? path.dirname(args.draw) : args.draw
+    try {
+      mkdirSync(folder, { recursive: true })
+    } catch (error) {
+      const why = error.code === 'EEXIST' || error.code === 'ENOTDIR' ? 'a file is in the way' : error.code ?? error.message
+      return fatal(`--draw ${args.draw}: cannot create the folder ${folder} (${why})`)
+    }
+    targets.forEach((target, i) => { jobs[queryJobs[i]].draw = target })
+  }
 
   progress = createProgress(jobs.length)
+  runningProgress = progress
+  // Results on the terminal the bar is drawn on go above the bar, as messages do.
+  const writeOut = (text) => process.stdout.write(text)
   const writer = createWriter(args.output, command, {
-    write: (text) => process.stdout.write(text),
+    write: process.stdout.isTTY ? (text) => progress.above(() => writeOut(text)) : writeOut,
     warn: (line) => progress.message(`facewasm: ${line}`)
   })
 
@@ -161,10 +180,21 @@ async function main () {
   return processed === 0 ? EXIT_NOTHING_PROCESSED : 0
 }
 
-// `facewasm detect photos | head`: stop quietly when the reader goes away.
+let runningProgress = null
+
+// `facewasm detect photos | head`: stop quietly when the reader goes away; a
+// full disk or another write error ends the run with one line, not a trace.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0)
-  throw error
+  runningProgress?.end()
+  console.error(`facewasm: cannot write the output (${error.code ?? error.message})`)
+  process.exit(EXIT_NOTHING_PROCESSED)
+})
+
+// Ctrl-C: take the progress bar away, so the shell's prompt starts on a clean line.
+process.on('SIGINT', () => {
+  runningProgress?.end()
+  process.exit(130)
 })
 
 process.exitCode = await main()

@@ -1,8 +1,8 @@
 // The command line, run as a user runs it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -10,6 +10,7 @@ import { promisify } from 'node:util'
 import * as faceapi from '../js/index.mjs'
 import { getCore } from '../js/wasm.mjs'
 import { decodeInCore } from '../js/input.mjs'
+import { createProgress } from '../js/cli/progress.mjs'
 import { assertSameDetections, modelsDir, readReference, repoRoot, sharedMissing, sharedPath } from './shared.mjs'
 
 const cli = path.join(repoRoot, 'js', 'cli.mjs')
@@ -186,6 +187,38 @@ test('--draw writes annotated PNGs mirroring the input folders', { skip: samples
   })
 })
 
+test('--draw never replaces an input photo, and a folder it cannot create is named before any work', { skip: samplesMissing }, async () => {
+  await withTempDir(async (dir) => {
+    const input = path.join(dir, 'in')
+    mkdirSync(input)
+    copyFileSync(sample(2), path.join(input, 'a.jpg'))
+    await writeBlankPng(path.join(input, 'a.png'))
+    const before = readFileSync(path.join(input, 'a.png'))
+    // the input folder itself: a.jpg's copy would be a.png
+    const onInputs = await run('detect', input, '--draw', input)
+    assert.equal(onInputs.code, 2)
+    assert.match(onInputs.stderr, /--draw .*in: the annotated copy of .*a\.jpg would replace the image .*a\.png; choose a folder outside the inputs/)
+    // one image named as its own copy
+    const onItself = await run('detect', path.join(input, 'a.png'), '--draw', path.join(input, 'a.png'))
+    assert.equal(onItself.code, 2)
+    assert.match(onItself.stderr, /would replace the image/)
+    assert.deepEqual(readFileSync(path.join(input, 'a.png')), before)
+    assert.deepEqual(readdirSync(input).sort(), ['a.jpg', 'a.png'])
+    // a file where the folder should be
+    const inTheWay = path.join(dir, 'a-file')
+    writeFileSync(inTheWay, 'hello')
+    const blocked = await run('detect', input, '--draw', inTheWay, '--json')
+    assert.equal(blocked.code, 1)
+    assert.equal(blocked.stdout, '')
+    assert.match(blocked.stderr, /--draw .*a-file: cannot create the folder .*a-file \(a file is in the way\)/)
+    // a copy from an earlier run is not an input: it is replaced
+    const out = path.join(dir, 'out')
+    assert.equal((await run('detect', input, '--draw', out)).code, 0)
+    assert.equal((await run('detect', input, '--draw', out)).code, 0)
+    assert.deepEqual(readdirSync(out).sort(), ['a-2.png', 'a.png'])
+  })
+})
+
 // ---- errors ----
 
 test('a corrupt image is reported while the others are processed; only corrupt images exit 1', { skip: samplesMissing }, async () => {
@@ -262,6 +295,8 @@ test('usage errors exit 2 with a message and the usage', async () => {
     [['detect', 'x.jpg', '--detector', 'mtcnn', '--scale-steps', '0.5,,0.2'], /--scale-steps expects numbers separated by commas/],
     [['detect', 'x.jpg', '--detector', 'mtcnn', '--scale-factor', '1.5'], /scaleFactor to be a number between 0 and 1/],
     [['detect', 'x.jpg', '--workers', '0'], /--workers expects a whole number >= 1/],
+    [['detect', 'x.jpg', '--workers', '-1'], /--workers expects a whole number >= 1, got '-1'/],
+    [['detect', 'x.jpg', '--detector', 'ssd', '--min-confidence', '-0.5'], /minConfidence to be a number between 0 and 1/],
     [['detect', 'x.jpg', '--score-threshold', 'high'], /--score-threshold expects a number/],
     [['detect', 'x.jpg', '--whole-image'], /--whole-image skips detection/],
     [['detect', 'x.jpg', '--tiny'], /--tiny chooses the tiny landmark net/],
@@ -298,6 +333,66 @@ test('a missing models folder says how to get the weights', async () => {
     assert.match(mtcnn.stderr, /has no mtcnn_model-weights_manifest\.json/)
     assert.match(mtcnn.stderr, /face-api\.js's weights\/ folder/)
   })
+})
+
+test('weights that fail to load: one message, and nothing on stdout (not even the CSV header)', async () => {
+  await withTempDir(async (dir) => {
+    await writeBlankPng(path.join(dir, 'blank.png'))
+    const models = path.join(dir, 'models')
+    mkdirSync(models)
+    const name = 'tiny_face_detector_model'
+    copyFileSync(path.join(modelsDir, `${name}-weights_manifest.json`), path.join(models, `${name}-weights_manifest.json`))
+    writeFileSync(path.join(models, `${name}.bin`), readFileSync(path.join(modelsDir, `${name}.bin`)).subarray(0, 1000))
+    for (const format of ['--csv', '--json']) {
+      const { code, stdout, stderr } = await run('detect', path.join(dir, 'blank.png'), '--models', models, format)
+      assert.equal(code, 1)
+      assert.equal(stdout, '', format)
+      assert.match(stderr, /cannot load the models from/)
+    }
+  })
+})
+
+test('a file whose name is not UTF-8 is skipped with a warning, not reported missing', { skip: process.platform !== 'linux' && 'file names as bytes: Linux only' }, async () => {
+  await withTempDir(async (dir) => {
+    await writeBlankPng(path.join(dir, 'blank.png'))
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/latin1-`), Buffer.from([0xe9]), Buffer.from('.png')]), readFileSync(path.join(dir, 'blank.png')))
+    const { code, stdout, stderr } = await run('detect', dir, '--json')
+    assert.equal(code, 0)
+    assert.deepEqual(jsonLines(stdout).map((r) => path.basename(r.file)), ['blank.png'])
+    assert.match(stderr, /latin1-.*\.png: skipped, its name is not valid UTF-8 \(rename it\)/)
+  })
+})
+
+test('a full disk on stdout: one line on stderr and exit 1, no stack trace', { skip: !existsSync('/dev/full') && 'no /dev/full' }, async () => {
+  await withTempDir(async (dir) => {
+    await writeBlankPng(path.join(dir, 'blank.png'))
+    const full = openSync('/dev/full', 'w')
+    const child = spawn(process.execPath, [cli, 'detect', dir, '--json'], { stdio: ['ignore', full, 'pipe'], env: { ...process.env, FACEWASM_MODELS: modelsDir } })
+    let stderr = ''
+    child.stderr.on('data', (chunk) => { stderr += chunk })
+    const code = await new Promise((resolve) => child.on('close', resolve))
+    closeSync(full)
+    assert.equal(code, 1)
+    assert.equal(stderr.trim(), 'facewasm: cannot write the output (ENOSPC)')
+  })
+})
+
+test('progress bar: results written to the same terminal and messages go above it', () => {
+  const written = []
+  const terminal = { isTTY: true, write: (text) => written.push(text) }
+  const progress = createProgress(3, terminal)
+  progress.tick()
+  progress.above(() => terminal.write('a.jpg: 1 face\n'))
+  progress.message('facewasm: b.jpg: corrupt')
+  progress.end()
+  const bar = (text) => text.startsWith('\r\x1b[K[')
+  const clear = '\r\x1b[K'
+  assert.ok(bar(written[0]), JSON.stringify(written))
+  assert.deepEqual(written.slice(1, 3), [clear, 'a.jpg: 1 face\n'])
+  assert.ok(bar(written[3]))
+  assert.deepEqual(written.slice(4, 6), [clear, 'facewasm: b.jpg: corrupt\n'])
+  assert.ok(bar(written[6]))
+  assert.deepEqual(written.slice(7), [clear])
 })
 
 // ---- match --known against face-api.js's FaceMatcher ----

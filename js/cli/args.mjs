@@ -136,13 +136,34 @@ function detectorOptions (detector, values) {
 export const defaultWorkers = () => (os.availableParallelism ? os.availableParallelism() : os.cpus().length) || 1
 
 /**
+ * `--workers -1` as `--workers=-1`: parseArgs takes a value that starts with a
+ * dash for another option, and its message says so; joined, the value gets
+ * the option's own check ("expects a whole number >= 1").
+ */
+function joinNegativeValues (argv) {
+  const joined = []
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : null
+    const next = argv[i + 1]
+    if (argv[i] === '--') return joined.concat(argv.slice(i))
+    if (FLAGS[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${argv[i]}=${next}`)
+      i++
+    } else {
+      joined.push(argv[i])
+    }
+  }
+  return joined
+}
+
+/**
  * argv -> { help } or { command, inputs, config, output, draw, known, threshold, workers }.
  * Throws UsageError with a message for the user.
  */
 export function parseCommandLine (argv, { defaultModels }) {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: FLAGS })
+    parsed = parseArgs({ args: joinNegativeValues(argv), allowPositionals: true, options: FLAGS })
   } catch (error) {
     usage(error.message)
   }

@@ -8,6 +8,8 @@ export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png']
 
 export const isImageName = (name) => IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase())
 
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
 // Code-point order, not locale order: the same on every machine.
 const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
 
@@ -22,13 +24,23 @@ export function imagesIn (folder, onWarning = () => {}) {
     visited.add(real)
     let entries
     try {
-      entries = readdirSync(dir, { withFileTypes: true })
+      // Names as bytes: a name that is not UTF-8 would come back with U+FFFD
+      // in it, a path that does not exist.
+      entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })
     } catch (error) {
       onWarning(`${dir}: cannot read folder (${error.code ?? error.message})`)
       return
     }
-    for (const entry of entries.sort((a, b) => byName(a.name, b.name))) {
-      const full = path.join(dir, entry.name)
+    const named = []
+    for (const entry of entries) {
+      try {
+        named.push({ entry, name: utf8.decode(entry.name) })
+      } catch {
+        onWarning(`${path.join(dir, entry.name.toString())}: skipped, its name is not valid UTF-8 (rename it)`)
+      }
+    }
+    for (const { entry, name } of named.sort((a, b) => byName(a.name, b.name))) {
+      const full = path.join(dir, name)
       let isDir = entry.isDirectory()
       let isFile = entry.isFile()
       if (entry.isSymbolicLink()) {
@@ -37,13 +49,13 @@ export function imagesIn (folder, onWarning = () => {}) {
           isDir = s.isDirectory()
           isFile = s.isFile()
         } catch (error) {
-          if (isImageName(entry.name)) onWarning(`${full}: skipped, a link to nothing (${error.code ?? error.message})`)
+          if (isImageName(name)) onWarning(`${full}: skipped, a link to nothing (${error.code ?? error.message})`)
           continue
         }
       }
       if (isDir) walk(full)
-      else if (isFile && isImageName(entry.name)) found.push(full)
-      else if (!isFile && isImageName(entry.name)) onWarning(`${full}: skipped, not a regular file`)
+      else if (isFile && isImageName(name)) found.push(full)
+      else if (!isFile && isImageName(name)) onWarning(`${full}: skipped, not a regular file`)
     }
   }
   walk(folder)

@@ -80,13 +80,20 @@ export function createWriter (format, command, { write, warn }) {
     }
   }
   if (format === 'csv') {
-    write(`${csvColumns(command).join(',')}\n`)
+    // The header comes with the first row (or at the end), so that a run that
+    // stops before any image (the weights failed to load) writes nothing.
+    let headerWritten = false
+    const header = () => {
+      if (!headerWritten) write(`${csvColumns(command).join(',')}\n`)
+      headerWritten = true
+    }
     return {
       write (entry) {
+        header()
         if (entry.error !== undefined) warn(`${entry.file}: ${entry.error}`)
         for (const cells of csvRows(command, entry)) write(`${cells.map(csvField).join(',')}\n`)
       },
-      end () {}
+      end: header
     }
   }
   return {

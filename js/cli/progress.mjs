@@ -1,5 +1,6 @@
 // A one-line progress bar on stderr, drawn only on a terminal. Messages that
-// go to stderr meanwhile clear the bar first, so they never mix with it.
+// go to stderr meanwhile, and results that go to stdout on the same terminal,
+// clear the bar first, so they never mix with it.
 
 const WIDTH = 30
 const REDRAW_MS = 100
@@ -33,11 +34,15 @@ export function createProgress (total, stream = process.stderr) {
       done++
       if (active && (done === total || Date.now() - lastDraw >= REDRAW_MS)) draw()
     },
+    /** Runs print (which writes whole lines to stderr or to a terminal's stdout) with the bar out of the way. */
+    above (print) {
+      clear()
+      print()
+      if (active && done > 0 && done < total) draw()
+    },
     /** A line for stderr, printed above the bar. */
     message (line) {
-      clear()
-      stream.write(`${line}\n`)
-      if (active && done > 0 && done < total) draw()
+      this.above(() => stream.write(`${line}\n`))
     },
     end () { clear() }
   }
