@@ -100,7 +100,7 @@ FW_EXPORT int fw_model_create(int kind) {
     models[i] = (model_slot){ops, {NULL, 0, 0, ops->name}, NULL};
     return i + 1;
   }
-  return fw_fail("too many models are loaded at once (at most %d)", MAX_MODELS);
+  return fw_fail("too many models are loaded at once (at most %d; dispose of the nets no longer in use)", MAX_MODELS);
 }
 
 FW_EXPORT int fw_model_add_tensor(int model, const char *name, int name_length, int dtype, int rank, int d0, int d1,

@@ -24,6 +24,7 @@ function describeStart (bytes) {
 
 /** Parses and checks a manifest's text; returns its groups. */
 export function parseManifest (text, manifestName) {
+  text = text.replace(/^\uFEFF/, '') // a byte order mark, as some editors save JSON
   let groups
   try {
     groups = JSON.parse(text)
