@@ -2,6 +2,27 @@
 
 export class FacewasmError extends Error {}
 
+// Names these declarations take from the DOM's lib, declared empty so that they also compile
+// without it (Node, a Web Worker's lib, skipLibCheck off); with it, they merge with its own.
+declare global {
+  interface HTMLImageElement {}
+  interface HTMLVideoElement {}
+  interface HTMLCanvasElement {}
+  interface CanvasRenderingContext2D {}
+  interface OffscreenCanvas {}
+  interface OffscreenCanvasRenderingContext2D {}
+  interface ImageBitmap {}
+  interface ImageData {}
+  interface URL {}
+  interface Blob {}
+  interface RequestInit {}
+  interface Response {}
+  interface Worker {}
+  interface MessagePort {}
+  interface MessageEvent<T = any> { readonly data: T }
+  namespace WebAssembly { interface Module {} }
+}
+
 /** Where the .wasm comes from: a URL, a path (Node), bytes or a compiled module. Call before loading a model. */
 export function setWasmSource(source: URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module): void
 /** Whether this engine runs WebAssembly SIMD128 (otherwise the scalar build is used). */
@@ -98,6 +119,9 @@ export class FaceDetection extends ObjectDetection {
 
 export interface ITinyYolov2Options { inputSize?: number; scoreThreshold?: number }
 export class TinyYolov2Options {
+  // A private member makes the options classes nominal: detectors check instanceof, so a plain
+  // { inputSize } object must not type-check where an options instance is needed.
+  protected _name: string
   constructor(options?: ITinyYolov2Options)
   get inputSize(): number
   get scoreThreshold(): number
@@ -106,6 +130,7 @@ export class TinyFaceDetectorOptions extends TinyYolov2Options {}
 
 export interface ISsdMobilenetv1Options { minConfidence?: number; maxResults?: number }
 export class SsdMobilenetv1Options {
+  protected _name: string
   constructor(options?: ISsdMobilenetv1Options)
   get minConfidence(): number
   get maxResults(): number
@@ -119,7 +144,9 @@ export interface ImageDataLike { data: Uint8Array | Uint8ClampedArray; width: nu
  * in a browser also media elements, canvases, bitmaps or an element id.
  */
 export type TNetInput = string | Uint8Array | ArrayBuffer | ImageDataLike |
-  (typeof globalThis extends { HTMLImageElement: any } ? HTMLImageElement | HTMLVideoElement | HTMLCanvasElement | ImageBitmap | OffscreenCanvas : never)
+  (typeof globalThis extends { HTMLImageElement: any } ? HTMLImageElement | HTMLVideoElement | HTMLCanvasElement : never) |
+  // a Web Worker's lib has bitmaps and offscreen canvases without the DOM's elements
+  (typeof globalThis extends { ImageBitmap: any } ? ImageBitmap | OffscreenCanvas : never)
 
 export class LabeledBox extends Box<LabeledBox> {
   static assertIsValidLabeledBox(box: any, callee: string): void
@@ -163,17 +190,17 @@ export interface WeightsManifestGroup {
 export abstract class NeuralNetwork {
   get isLoaded(): boolean
   /** A folder URL (with `<model>-weights_manifest.json`) or the manifest's URL. In Node file: URLs are read from disk. */
-  loadFromUri(uri: string): Promise<void>
-  /** Node: a folder holding the manifest and its shards, or the manifest's path. */
-  loadFromDisk(path: string): Promise<void>
+  loadFromUri(uri?: string | URL): Promise<void>
+  /** Node: a folder holding the manifest and its shards, or the manifest's path (or its file: URL). */
+  loadFromDisk(path: string | URL): Promise<void>
   /** A URL loads with fetch; in Node anything else is a path on disk. */
-  load(uriOrPath: string): Promise<void>
+  load(uriOrPath: string | URL): Promise<void>
   /**
    * Weights already in memory in the published format: the manifest (parsed or its JSON text) and the shards'
    * bytes, by shard path or in the manifest's path order.
    */
   loadFromManifest(manifest: WeightsManifestGroup[] | string,
-    shards: Record<string, ArrayBuffer | ArrayBufferView> | (ArrayBuffer | ArrayBufferView)[]): Promise<void>
+    shards: Record<string, ArrayBufferLike | ArrayBufferView> | (ArrayBufferLike | ArrayBufferView)[]): Promise<void>
   /** face-api.js's loadFromWeightMap: decoded tensors by name (tf.Tensors work too). */
   loadFromWeightMap(weightMap: WeightMap): Promise<void>
   dispose(): void
@@ -226,6 +253,7 @@ export interface IMtcnnOptions {
   scaleSteps?: number[]
 }
 export class MtcnnOptions {
+  protected _name: string
   constructor(options?: IMtcnnOptions)
   get minFaceSize(): number
   get scaleFactor(): number
@@ -332,16 +360,16 @@ export const nets: {
   ageGenderNet: AgeGenderNet
 }
 
-export function loadSsdMobilenetv1Model(uriOrPath: string): Promise<void>
-export function loadTinyFaceDetectorModel(uriOrPath: string): Promise<void>
-export function loadMtcnnModel(uriOrPath: string): Promise<void>
-export function loadFaceLandmarkModel(uriOrPath: string): Promise<void>
-export function loadFaceLandmarkTinyModel(uriOrPath: string): Promise<void>
-export function loadFaceRecognitionModel(uriOrPath: string): Promise<void>
-export function loadFaceExpressionModel(uriOrPath: string): Promise<void>
-export function loadAgeGenderModel(uriOrPath: string): Promise<void>
+export function loadSsdMobilenetv1Model(uriOrPath: string | URL): Promise<void>
+export function loadTinyFaceDetectorModel(uriOrPath: string | URL): Promise<void>
+export function loadMtcnnModel(uriOrPath: string | URL): Promise<void>
+export function loadFaceLandmarkModel(uriOrPath: string | URL): Promise<void>
+export function loadFaceLandmarkTinyModel(uriOrPath: string | URL): Promise<void>
+export function loadFaceRecognitionModel(uriOrPath: string | URL): Promise<void>
+export function loadFaceExpressionModel(uriOrPath: string | URL): Promise<void>
+export function loadAgeGenderModel(uriOrPath: string | URL): Promise<void>
 /** face-api.js's older name for loadSsdMobilenetv1Model. */
-export function loadFaceDetectionModel(uriOrPath: string): Promise<void>
+export function loadFaceDetectionModel(uriOrPath: string | URL): Promise<void>
 
 // ---- low-level calls on the global nets (arrays of inputs give arrays of results) ----
 
@@ -500,19 +528,20 @@ export class LabeledFaceDescriptors {
   static fromJSON(json: { label: string; descriptors: number[][] }): LabeledFaceDescriptors
 }
 
-type MatcherInput = LabeledFaceDescriptors | WithFaceDescriptor<any> | Float32Array
+type MatcherInput = LabeledFaceDescriptors | { descriptor: Float32Array } | Float32Array
 
 export class FaceMatcher {
   /** distanceThreshold: default 0.6. */
   constructor(inputs: MatcherInput | MatcherInput[], distanceThreshold?: number)
   get labeledDescriptors(): LabeledFaceDescriptors[]
   get distanceThreshold(): number
-  computeMeanDistance(queryDescriptor: Float32Array, descriptors: Float32Array[]): number
-  matchDescriptor(queryDescriptor: Float32Array): FaceMatch
+  computeMeanDistance(queryDescriptor: Float32Array | number[], descriptors: Float32Array[]): number
+  matchDescriptor(queryDescriptor: Float32Array | number[]): FaceMatch
   /** The closest label, or 'unknown' at or beyond the threshold. */
-  findBestMatch(queryDescriptor: Float32Array): FaceMatch
+  findBestMatch(queryDescriptor: Float32Array | number[]): FaceMatch
   toJSON(): { distanceThreshold: number; labeledDescriptors: { label: string; descriptors: number[][] }[] }
-  static fromJSON(json: { distanceThreshold: number; labeledDescriptors: { label: string; descriptors: number[][] }[] }): FaceMatcher
+  /** distanceThreshold: default 0.6. */
+  static fromJSON(json: { distanceThreshold?: number; labeledDescriptors: { label: string; descriptors: number[][] }[] }): FaceMatcher
 }
 
 // ---- images, media and canvases ----
@@ -672,6 +701,8 @@ export namespace draw {
   interface LandmarksLike { positions: IPoint[] }
   class DrawFaceLandmarks {
     constructor(faceLandmarks: LandmarksLike, options?: IDrawFaceLandmarksOptions)
+    faceLandmarks: LandmarksLike
+    options: DrawFaceLandmarksOptions
     draw(canvasArg: CanvasArg): void
   }
   type DrawDetectionsInput = FaceDetection | IRect | IBoundingBox | { detection: FaceDetection }

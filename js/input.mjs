@@ -12,8 +12,12 @@ const UNSUPPORTED = 'unsupported input: expected a file path (Node), an encoded 
   'Uint8Array or ArrayBuffer, ImageData or { data: RGBA bytes, width, height }, or an HTML image, video, ' +
   'canvas, ImageBitmap or OffscreenCanvas'
 
-function isPixels (x) {
-  return !!x && typeof x === 'object' && 'data' in x && 'width' in x && 'height' in x
+/**
+ * RGBA pixels { data, width, height } (ImageData or alike). A canvas library's
+ * canvas with a data() method (@napi-rs/canvas) is media, not pixels.
+ */
+export function isPixels (x) {
+  return !!x && typeof x === 'object' && 'data' in x && typeof x.data !== 'function' && 'width' in x && 'height' in x
 }
 
 // The core's image limits (csrc/image/codec.h: FW_MAX_IMAGE_SIDE, FW_MAX_IMAGE_PIXELS),

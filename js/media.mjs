@@ -9,13 +9,11 @@
 
 import { Dimensions } from './classes.mjs'
 import { env } from './env.mjs'
-import { decodeInCore } from './input.mjs'
+import { decodeInCore, isPixels } from './input.mjs'
 import { isNode, nodeBuiltin, readWholeFile } from './node.mjs'
 import { getCore } from './wasm.mjs'
 
 const IMAGE_TYPES = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.json': 'application/json' }
-
-const isPixels = (x) => !!x && typeof x === 'object' && 'data' in x && 'width' in x && 'height' in x
 
 /** A file: URL read from disk as a Response (Node's fetch does not take file: URLs). */
 async function fileResponse (url) {

@@ -29,14 +29,15 @@ export function fromTransferable(data: unknown): any
 type Handler = (...args: any[]) => unknown
 interface MessageScope {
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void
-  postMessage(message: unknown, transfer?: Transferable[]): void
+  postMessage(message: unknown, transfer?: any[]): void
 }
 
-/** A Node worker_threads Worker (an EventEmitter: 'message' gives the data itself). */
+/** A Node worker_threads Worker or MessagePort (EventEmitters: 'message' gives the data itself). */
 interface NodeWorkerLike {
-  on(type: 'message' | 'error' | 'exit', listener: (value: any) => void): unknown
+  on(type: 'message' | 'error' | 'exit' | 'close', listener: (value: any) => void): unknown
   postMessage(message: unknown, transfer?: readonly any[]): void
-  terminate(): unknown
+  terminate?(): unknown
+  close?(): unknown
 }
 
 /**
@@ -50,9 +51,9 @@ export function serveFaceApi(handlers?: Record<string, Handler>, scope?: Message
 export class FaceApiWorker {
   constructor(worker: Worker | MessagePort | NodeWorkerLike)
   readonly worker: Worker | MessagePort | NodeWorkerLike
-  call(method: string, args?: unknown[], transfer?: Transferable[]): Promise<any>
+  call(method: string, args?: unknown[], transfer?: any[]): Promise<any>
   /** Loads nets[netName] in the worker from a folder URL (resolved against the page; in Node also a path). */
-  load(netName: keyof typeof nets, uri: string): Promise<void>
+  load(netName: keyof typeof nets, uri: string | URL): Promise<void>
   /** Runs a task; elements become a transferred ImageBitmap, a caller's ImageBitmap is transferred unless keepInput. */
   run(input: TNetInput | ImageBitmap, task?: FaceTask, options?: { keepInput?: boolean }): Promise<any>
   callWithInput(method: string, input: TNetInput | ImageBitmap, args?: unknown[], options?: { keepInput?: boolean }): Promise<any>
@@ -69,9 +70,9 @@ export class FaceApiWorkerPool {
   readonly workers: FaceApiWorker[]
   readonly size: number
   /** Loads nets[netName] in every worker that has not failed. */
-  load(netName: keyof typeof nets, uri: string): Promise<void>
+  load(netName: keyof typeof nets, uri: string | URL): Promise<void>
   run(input: TNetInput | ImageBitmap, task?: FaceTask, options?: { keepInput?: boolean }): Promise<any>
-  call(method: string, args?: unknown[], transfer?: Transferable[]): Promise<any>
+  call(method: string, args?: unknown[], transfer?: any[]): Promise<any>
   callWithInput(method: string, input: TNetInput | ImageBitmap, args?: unknown[], options?: { keepInput?: boolean }): Promise<any>
   wasmFlavor(): Promise<'simd128' | 'scalar' | 'threads' | 'custom' | null>
   terminate(): void

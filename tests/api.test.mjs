@@ -198,6 +198,7 @@ test('env: canvas helpers need a canvas implementation in Node; a monkey-patched
   class FakeImageData { constructor (data, width, height) { Object.assign(this, { data, width, height }) } }
   class FakeCanvas {
     constructor () { this.width = 0; this.height = 0; this.pixels = null }
+    data () { return null } // as @napi-rs/canvas's Canvas has: still a canvas, not RGBA pixels
     getContext () {
       return {
         canvas: this,

@@ -72,4 +72,12 @@ test('the example TypeScript programs (tests/types) type-check against the publi
   await exec(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext',
     '--lib', 'es2022,dom', '--types', '', ...programs], { cwd: dir })
     .catch((error) => assert.fail(`tsc found errors:\n${error.stdout}${error.stderr}`))
+  // Without the DOM's lib the declarations compile too (skipLibCheck off): in a Web Worker's lib, where
+  // ImageBitmap and OffscreenCanvas are inputs, and with the plain ES lib (Node without its types).
+  for (const [file, lib] of [['worker_program.ts', 'es2022,webworker'], ['node_program.ts', 'es2022']]) {
+    copyFileSync(path.join(repoRoot, 'tests', 'types', 'no_dom', file), path.join(dir, file))
+    await exec(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+      '--lib', lib, '--types', '', file], { cwd: dir })
+      .catch((error) => assert.fail(`tsc (lib ${lib}) found errors:\n${error.stdout}${error.stderr}`))
+  }
 })

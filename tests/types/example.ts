@@ -72,3 +72,20 @@ export async function mtcnnFaces (modelDir: string, pixels: faceapi.ImageDataLik
   const moved: faceapi.FaceLandmarks5 | undefined = results[0]?.landmarks.shiftBy(1, 2)
   return [faces.length, eyes.length, moved?.positions.length ?? 0]
 }
+
+export async function typesMatchTheRuntime (pixels: faceapi.ImageDataLike, descriptor: Float32Array): Promise<string> {
+  // Options are checked with instanceof at run time: a plain object is not an options instance.
+  // @ts-expect-error
+  await faceapi.detectAllFaces(pixels, { inputSize: 320, scoreThreshold: 0.5 })
+  // Net-level calls take plain options, as face-api.js's do.
+  await faceapi.nets.tinyFaceDetector.locateFaces(pixels, { inputSize: 320 })
+  await faceapi.nets.tinyFaceDetector.loadFromUri(new URL('http://localhost/models/'))
+  await faceapi.loadFaceRecognitionModel(new URL('file:///models/'))
+  const matcher = new faceapi.FaceMatcher([{ descriptor }, new faceapi.LabeledFaceDescriptors('a', [descriptor])])
+  // Results without descriptors cannot build a matcher.
+  // @ts-expect-error
+  void new faceapi.FaceMatcher([{ detection: new faceapi.FaceDetection(1, new faceapi.Rect(0, 0, 1, 1), { width: 1, height: 1 }) }])
+  const restored = faceapi.FaceMatcher.fromJSON({ labeledDescriptors: [] })
+  void restored
+  return matcher.findBestMatch(Array.from(descriptor)).label
+}
