@@ -100,7 +100,7 @@ long fw_weights_add(fw_weight_table *table, const char *name, size_t name_len, i
   if (!values) return fw_fail("out of memory loading tensor '%s' (%zu values)", tname, count);
   if (decode_values(values, data, count, dtype, scale, min) != 0) {
     FW_FREE(values);
-    return fw_fail("tensor '%s' contains NaN or infinite values", tname);
+    return fw_fail("tensor '%s' contains NaN or infinite values (a damaged shard, or shards not in the manifest's order?)", tname);
   }
 
   fw_weight_tensor *t = &table->tensors[table->count++];
