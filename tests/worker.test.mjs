@@ -5,6 +5,7 @@
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 
 import * as faceapi from '../js/index.mjs'
 import { FaceApiWorker, FaceApiWorkerPool, buildTask, fromTransferable, runTask, serveFaceApi, toTransferable } from '../js/worker.mjs'
@@ -138,6 +139,8 @@ test('in Node: a worker_threads Worker running serveFaceApi() (its parentPort), 
   const client = new FaceApiWorker(worker)
   try {
     await client.load('tinyFaceDetector', modelsDir)
+    assert.deepEqual(await client.run(testImage(), TINY), await runTask(testImage(), TINY))
+    await client.load('tinyFaceDetector', pathToFileURL(modelsDir)) // a URL object (posted as its text)
     assert.deepEqual(await client.run(testImage(), TINY), await runTask(testImage(), TINY))
     // a call whose arguments cannot be cloned rejects, and leaves nothing pending
     await assert.rejects(client.call('run', [() => 1]), /could not be cloned/)
