@@ -35,7 +35,7 @@ WASM_LINK := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sABORTING_MAL
 NATIVE_FLAGS := -O2 -g $(CFLAGS_COMMON)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all $(CFLAGS_COMMON)
 
-.PHONY: all toolchain test test-native test-js models bench profile clean scene-reference reference-raw reference-data \
+.PHONY: all toolchain test test-native test-js models bench profile clean scene-reference reference-raw derived-reference reference-data \
         demo demo-samples test-reliability sanitize valgrind fuzz fuzz-short soak
 
 all: wasm/facewasm.wasm wasm/facewasm-scalar.wasm wasm/facewasm-threads.wasm models
@@ -175,14 +175,17 @@ profile: all models build/facewasm-profile.wasm build/facewasm-threads-profile.w
 
 # More reference data derived from face-api.js itself, made locally (build/reference,
 # not in git) by the reference harness in ../shared: the SSD's raw outputs before
-# NMS and the answers for the labelled expression photos. Slow the first time
+# NMS, the answers for the labelled expression photos and for images derived from
+# the test images (faces.png mirrored, for MTCNN's stage 3). Slow the first time
 # (about a minute per image, on face-api.js's CPU backend), kept afterwards.
 # Without ../shared the tests that need it skip and say so.
 reference-raw:
 	$(NODE) tools/ssd-raw-reference.mjs
 scene-reference:
 	$(NODE) tools/scene-reference.mjs
-reference-data: reference-raw scene-reference
+derived-reference: wasm/facewasm.wasm
+	$(NODE) tools/derived-reference.mjs
+reference-data: reference-raw scene-reference derived-reference
 
 clean:
 	rm -rf build wasm/*.wasm

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 import * as faceapi from '../js/index.mjs'
-import { edgeError, hasShared, pairFaces, readReference, sharedMissing, sharedPath } from './shared.mjs'
+import { edgeError, hasShared, pairFaces, readReference, repoRoot, sharedMissing, sharedPath } from './shared.mjs'
 
 const BOX_TOLERANCE_PX = 1.0
 const SCORE_TOLERANCE = 0.01
@@ -64,6 +64,22 @@ test('MTCNN matches face-api.js on every test image (default options)', { skip }
   }
   assert.ok(faces >= 13)
   t.diagnostic(`${faces} faces; largest differences: box ${worst.box.toExponential(2)} px, score ${worst.score.toExponential(2)}, landmarks ${worst.landmarks.toExponential(2)} px`)
+})
+
+// faces.png mirrored: an O-Net candidate fails stage 3's threshold before kept faces, so
+// face-api.js takes their landmark offsets from other candidates (see stage3 in csrc/nets/mtcnn.c).
+const MIRRORED = path.join(repoRoot, 'build', 'reference', 'derived', 'faces-mirrored')
+const mirroredSkip = skip || (existsSync(`${MIRRORED}.json`) ? false
+  : `no face-api.js answers in ${MIRRORED}.json (made by 'make reference-data' with ../shared's harness)`)
+
+test("MTCNN's landmarks as face-api.js's stage 3 picks them, when a candidate before a face fails (faces.png mirrored)", { skip: mirroredSkip }, async (t) => {
+  await load()
+  const reference = JSON.parse(readFileSync(`${MIRRORED}.json`, 'utf8'))
+  const ours = await faceapi.nets.mtcnn.forward(`${MIRRORED}.png`, new faceapi.MtcnnOptions())
+  const worst = { box: 0, score: 0, landmarks: 0 }
+  assertSameResults(ours, reference.mtcnn, 'faces-mirrored', worst)
+  assert.ok(ours.length >= 6)
+  t.diagnostic(`largest differences: box ${worst.box.toExponential(2)} px, score ${worst.score.toExponential(2)}, landmarks ${worst.landmarks.toExponential(2)} px`)
 })
 
 // face-api.js's test/tests/mtcnn/mtcnn.forward.test.ts on faces.jpg: the options it tries, and

@@ -585,6 +585,10 @@ static int score_patches(fw_mtcnn *net, const fw_rgba_image *image, int n, int s
     call.split = 1;
     run_patches(&call, 0, n, 0);
   }
+  /* Stage 3's landmarks are read by position from the O-Net outputs before
+   * this filter (see stage3): keep them, in net->all, whose boxes are used. */
+  if (stage == 3)
+    for (int i = 0; i < n; i++) memcpy(net->all[i].points, net->level[i].points, sizeof net->all[i].points);
   int passed = 0;
   for (int i = 0; i < n; i++)
     if (net->level[i].score > threshold) net->level[passed++] = net->level[i];
@@ -602,13 +606,18 @@ static int stage2(fw_mtcnn *net, const fw_rgba_image *image, int n, double thres
   return kept;
 }
 
-/* Stage 3 on the n boxes in net->all: the results in net->records. */
+/* Stage 3 on the n boxes in net->all: the results in net->records.
+ * face-api.js (mtcnn/stage3) takes a kept face's landmark offsets from
+ * onetOuts[idx], idx being the face's position among the boxes that passed the
+ * score threshold, while onetOuts holds every box's O-Net outputs, before that
+ * filter. Once a box before it has failed the threshold, a face gets another
+ * box's offsets, applied to its own box. Same answers: so do we. */
 static int stage3(fw_mtcnn *net, const fw_rgba_image *image, int n, double threshold) {
   const int passed = score_patches(net, image, n, 3, threshold);
   const int kept = nms(net, net->level, passed, 0.7, FW_OVERLAP_MIN);
   for (int k = 0; k < kept; k++) {
     const candidate *c = &net->level[net->kept[k]];
-    const float *pts = c->points;
+    const float *pts = net->all[net->kept[k]].points; /* onetOuts[idx], as face-api.js */
     double *r = net->records + (size_t)k * FW_MTCNN_RECORD_FIELDS;
     r[0] = c->score;
     r[1] = c->box.x;
