@@ -185,16 +185,17 @@ let runningProgress = null
 // `facewasm detect photos | head`: stop quietly when the reader goes away; a
 // full disk or another write error ends the run with one line, not a trace.
 process.stdout.on('error', (error) => {
-  if (error.code === 'EPIPE') process.exit(0)
   runningProgress?.end()
+  if (error.code === 'EPIPE') process.exit(0)
   console.error(`facewasm: cannot write the output (${error.code ?? error.message})`)
   process.exit(EXIT_NOTHING_PROCESSED)
 })
 
-// Ctrl-C: take the progress bar away, so the shell's prompt starts on a clean line.
-process.on('SIGINT', () => {
+// Ctrl-C: take the progress bar away, so the shell's prompt starts on a clean line, then die of
+// the signal as without this handler (a shell loop running facewasm stops only then).
+process.once('SIGINT', () => {
   runningProgress?.end()
-  process.exit(130)
+  process.kill(process.pid, 'SIGINT')
 })
 
 process.exitCode = await main()

@@ -207,7 +207,7 @@ export abstract class NeuralNetwork {
 }
 
 /** face-api.js's loadWeightMap: a model folder's (or manifest's) tensors, dequantized. Node: a path that is not a URL is read from disk. */
-export function loadWeightMap(uri: string, defaultModelName: string): Promise<Record<string, { data: Float32Array | Int32Array; shape: number[]; dtype: 'float32' | 'int32'; quantization?: WeightQuantization }>>
+export function loadWeightMap(uri: string | URL, defaultModelName: string): Promise<Record<string, { data: Float32Array | Int32Array; shape: number[]; dtype: 'float32' | 'int32'; quantization?: WeightQuantization }>>
 
 export class TinyFaceDetector extends NeuralNetwork {
   /** An array of inputs gives the faces of each. */

@@ -90,6 +90,17 @@ export function decodeInCore (core, bytes, sourceName) {
   })
 }
 
+/** PNG bytes of width x height RGBA pixels at pointer in the core's memory. */
+export function encodePngInCore (core, pointer, width, height) {
+  return core.withAllocations([4], (lengthPointer) => {
+    const png = core.exports.fw_image_encode_png(pointer, width, height, lengthPointer)
+    if (!png) core.fail('PNG encoding')
+    const bytes = core.u8().slice(png, png + core.i32()[lengthPointer >> 2])
+    core.free(png)
+    return bytes
+  })
+}
+
 /** Puts RGBA pixels into the core's reusable pixel buffer. */
 export function pixelsInCore (core, pixels) {
   checkPixels(pixels)

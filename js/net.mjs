@@ -57,7 +57,13 @@ function manifestUrlOf (uri, modelName) {
  * path), so that a manifest cannot send the loader to another host.
  */
 function shardUrlOf (path, manifestUrl, manifestName) {
-  const url = new URL(path, manifestUrl)
+  let url
+  try {
+    url = new URL(path, manifestUrl)
+  } catch {
+    throw new FacewasmError(`${manifestName}: shard path '${path}' has no URL relative to ${manifestUrl.protocol} ` +
+      'URLs; give the shards with loadFromManifest(manifest, shards)')
+  }
   const folder = manifestUrl.pathname.slice(0, manifestUrl.pathname.lastIndexOf('/') + 1)
   if (url.protocol !== manifestUrl.protocol || url.host !== manifestUrl.host || !url.pathname.startsWith(folder)) {
     throw new FacewasmError(`${manifestName}: shard path '${path}' leads outside the manifest's folder`)
@@ -72,7 +78,8 @@ async function uriSource (uri, modelName) {
   const fileUrl = isNode && manifestUrl.protocol === 'file:'
   const read = fileUrl ? (url) => readDiskFile(url) : fetchBytes
   const text = new TextDecoder().decode(await read(manifestUrl))
-  const manifestName = manifestUrl.pathname.split('/').pop()
+  // a blob: or data: URL has no file name to speak of
+  const manifestName = /^(https?|file):$/.test(manifestUrl.protocol) ? manifestUrl.pathname.split('/').pop() : manifestFile(modelName)
   return {
     manifestName,
     groups: parseManifest(text, manifestName),
@@ -115,6 +122,7 @@ const isUrl = (s) => /^(https?|file|blob|data):/.test(s)
  * URL is read from disk.
  */
 export async function loadWeightMap (uri, defaultModelName) {
+  if (uri instanceof URL) uri = uri.href
   if (typeof uri !== 'string') throw new FacewasmError('loadWeightMap - expected model uri')
   const source = isNode && !isUrl(uri) ? await diskSource(uri, defaultModelName) : await uriSource(uri, defaultModelName)
   return decodeWeights(source.groups, source.readShard)

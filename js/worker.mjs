@@ -251,7 +251,8 @@ export class FaceApiWorker {
   /** Loads a net in the worker; uri is resolved against the page, as loadFromUri does there (Node: a URL or a path). */
   load (netName, uri) {
     if (uri instanceof URL) uri = uri.href // a URL object cannot be posted
-    return this.call('load', [netName, globalThis.location ? new URL(uri, globalThis.location.href).href : uri])
+    // no URI: the page's folder, as loadFromUri() on the page
+    return this.call('load', [netName, globalThis.location ? new URL(uri || './', globalThis.location.href).href : uri])
   }
 
   /**

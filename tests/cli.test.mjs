@@ -9,7 +9,7 @@ import { promisify } from 'node:util'
 
 import * as faceapi from '../js/index.mjs'
 import { getCore } from '../js/wasm.mjs'
-import { decodeInCore } from '../js/input.mjs'
+import { decodeInCore, encodePngInCore } from '../js/input.mjs'
 import { createProgress } from '../js/cli/progress.mjs'
 import { assertSameDetections, modelsDir, readReference, repoRoot, sharedMissing, sharedPath } from './shared.mjs'
 
@@ -39,10 +39,8 @@ async function writeBlankPng (file, width = 64, height = 48) {
   const core = await getCore()
   const pixels = core.alloc(width * height * 4)
   core.u8().fill(128, pixels, pixels + width * height * 4)
-  const lengthPointer = core.alloc(4)
-  const png = core.exports.fw_image_encode_png(pixels, width, height, lengthPointer)
-  writeFileSync(file, core.u8().slice(png, png + core.i32()[lengthPointer >> 2]))
-  core.free(png); core.free(pixels); core.free(lengthPointer)
+  writeFileSync(file, encodePngInCore(core, pixels, width, height))
+  core.free(pixels)
 }
 
 async function pngSize (file) {
@@ -356,9 +354,10 @@ test('a file whose name is not UTF-8 is skipped with a warning, not reported mis
   await withTempDir(async (dir) => {
     await writeBlankPng(path.join(dir, 'blank.png'))
     writeFileSync(Buffer.concat([Buffer.from(`${dir}/latin1-`), Buffer.from([0xe9]), Buffer.from('.png')]), readFileSync(path.join(dir, 'blank.png')))
+    copyFileSync(path.join(dir, 'blank.png'), path.join(dir, '\uFEFFbom.png')) // valid UTF-8, kept as it is
     const { code, stdout, stderr } = await run('detect', dir, '--json')
     assert.equal(code, 0)
-    assert.deepEqual(jsonLines(stdout).map((r) => path.basename(r.file)), ['blank.png'])
+    assert.deepEqual(jsonLines(stdout).map((r) => [path.basename(r.file), r.error]), [['blank.png', undefined], ['\uFEFFbom.png', undefined]])
     assert.match(stderr, /latin1-.*\.png: skipped, its name is not valid UTF-8 \(rename it\)/)
   })
 })
@@ -374,6 +373,17 @@ test('a full disk on stdout: one line on stderr and exit 1, no stack trace', { s
     closeSync(full)
     assert.equal(code, 1)
     assert.equal(stderr.trim(), 'facewasm: cannot write the output (ENOSPC)')
+  })
+})
+
+test('Ctrl-C: the CLI dies of SIGINT, so that a shell loop running it stops too', async () => {
+  await withTempDir(async (dir) => {
+    await writeBlankPng(path.join(dir, 'blank.png'))
+    for (let i = 0; i < 400; i++) copyFileSync(path.join(dir, 'blank.png'), path.join(dir, `copy${i}.png`))
+    const child = spawn(process.execPath, [cli, 'detect', dir, '--workers', '1'], { env: { ...process.env, FACEWASM_MODELS: modelsDir } })
+    child.stdout.once('data', () => child.kill('SIGINT'))
+    const [code, signal] = await new Promise((resolve) => child.on('close', (...outcome) => resolve(outcome)))
+    assert.deepEqual([code, signal], [null, 'SIGINT'])
   })
 })
 

@@ -16,7 +16,7 @@ import fs from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 import * as faceapi from '../js/index.mjs'
 import { getCore } from '../js/wasm.mjs'
@@ -445,7 +445,7 @@ describe('loadFromUri over HTTP', () => {
     const net = new faceapi.TinyFaceDetector()
     await net.load(new URL(`${base}/models`))
     await assertDetectsLikeBaseline(net)
-    await net.loadFromDisk(new URL(`file://${GOOD}`))
+    await net.loadFromDisk(pathToFileURL(GOOD))
     await assertDetectsLikeBaseline(net)
     assertMessage(await failure(net.loadFromUri('/models')), [/cannot load weights from '\/models': not a valid URL/, /loadFromDisk/])
   })
@@ -468,6 +468,12 @@ describe('loadFromUri over HTTP', () => {
         assertMessage(onDisk, [/leads outside the manifest's folder/])
       }
     }
+  })
+
+  test('a data: URL manifest: its shards have no URL, and the message says where to give them', async () => {
+    const manifest = `data:application/json,${encodeURIComponent(JSON.stringify(singleManifest()))}`
+    assertMessage(await failure(new faceapi.TinyFaceDetector().loadFromUri(manifest)),
+      [escape(`shard path '${BIN}' has no URL relative to data: URLs`), /loadFromManifest/])
   })
 
   test('non-string URI or path', async () => {
@@ -657,8 +663,9 @@ describe('bad weight folders', () => {
     const { stdout } = await new Promise((resolve, reject) => execFile(process.execPath, ['--expose-gc', '--input-type=module', '-e', script],
       (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve({ stdout }))))
     const { kept, error } = JSON.parse(stdout)
-    // 200 dropped nets did not use up the slots; nets kept alive still hit the limit, with advice.
-    assert.ok(kept >= 60 && kept < 70, `kept ${kept}`)
+    // 200 dropped nets did not use up the slots (a few may be uncollected yet); nets kept alive
+    // still hit the limit, with advice.
+    assert.ok(kept >= 60, `only ${kept} nets loaded after 200 dropped ones`)
     assert.match(error, /too many models are loaded at once \(at most 64; dispose of the nets no longer in use\)/)
   })
 

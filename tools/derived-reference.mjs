@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 import { ensureHarness, ROOT, SHARED } from './harness.mjs'
-import { decodeInCore } from '../js/input.mjs'
+import { decodeInCore, encodePngInCore } from '../js/input.mjs'
 import { getCore } from '../js/wasm.mjs'
 
 const OUT = path.join(ROOT, 'build', 'reference', 'derived')
@@ -36,23 +36,6 @@ function mirrored (rgba, width, height) {
   return out
 }
 
-/** PNG bytes of RGBA pixels, by the core's encoder. */
-async function encodePng (rgba, width, height) {
-  const core = await getCore()
-  const pixels = core.copyIn(rgba)
-  const lengthPointer = core.alloc(4)
-  try {
-    const png = core.exports.fw_image_encode_png(pixels, width, height, lengthPointer)
-    if (!png) core.fail('encoding the PNG')
-    const bytes = core.u8().slice(png, png + core.i32()[lengthPointer >> 2])
-    core.free(png)
-    return bytes
-  } finally {
-    core.free(pixels)
-    core.free(lengthPointer)
-  }
-}
-
 const source = path.join(SHARED, 'testdata', 'decoded', 'faces.png')
 if (!existsSync(source)) die(`no ${source}`)
 const name = 'faces-mirrored'
@@ -69,7 +52,9 @@ if (!force && existsSync(png) && existsSync(json)) {
   const { width, height } = image
   image.release()
   mkdirSync(OUT, { recursive: true })
-  writeFileSync(png, await encodePng(mirrored(rgba, width, height), width, height))
+  const pixels = core.copyIn(mirrored(rgba, width, height))
+  writeFileSync(png, encodePngInCore(core, pixels, width, height))
+  core.free(pixels)
   console.log(`${name}.png: running face-api.js (about a minute)`)
   execFileSync(process.execPath, ['ref.mjs', '--models', path.join(SHARED, 'models'), '--out', OUT, png], { cwd: harness, stdio: 'inherit' })
 }

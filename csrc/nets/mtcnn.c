@@ -78,7 +78,7 @@ typedef struct candidate {
   js_box box;
   double score;     /* the stage's float32 score */
   float region[4];  /* the stage's box regression: left, top, right, bottom */
-  float points[10]; /* O-Net's landmarks: 5 x then 5 y, relative to the box */
+  float points[10]; /* stage 3, in net->all: that input box's O-Net landmarks, 5 x then 5 y, relative to a box */
 } candidate;
 
 struct fw_mtcnn {
@@ -565,7 +565,8 @@ static void run_patches(void *opaque, int begin, int end, int thread) {
       prepare_patch(w, c->image, box, ONET_SIZE);
       run_onet(net, w, c->split);
       out->box = calibrate(box, w->pong + 2);
-      memcpy(out->points, w->pong + 6, sizeof out->points);
+      /* With the input box, not the scored one: stage3 reads them by position before the filter. */
+      memcpy(net->all[i].points, w->pong + 6, sizeof net->all[i].points);
     }
     out->score = face_probability(w->pong[0], w->pong[1]);
   }
@@ -585,10 +586,6 @@ static int score_patches(fw_mtcnn *net, const fw_rgba_image *image, int n, int s
     call.split = 1;
     run_patches(&call, 0, n, 0);
   }
-  /* Stage 3's landmarks are read by position from the O-Net outputs before
-   * this filter (see stage3): keep them, in net->all, whose boxes are used. */
-  if (stage == 3)
-    for (int i = 0; i < n; i++) memcpy(net->all[i].points, net->level[i].points, sizeof net->all[i].points);
   int passed = 0;
   for (int i = 0; i < n; i++)
     if (net->level[i].score > threshold) net->level[passed++] = net->level[i];
@@ -607,11 +604,13 @@ static int stage2(fw_mtcnn *net, const fw_rgba_image *image, int n, double thres
 }
 
 /* Stage 3 on the n boxes in net->all: the results in net->records.
- * face-api.js (mtcnn/stage3) takes a kept face's landmark offsets from
- * onetOuts[idx], idx being the face's position among the boxes that passed the
- * score threshold, while onetOuts holds every box's O-Net outputs, before that
- * filter. Once a box before it has failed the threshold, a face gets another
- * box's offsets, applied to its own box. Same answers: so do we. */
+ * face-api.js (mtcnn/stage3) reads a kept face's landmark offsets from
+ * onetOuts[idx]: idx is the face's position among the boxes that passed the
+ * score threshold, but onetOuts lists the O-Net outputs of all n boxes, from
+ * before that filter. So once a box fails the threshold, every face after it
+ * gets the offsets of another box, applied to its own box. To give face-api.js's
+ * answers, the offsets stay with the n input boxes (net->all[i].points, written
+ * by run_patches) and are read at the same position. */
 static int stage3(fw_mtcnn *net, const fw_rgba_image *image, int n, double threshold) {
   const int passed = score_patches(net, image, n, 3, threshold);
   const int kept = nms(net, net->level, passed, 0.7, FW_OVERLAP_MIN);

@@ -7,7 +7,7 @@ import path from 'node:path'
 
 import * as faceapi from '../index.mjs'
 import { getCore } from '../wasm.mjs'
-import { withInput } from '../input.mjs'
+import { encodePngInCore, withInput } from '../input.mjs'
 import { readWholeFile } from '../node.mjs'
 import { toOptions as tinyDetectorOptions } from '../tiny_face_detector.mjs'
 
@@ -99,16 +99,7 @@ async function annotated (bytes, faces) {
         core.exports.fw_image_draw_rect(pointer, width, height, p.x - thickness / 2, p.y - thickness / 2, thickness, thickness, thickness, POINT_COLOR)
       }
     }
-    const lengthPointer = core.alloc(4)
-    try {
-      const png = core.exports.fw_image_encode_png(pointer, width, height, lengthPointer)
-      if (!png) core.fail('PNG encoding')
-      const out = core.u8().slice(png, png + core.i32()[lengthPointer >> 2])
-      core.free(png)
-      return out
-    } finally {
-      core.free(lengthPointer)
-    }
+    return encodePngInCore(core, pointer, width, height)
   })
 }
 

@@ -8,10 +8,28 @@ export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png']
 
 export const isImageName = (name) => IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase())
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+// fatal: a name that is not UTF-8 throws; ignoreBOM: a name starting with U+FEFF keeps it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 // Code-point order, not locale order: the same on every machine.
 const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * A folder's entries (Dirents) with their names, sorted by name. Names are read
+ * as bytes: one that is not UTF-8 would come back with U+FFFD in it, a path
+ * that does not exist, so it is reported and left out. Throws as readdirSync.
+ */
+export function namedEntries (dir, onWarning) {
+  const named = []
+  for (const entry of readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })) {
+    try {
+      named.push({ entry, name: utf8.decode(entry.name) })
+    } catch {
+      onWarning(`${path.join(dir, entry.name.toString())}: skipped, its name is not valid UTF-8 (rename it)`)
+    }
+  }
+  return named.sort((a, b) => byName(a.name, b.name))
+}
 
 /** Image files under folder, recursively, sorted by path (entries of each folder by name). */
 export function imagesIn (folder, onWarning = () => {}) {
@@ -22,24 +40,14 @@ export function imagesIn (folder, onWarning = () => {}) {
     try { real = realpathSync(dir) } catch { real = path.resolve(dir) }
     if (visited.has(real)) return
     visited.add(real)
-    let entries
+    let named
     try {
-      // Names as bytes: a name that is not UTF-8 would come back with U+FFFD
-      // in it, a path that does not exist.
-      entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })
+      named = namedEntries(dir, onWarning)
     } catch (error) {
       onWarning(`${dir}: cannot read folder (${error.code ?? error.message})`)
       return
     }
-    const named = []
-    for (const entry of entries) {
-      try {
-        named.push({ entry, name: utf8.decode(entry.name) })
-      } catch {
-        onWarning(`${path.join(dir, entry.name.toString())}: skipped, its name is not valid UTF-8 (rename it)`)
-      }
-    }
-    for (const { entry, name } of named.sort((a, b) => byName(a.name, b.name))) {
+    for (const { entry, name } of named) {
       const full = path.join(dir, name)
       let isDir = entry.isDirectory()
       let isFile = entry.isFile()

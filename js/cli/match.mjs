@@ -6,18 +6,16 @@
 // other photos), so `match --known people people` measures recognition of
 // each photo from the others instead of finding the photo itself at distance 0.
 
-import { readdirSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import path from 'node:path'
 
 import { FaceMatcher, LabeledFaceDescriptors } from '../index.mjs'
-import { fileKey, imagesIn } from './inputs.mjs'
-
-const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
+import { fileKey, imagesIn, namedEntries } from './inputs.mjs'
 
 /** [{ file, key, label }] for DIR/<label>/**, people and photos in sorted order. */
 export function knownPhotos (dir, onWarning) {
   const photos = []
-  for (const name of readdirSync(dir).sort(byName)) {
+  for (const { name } of namedEntries(dir, onWarning)) {
     const full = path.join(dir, name)
     let stats
     try { stats = statSync(full) } catch { continue }

@@ -91,7 +91,7 @@ export function createWriter (format, command, { write, warn }) {
       write (entry) {
         header()
         if (entry.error !== undefined) warn(`${entry.file}: ${entry.error}`)
-        for (const cells of csvRows(command, entry)) write(`${cells.map(csvField).join(',')}\n`)
+        write(csvRows(command, entry).map((cells) => `${cells.map(csvField).join(',')}\n`).join(''))
       },
       end: header
     }
