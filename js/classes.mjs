@@ -2,7 +2,7 @@
 
 const isValidNumber = (n) => typeof n === 'number' && Number.isFinite(n)
 // face-api.js takes numeric strings ('640') for sizes and coordinates; they become numbers here
-const numeric = (n) => (typeof n === 'string' && n.trim() !== '' && Number.isFinite(Number(n)) ? Number(n) : n)
+export const numeric = (n) => (typeof n === 'string' && n.trim() !== '' && Number.isFinite(Number(n)) ? Number(n) : n)
 
 export class Dimensions {
   constructor (width, height) {

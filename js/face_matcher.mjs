@@ -5,6 +5,8 @@
 // without descriptors (its mean distance would be 0 to every face) and a
 // threshold that is not a number >= 0 (every face would be 'unknown').
 
+import { numeric } from './classes.mjs'
+
 export function euclideanDistance (arr1, arr2) {
   if (arr1.length !== arr2.length) throw new Error('euclideanDistance: arr1.length !== arr2.length')
   let sum = 0
@@ -40,8 +42,7 @@ export class LabeledFaceDescriptors {
 export class FaceMatcher {
   /** inputs: LabeledFaceDescriptors, results with a descriptor, Float32Array, or an array of them. */
   constructor (inputs, distanceThreshold = 0.6) {
-    // a numeric string ('0.6') works in face-api.js's comparison: taken as its number
-    if (typeof distanceThreshold === 'string' && distanceThreshold.trim() !== '') distanceThreshold = Number(distanceThreshold)
+    distanceThreshold = numeric(distanceThreshold) // '0.6' works in face-api.js's comparison
     if (typeof distanceThreshold !== 'number' || !(distanceThreshold >= 0)) {
       throw new Error(`FaceMatcher - expected distanceThreshold to be a number >= 0, got ${distanceThreshold}`)
     }
